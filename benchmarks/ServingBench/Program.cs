@@ -1,0 +1,6 @@
+namespace ServingBench;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}
