@@ -1,0 +1,50 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using ServingBench.Benchmarks;
+using ServingBench.Config;
+
+namespace ServingBench.Tests.Benchmarks;
+
+/// <summary>
+/// Every benchmark case runs once, in process, with the dry job, and must produce a measurement: a case that
+/// throws in setup (a codec that cannot encode its payload, a failed Verify) fails here, not in a user's run.
+/// </summary>
+[Collection(nameof(DryRunCollection))]
+public class DryRunTests
+{
+    [Fact]
+    public void Every_Serialization_Case_Produces_Measurements() => AssertAllCasesMeasured(typeof(SerializationBenchmarks));
+
+    internal static void AssertAllCasesMeasured(Type benchmarkType)
+    {
+        string artifacts = Path.Combine(Path.GetTempPath(), "servingbench-dry-" + Guid.NewGuid().ToString("N"));
+        var config = ManualConfig.Create(ServingBenchConfig.Create(withDefaultJob: false))
+            .AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance))
+            .WithArtifactsPath(artifacts);
+        try
+        {
+            var summary = BenchmarkRunner.Run(benchmarkType, config);
+            Assert.False(summary.HasCriticalValidationErrors, string.Join("; ", summary.ValidationErrors.Select(e => e.Message)));
+            Assert.NotEmpty(summary.Reports);
+            var failed = summary.Reports
+                .Where(r => !r.Success || r.ResultStatistics is null || r.ResultStatistics.N == 0)
+                .Select(r => r.BenchmarkCase.DisplayInfo)
+                .ToList();
+            Assert.True(failed.Count == 0, $"{failed.Count} of {summary.Reports.Length} cases produced no measurement:\n" + string.Join("\n", failed));
+        }
+        finally
+        {
+            if (Directory.Exists(artifacts))
+            {
+                Directory.Delete(artifacts, recursive: true);
+            }
+        }
+    }
+}
+
+/// <summary>Dry runs measure; keep them off the cores other tests are using.</summary>
+[CollectionDefinition(nameof(DryRunCollection), DisableParallelization = true)]
+public sealed class DryRunCollection;
