@@ -73,7 +73,7 @@ public static class PayloadFactory
     {
         var model = ModelCatalog.BartSignature;
         byte[] text = FixtureFiles.ReadAllBytes(FixtureFiles.ArticleText);
-        long[] ids = BartTokenizer.FromFixtures().EncodeForModel(System.Text.Encoding.UTF8.GetString(text));
+        long[] ids = BartTokenizer.Fixtures.EncodeForModel(System.Text.Encoding.UTF8.GetString(text));
         var input = Tensor.FromInt64s(model.Inputs[0].Name, [1, ids.Length], ids);
         var output = Tensor.FromInt64s(model.Outputs[0].Name, [1, BartGeneratedLength], SeededOutputs.GeneratedIds(BartGeneratedLength, BartVocabSize));
         return Assemble(kind, model, input, output, (text, TextContentType));
