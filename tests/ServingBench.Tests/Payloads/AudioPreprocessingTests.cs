@@ -78,6 +78,27 @@ public class AudioPreprocessingTests
     }
 
     [Fact]
+    public void Extensible_Float32_Wav_Is_Read_By_Its_Sub_Format()
+    {
+        // WAVE_FORMAT_EXTENSIBLE: 40-byte fmt chunk whose sub-format GUID starts with the real tag (3 = IEEE float).
+        var fmt = new byte[40];
+        BinaryPrimitives.WriteUInt16LittleEndian(fmt, 0xFFFE);
+        BinaryPrimitives.WriteUInt16LittleEndian(fmt.AsSpan(2), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(fmt.AsSpan(4), 16000);
+        BinaryPrimitives.WriteInt32LittleEndian(fmt.AsSpan(8), 64000);
+        BinaryPrimitives.WriteUInt16LittleEndian(fmt.AsSpan(12), 4);
+        BinaryPrimitives.WriteUInt16LittleEndian(fmt.AsSpan(14), 32);
+        BinaryPrimitives.WriteUInt16LittleEndian(fmt.AsSpan(16), 22);
+        BinaryPrimitives.WriteUInt16LittleEndian(fmt.AsSpan(24), 3);
+        byte[] data = [.. BitConverter.GetBytes(0.25f), .. BitConverter.GetBytes(-0.5f)];
+        byte[] wav = [.. "RIFF"u8, .. BitConverter.GetBytes(4 + 8 + 40 + 8 + data.Length), .. "WAVEfmt "u8, .. BitConverter.GetBytes(40), .. fmt, .. "data"u8, .. BitConverter.GetBytes(data.Length), .. data];
+
+        var audio = WavReader.Read(wav, "ext.wav");
+        Assert.Equal(WavSampleFormat.Float32, audio.Format);
+        Assert.Equal([0.25f, -0.5f], audio.Samples);
+    }
+
+    [Fact]
     public void Pcm16_Scales_To_Unit_Range()
     {
         short[] pcm = [0, 16384, -32768, 32767];

@@ -83,6 +83,13 @@ public class PayloadFactoryTests
     }
 
     [Fact]
+    public void Unknown_Payload_Kind_Is_Named()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => PayloadFactory.Get(new PayloadKind("gpt2-text", "gpt2", "not in the catalogue")));
+        Assert.Contains("gpt2-text", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Seeded_Logits_Are_Repeatable_And_Logit_Like()
     {
         var first = SeededOutputs.Logits(1000);

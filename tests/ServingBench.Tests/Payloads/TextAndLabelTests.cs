@@ -5,7 +5,7 @@ namespace ServingBench.Tests.Payloads;
 
 public class TextAndLabelTests
 {
-    private static readonly Lazy<BartTokenizer> Tokenizer = new(BartTokenizer.FromFixtures);
+    private static readonly Lazy<BartTokenizer> Tokenizer = new(() => BartTokenizer.Fixtures);
 
     [Fact]
     public void Gpt2_Bpe_Matches_Published_Vectors()
