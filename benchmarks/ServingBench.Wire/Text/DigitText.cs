@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ServingBench.Wire.Text;
 
@@ -28,32 +29,38 @@ internal static class DigitText
         return estimate + ((value | 1) >= PowersOfTen[estimate] ? 1 : 0);
     }
 
-    /// <summary>Writes exactly <paramref name="digitCount"/> digits of <paramref name="value"/> at <paramref name="destination"/>[0..].</summary>
+    /// <summary>
+    /// Writes the low <paramref name="digitCount"/> digits of <paramref name="value"/> (zero-padded on the left)
+    /// at <paramref name="destination"/>, two at a time. The caller guarantees the room.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WriteDigits(ulong value, int digitCount, Span<byte> destination)
+    public static void WriteDigits(ref byte destination, ulong value, int digitCount)
     {
-        ref byte pairs = ref Unsafe.AsRef(in TwoDigitPairs[0]);
-        int position = digitCount;
-        _ = destination[digitCount - 1];
-        while (value >= 100)
+        ref byte pairs = ref MemoryMarshal.GetReference(TwoDigitPairs);
+        while (value > uint.MaxValue && digitCount >= 2)
         {
             ulong quotient = value / 100;
-            int pair = (int)(value - (quotient * 100)) * 2;
+            digitCount -= 2;
+            WritePair(ref Unsafe.Add(ref destination, digitCount), ref pairs, (uint)(value - (quotient * 100)));
             value = quotient;
-            position -= 2;
-            destination[position] = Unsafe.Add(ref pairs, pair);
-            destination[position + 1] = Unsafe.Add(ref pairs, pair + 1);
         }
 
-        if (value >= 10)
+        uint small = (uint)value;
+        while (digitCount >= 2)
         {
-            int pair = (int)value * 2;
-            destination[position - 2] = Unsafe.Add(ref pairs, pair);
-            destination[position - 1] = Unsafe.Add(ref pairs, pair + 1);
+            uint quotient = small / 100;
+            digitCount -= 2;
+            WritePair(ref Unsafe.Add(ref destination, digitCount), ref pairs, small - (quotient * 100));
+            small = quotient;
         }
-        else
+
+        if (digitCount == 1)
         {
-            destination[position - 1] = (byte)('0' + value);
+            destination = (byte)('0' + small);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WritePair(ref byte destination, ref byte pairs, uint pair) =>
+        Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref pairs, pair * 2)));
 }

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace ServingBench.Wire.Text;
 
 /// <summary>Shortest round-trip number text, in the style each server writes (see <see cref="NumberStyle"/>).</summary>
@@ -26,9 +24,13 @@ public static class NumberFormatter
 
         float magnitude = BitConverter.UInt32BitsToSingle(bits & 0x7FFFFFFF);
         DecimalDigits digits = ShortestDecimal.ForSingle(magnitude);
-        if (style == NumberStyle.CPrintfShortest)
+        if (style == NumberStyle.CPrintfShortest && digits.Significand != 0)
         {
-            digits = PrintfDigits(digits, SingleMaxDigits, (bits & 0x7F800000) == 0, magnitude, static (v, p) => ReferenceDecimal.RoundedSingle(v, p));
+            int biased = (int)((bits >> 23) & 0xFF);
+            ulong c = (bits & 0x7FFFFF) | (biased == 0 ? 0u : 0x800000u);
+            int q = (biased == 0 ? 1 : biased) - 150;
+            digits = PrintfDigits(digits, SingleMaxDigits, biased == 0, c, q)
+                ?? ReferenceDecimal.RoundedSingle(magnitude, digits.DigitCount <= SixDigits ? SixDigits : SingleMaxDigits);
         }
 
         return StyleLayout.Write(negative, digits, style, destination);
@@ -47,9 +49,13 @@ public static class NumberFormatter
 
         double magnitude = BitConverter.UInt64BitsToDouble(bits & 0x7FFFFFFFFFFFFFFF);
         DecimalDigits digits = ShortestDecimal.ForDouble(magnitude);
-        if (style == NumberStyle.CPrintfShortest)
+        if (style == NumberStyle.CPrintfShortest && digits.Significand != 0)
         {
-            digits = PrintfDigits(digits, DoubleMaxDigits, (bits & 0x7FF0000000000000) == 0, magnitude, static (v, p) => ReferenceDecimal.RoundedDouble(v, p));
+            int biased = (int)((bits >> 52) & 0x7FF);
+            ulong c = (bits & 0xFFFFFFFFFFFFF) | (biased == 0 ? 0UL : 1UL << 52);
+            int q = (biased == 0 ? 1 : biased) - 1075;
+            digits = PrintfDigits(digits, DoubleMaxDigits, biased == 0, c, q)
+                ?? ReferenceDecimal.RoundedDouble(magnitude, digits.DigitCount <= SixDigits ? SixDigits : DoubleMaxDigits);
         }
 
         return StyleLayout.Write(negative, digits, style, destination);
@@ -59,16 +65,21 @@ public static class NumberFormatter
     // round-trips, and for normal numbers prints exactly them (their error is far below half a sixth digit;
     // subnormals have less precision: 5e-324 prints as 4.94066e-324); more means it does not. At max_digits10 the
     // shortest digits are the correctly rounded ones; otherwise we must round exactly.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static DecimalDigits PrintfDigits<T>(DecimalDigits shortest, int maxDigits, bool subnormal, T magnitude, Func<T, int, DecimalDigits> roundExactly)
+    private static DecimalDigits? PrintfDigits(DecimalDigits shortest, int maxDigits, bool subnormal, ulong c, int q)
     {
         int count = shortest.DigitCount;
-        if (count <= SixDigits)
+        if (count <= SixDigits && !subnormal)
         {
-            return subnormal ? roundExactly(magnitude, SixDigits) : shortest with { Precision = SixDigits };
+            return shortest with { Precision = SixDigits };
         }
 
-        return count == maxDigits ? shortest with { Precision = maxDigits } : roundExactly(magnitude, maxDigits);
+        if (count == maxDigits)
+        {
+            return shortest with { Precision = maxDigits };
+        }
+
+        int precision = count <= SixDigits ? SixDigits : maxDigits;
+        return PrecisionDecimal.TryRound(c, q, shortest.PointPosition - 1, precision, out DecimalDigits rounded) ? rounded : null;
     }
 
     private static int WriteNonFinite(bool isNaN, bool negative, Span<byte> destination)

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ServingBench.Wire.Text;
 
 /// <summary>
@@ -7,13 +10,16 @@ namespace ServingBench.Wire.Text;
 /// <item>Ecma (ECMA-262 Number::toString): k ≤ n ≤ 21 → digits and zeros (3, 100, 1e21 → "1e+21");
 /// 0 &lt; n ≤ 21 → 12.34; −6 &lt; n ≤ 0 → 0.000123; else 1e-7, 1.5e-7, 1.5e+21.</item>
 /// <item>RapidJson (internal/dtoa.h Prettify, maxDecimalPlaces 324): k ≤ n ≤ 21 → 3.0, 100.0;
-/// 0 &lt; n ≤ 21 → 12.34; −6 &lt; n ≤ 0 → 0.00123; else 1e30, 1e-7, 1.234e-7 (no '+', minimal exponent digits).</item>
+/// 0 &lt; n ≤ 21 → 12.34; −6 &lt; n ≤ 0 → 0.00123; else 1e30, 1e-7, 1.234e-7 (no '+', minimal exponent digits).
+/// rapidjson's digits come from Grisu2, which is shortest in all but rare cases; we write the true shortest.</item>
 /// <item>CPrintfShortest (printf %.{p}g, then ".0" when there is no '.' or 'e'): −4 ≤ X &lt; p → fixed with
 /// trailing zeros removed (3.0, 100.0, 0.0001, 1234567.0); else 1e-05, 9e+06, 1.5e+100 (sign, ≥ 2 digits).</item>
 /// <item>Python (repr, float_repr_style 'short'): −4 ≤ X &lt; 16 → 3.0, 0.0001, 1000000000000000.0; else
 /// 1e-05, 1e+16, 1.5e+16.</item>
 /// </list>
-/// Zero: Ecma "0" for both signs; the others "0.0" and "-0.0".
+/// Zero: Ecma "0" for both signs; the others "0.0" and "-0.0". Writes go through unchecked references: the
+/// public entry points have checked that the destination holds <see cref="NumberFormatter.MaxLength"/> bytes,
+/// and no layout writes more (the longest is "-0.000001234567890123456" style, 25 bytes).
 /// </summary>
 internal static class StyleLayout
 {
@@ -21,6 +27,7 @@ internal static class StyleLayout
 
     public static int Write(bool negative, DecimalDigits digits, NumberStyle style, Span<byte> destination)
     {
+        ref byte start = ref MemoryMarshal.GetReference(destination);
         if (digits.Significand == 0)
         {
             return WriteZero(negative && style != NumberStyle.Ecma, style == NumberStyle.Ecma, destination);
@@ -29,56 +36,58 @@ internal static class StyleLayout
         int position = 0;
         if (negative)
         {
-            destination[position++] = (byte)'-';
+            start = (byte)'-';
+            position = 1;
         }
 
+        ref byte d = ref Unsafe.Add(ref start, position);
+        ulong significand = digits.Significand;
         int k = digits.DigitCount;
         int n = k + digits.Exponent;
+        int written;
         switch (style)
         {
             case NumberStyle.Ecma:
-                if (k <= n && n <= 21)
-                {
-                    return WriteInteger(digits.Significand, k, n, destination, position, withPointZero: false);
-                }
-
-                return 0 < n && n <= 21 ? WriteWithPoint(digits.Significand, k, n, destination, position)
-                    : -6 < n && n <= 0 ? WriteLeadingZeros(digits.Significand, k, n, destination, position)
-                    : WriteExponential(digits.Significand, k, n - 1, destination, position, plusSign: true, minExponentDigits: 1);
+                written = k <= n && n <= 21 ? WriteInteger(ref d, significand, k, n, withPointZero: false)
+                    : 0 < n && n <= 21 ? WriteWithPoint(ref d, significand, k, n)
+                    : -6 < n && n <= 0 ? WriteLeadingZeros(ref d, significand, k, n)
+                    : WriteExponential(ref d, significand, k, n - 1, plusSign: true, minExponentDigits: 1);
+                break;
 
             case NumberStyle.RapidJson:
-                if (k <= n && n <= 21)
-                {
-                    return WriteInteger(digits.Significand, k, n, destination, position, withPointZero: true);
-                }
-
-                return 0 < n && n <= 21 ? WriteWithPoint(digits.Significand, k, n, destination, position)
-                    : -6 < n && n <= 0 ? WriteLeadingZeros(digits.Significand, k, n, destination, position)
-                    : WriteExponential(digits.Significand, k, n - 1, destination, position, plusSign: false, minExponentDigits: 1);
+                written = k <= n && n <= 21 ? WriteInteger(ref d, significand, k, n, withPointZero: true)
+                    : 0 < n && n <= 21 ? WriteWithPoint(ref d, significand, k, n)
+                    : -6 < n && n <= 0 ? WriteLeadingZeros(ref d, significand, k, n)
+                    : WriteExponential(ref d, significand, k, n - 1, plusSign: false, minExponentDigits: 1);
+                break;
 
             case NumberStyle.CPrintfShortest:
-                return WritePrintfLike(digits.Significand, k, n, digits.Precision, destination, position);
+                written = WritePrintfLike(ref d, significand, k, n, digits.Precision);
+                break;
 
             case NumberStyle.Python:
-                return WritePrintfLike(digits.Significand, k, n, PythonFixedLimit, destination, position);
+                written = WritePrintfLike(ref d, significand, k, n, PythonFixedLimit);
+                break;
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(style), style, "Unknown number style.");
         }
+
+        return position + written;
     }
 
-    // %g's choice (fixed when −4 ≤ X < limit), Python's repr uses the same rule with limit 16.
-    private static int WritePrintfLike(ulong significand, int k, int n, int fixedLimit, Span<byte> destination, int position)
+    // %g's choice (fixed when −4 ≤ X < limit); Python's repr uses the same rule with limit 16.
+    private static int WritePrintfLike(ref byte d, ulong significand, int k, int n, int fixedLimit)
     {
         int x = n - 1;
         if (x < -4 || x >= fixedLimit)
         {
-            return WriteExponential(significand, k, x, destination, position, plusSign: true, minExponentDigits: 2);
+            return WriteExponential(ref d, significand, k, x, plusSign: true, minExponentDigits: 2);
         }
 
-        return n <= 0 ? WriteLeadingZeros(significand, k, n, destination, position)
-            : k <= n ? WriteInteger(significand, k, n, destination, position, withPointZero: true)
-            : WriteWithPoint(significand, k, n, destination, position);
+        return n <= 0 ? WriteLeadingZeros(ref d, significand, k, n)
+            : k <= n ? WriteInteger(ref d, significand, k, n, withPointZero: true)
+            : WriteWithPoint(ref d, significand, k, n);
     }
 
     private static int WriteZero(bool negative, bool bare, Span<byte> destination)
@@ -89,75 +98,81 @@ internal static class StyleLayout
     }
 
     // 1234 with n = 6 → "123400" (+ ".0").
-    private static int WriteInteger(ulong significand, int k, int n, Span<byte> destination, int position, bool withPointZero)
+    private static int WriteInteger(ref byte d, ulong significand, int k, int n, bool withPointZero)
     {
-        DigitText.WriteDigits(significand, k, destination[position..]);
-        position += k;
-        destination.Slice(position, n - k).Fill((byte)'0');
-        position += n - k;
-        if (withPointZero)
+        DigitText.WriteDigits(ref d, significand, k);
+        for (int i = k; i < n; i++)
         {
-            destination[position++] = (byte)'.';
-            destination[position++] = (byte)'0';
+            Unsafe.Add(ref d, i) = (byte)'0';
         }
 
-        return position;
+        if (!withPointZero)
+        {
+            return n;
+        }
+
+        Unsafe.Add(ref d, n) = (byte)'.';
+        Unsafe.Add(ref d, n + 1) = (byte)'0';
+        return n + 2;
     }
 
-    // 1234 with n = 2 → "12.34": all digits, then the tail moves one place right for the point.
-    private static int WriteWithPoint(ulong significand, int k, int n, Span<byte> destination, int position)
+    // 1234 with n = 2 → "12.34": digits go one place right, then the integer part moves back before the point.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WriteWithPoint(ref byte d, ulong significand, int k, int n)
     {
-        DigitText.WriteDigits(significand, k, destination[position..]);
-        destination.Slice(position + n, k - n).CopyTo(destination[(position + n + 1)..]);
-        destination[position + n] = (byte)'.';
-        return position + k + 1;
+        DigitText.WriteDigits(ref Unsafe.Add(ref d, 1), significand, k);
+        for (int i = 0; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref d, i + 1);
+        }
+
+        Unsafe.Add(ref d, n) = (byte)'.';
+        return k + 1;
     }
 
     // 123 with n = −2 → "0.00123".
-    private static int WriteLeadingZeros(ulong significand, int k, int n, Span<byte> destination, int position)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WriteLeadingZeros(ref byte d, ulong significand, int k, int n)
     {
-        destination[position++] = (byte)'0';
-        destination[position++] = (byte)'.';
-        destination.Slice(position, -n).Fill((byte)'0');
-        position -= n;
-        DigitText.WriteDigits(significand, k, destination[position..]);
-        return position + k;
+        d = (byte)'0';
+        Unsafe.Add(ref d, 1) = (byte)'.';
+        int zeros = -n;
+        for (int i = 0; i < zeros; i++)
+        {
+            Unsafe.Add(ref d, 2 + i) = (byte)'0';
+        }
+
+        DigitText.WriteDigits(ref Unsafe.Add(ref d, 2 + zeros), significand, k);
+        return 2 + zeros + k;
     }
 
-    // 15 with exponent 21 → "1.5e+21"; digits go one place right, then the first moves back before the point.
-    private static int WriteExponential(ulong significand, int k, int exponent, Span<byte> destination, int position, bool plusSign, int minExponentDigits)
+    // 15 with exponent 21 → "1.5e+21" ("1.5e21" without the plus sign).
+    private static int WriteExponential(ref byte d, ulong significand, int k, int exponent, bool plusSign, int minExponentDigits)
     {
+        int position;
         if (k == 1)
         {
-            destination[position++] = (byte)('0' + significand);
+            d = (byte)('0' + significand);
+            position = 1;
         }
         else
         {
-            DigitText.WriteDigits(significand, k, destination[(position + 1)..]);
-            destination[position] = destination[position + 1];
-            destination[position + 1] = (byte)'.';
-            position += k + 1;
+            position = WriteWithPoint(ref d, significand, k, 1);
         }
 
-        destination[position++] = (byte)'e';
+        Unsafe.Add(ref d, position++) = (byte)'e';
         if (exponent < 0)
         {
-            destination[position++] = (byte)'-';
+            Unsafe.Add(ref d, position++) = (byte)'-';
             exponent = -exponent;
         }
         else if (plusSign)
         {
-            destination[position++] = (byte)'+';
+            Unsafe.Add(ref d, position++) = (byte)'+';
         }
 
-        int exponentDigits = Math.Max(DigitText.CountDigits((ulong)exponent), minExponentDigits);
-        if (exponent < 10 && exponentDigits == 2)
-        {
-            destination[position++] = (byte)'0';
-            exponentDigits = 1;
-        }
-
-        DigitText.WriteDigits((ulong)exponent, exponentDigits, destination[position..]);
+        int exponentDigits = Math.Max(exponent >= 100 ? 3 : exponent >= 10 ? 2 : 1, minExponentDigits);
+        DigitText.WriteDigits(ref Unsafe.Add(ref d, position), (ulong)exponent, exponentDigits);
         return position + exponentDigits;
     }
 }
