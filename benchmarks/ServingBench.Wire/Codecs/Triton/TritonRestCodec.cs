@@ -43,7 +43,7 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
                 output.Byte((byte)',');
             }
 
-            WriteTensor(ref output, request.Inputs[i], ClientStyle);
+            WriteTensor(ref output, request.Inputs[i], ClientStyle, server: false);
         }
 
         output.Byte((byte)']');
@@ -157,7 +157,7 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
                 output.Byte((byte)',');
             }
 
-            WriteTensor(ref output, response.Outputs[i], ServerStyle);
+            WriteTensor(ref output, response.Outputs[i], ServerStyle, server: true);
         }
 
         output.Raw("]}"u8);
@@ -237,13 +237,17 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
         return length;
     }
 
-    private void WriteTensor(ref JsonOutput output, Tensor tensor, in JsonElementStyle style)
+    // Clients (tritonclient) write name, shape, datatype; Triton answers with name, datatype, shape.
+    private void WriteTensor(ref JsonOutput output, Tensor tensor, in JsonElementStyle style, bool server)
     {
         output.Raw("{\"name\":"u8);
         output.String(tensor.Name);
-        output.Raw(",\"datatype\":\""u8);
-        output.Raw(System.Text.Encoding.ASCII.GetBytes(tensor.DataType.ToKServeName()));
-        output.Raw("\",\"shape\":["u8);
+        if (server)
+        {
+            WriteDatatype(ref output, tensor);
+        }
+
+        output.Raw(",\"shape\":["u8);
         var shape = tensor.Shape;
         for (int d = 0; d < shape.Length; d++)
         {
@@ -256,6 +260,11 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
         }
 
         output.Byte((byte)']');
+        if (!server)
+        {
+            WriteDatatype(ref output, tensor);
+        }
+
         if (Variant)
         {
             output.Raw(",\"parameters\":{\"binary_data_size\":"u8);
@@ -267,6 +276,30 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
         output.Raw(",\"data\":"u8);
         JsonTensorWriter.WriteFlat(ref output, tensor, style);
         output.Byte((byte)'}');
+    }
+
+    private static void WriteDatatype(ref JsonOutput output, Tensor tensor)
+    {
+        output.Raw(",\"datatype\":\""u8);
+        output.Raw(tensor.DataType switch
+        {
+            DataType.Bool => "BOOL"u8,
+            DataType.UInt8 => "UINT8"u8,
+            DataType.UInt16 => "UINT16"u8,
+            DataType.UInt32 => "UINT32"u8,
+            DataType.UInt64 => "UINT64"u8,
+            DataType.Int8 => "INT8"u8,
+            DataType.Int16 => "INT16"u8,
+            DataType.Int32 => "INT32"u8,
+            DataType.Int64 => "INT64"u8,
+            DataType.FP16 => "FP16"u8,
+            DataType.FP32 => "FP32"u8,
+            DataType.FP64 => "FP64"u8,
+            DataType.BF16 => "BF16"u8,
+            DataType.Bytes => "BYTES"u8,
+            _ => throw new WireFormatException($"tensor '{tensor.Name}' has unknown datatype value {(int)tensor.DataType}"),
+        });
+        output.Byte((byte)'"');
     }
 
     // Binary: the raw bytes follow the header, whose length travels as Inference-Header-Content-Length.
