@@ -223,6 +223,7 @@ internal ref struct JsonInput
             throw Error($"expected a number, found {Describe()}");
         }
 
+        CheckRange(float.IsFinite(value), "float32");
         _pos += consumed;
         CheckDelimiter();
         return value;
@@ -236,6 +237,7 @@ internal ref struct JsonInput
             throw Error($"expected a number, found {Describe()}");
         }
 
+        CheckRange(double.IsFinite(value), "float64");
         _pos += consumed;
         CheckDelimiter();
         return value;
@@ -399,6 +401,21 @@ internal ref struct JsonInput
 
         CheckDelimiter();
         return value;
+    }
+
+    // Digits that overflow to infinity are an error (rapidjson: "Number too big"); only the bare tokens mean infinity.
+    private readonly void CheckRange(bool finite, string type)
+    {
+        if (finite)
+        {
+            return;
+        }
+
+        byte first = _json[_pos] == '-' && _pos + 1 < _json.Length ? _json[_pos + 1] : _json[_pos];
+        if ((uint)(first - '0') <= 9)
+        {
+            throw Error($"number is out of range for {type}");
+        }
     }
 
     private void CheckNumberStart(bool allowNonFinite)
