@@ -77,16 +77,7 @@ internal sealed class JsonTensorReader : IDisposable
             throw json.Error($"list found at nesting level {level}, expected a value (the tensor's rank is {_rank})");
         }
 
-        long n = 0;
-        if (json.BeginArray())
-        {
-            do
-            {
-                ReadNested(ref json, level + 1);
-                n++;
-            }
-            while (json.NextElement());
-        }
+        long n = _type == DataType.FP32 && _rank == level + 1 ? ReadSingleRow(ref json) : ReadList(ref json, level);
 
         if (_dims[level] < 0)
         {
@@ -100,6 +91,40 @@ internal sealed class JsonTensorReader : IDisposable
         {
             throw json.Error($"list of {n} elements at nesting level {level}, expected {_dims[level]} (ragged tensor)");
         }
+    }
+
+    private long ReadList(ref JsonInput json, int level)
+    {
+        long n = 0;
+        if (json.BeginArray())
+        {
+            do
+            {
+                ReadNested(ref json, level + 1);
+                n++;
+            }
+            while (json.NextElement());
+        }
+
+        return n;
+    }
+
+    // The innermost list of a float32 tensor once the rank is known: the hot loop of every JSON decode.
+    private long ReadSingleRow(ref JsonInput json)
+    {
+        long n = 0;
+        if (json.BeginArray())
+        {
+            do
+            {
+                MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite));
+                n++;
+            }
+            while (json.NextElement());
+        }
+
+        _count += n;
+        return n;
     }
 
     /// <summary>Reads elements in row-major order through any nesting (Triton's reader), at most <paramref name="limit"/>.</summary>
@@ -125,7 +150,20 @@ internal sealed class JsonTensorReader : IDisposable
         {
             do
             {
-                ReadFlat(ref json, limit, depth + 1);
+                if (_type == DataType.FP32 && json.PeekRequired() != '[')
+                {
+                    if (_count >= limit)
+                    {
+                        throw json.Error($"more data elements than the shape's {limit}");
+                    }
+
+                    MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite));
+                    _count++;
+                }
+                else
+                {
+                    ReadFlat(ref json, limit, depth + 1);
+                }
             }
             while (json.NextElement());
         }
