@@ -124,6 +124,44 @@ public class GrpcGeneratedParserTests
         Assert.Equal(Golden().Data.ToArray(), parsed.Input["data"].ToByteArray());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Responses_Take_The_Form_The_Real_Servers_Send(bool raw)
+    {
+        var response = Response(Fp32("y"));
+
+        // TF Serving answers with typed fields (AsProtoField) whatever the request used.
+        var tf = TfServing.PredictResponse.Parser.ParseFrom(EncodeResponse(Codec(raw ? ScenarioCatalog.TfServingGrpcRaw : ScenarioCatalog.TfServingGrpcTyped), response));
+        Assert.Equal(("m", 3L), (tf.ModelSpec.Name, tf.ModelSpec.Version));
+        Assert.True(tf.Outputs["y"].TensorContent.IsEmpty);
+        Assert.Equal(Fp32("y").AsSpan<float>().ToArray(), tf.Outputs["y"].FloatVal);
+
+        // Triton answers in raw_output_contents whatever the request used.
+        var triton = Kserve.ModelInferResponse.Parser.ParseFrom(EncodeResponse(Codec(raw ? ScenarioCatalog.TritonGrpcRaw : ScenarioCatalog.TritonGrpcTyped), response));
+        Assert.Equal(("m", "3"), (triton.ModelName, triton.ModelVersion));
+        Assert.Null(triton.Outputs[0].Contents);
+        Assert.Equal(Fp32("y").Data.ToArray(), triton.RawOutputContents.Single().ToByteArray());
+    }
+
+    [Fact]
+    public void Unpacked_Repeated_Scalars_Are_Accepted()
+    {
+        // Parsers must accept unpacked repeated scalars: int64_val (10, VARINT = 50) twice, float_val (5, I32 = 2D) twice.
+        var body = Hex(
+            "0A 03 0A 01 6D" +                              // model_spec { name "m" }
+            "12 11 0A 01 69 12 0C" +                        // inputs entry "i", TensorProto of 12 bytes
+            "  08 09 12 04 12 02 08 02 50 05 50 7F" +       //   DT_INT64, shape [2], int64_val 5, int64_val 127
+            "12 17 0A 01 66 12 12" +                        // inputs entry "f", TensorProto of 18 bytes
+            "  08 01 12 04 12 02 08 02 2D 0000803F 2D 000040C0"); // DT_FLOAT, shape [2], float_val 1, float_val -3
+        var decoded = Codec(ScenarioCatalog.TfServingGrpcTyped).DecodeRequest(body, WireContent.Protobuf);
+
+        Assert.Equal([5L, 127L], decoded.Input("i").AsSpan<long>().ToArray());
+        Assert.Equal([1f, -3f], decoded.Input("f").AsSpan<float>().ToArray());
+        var parsed = TfServing.PredictRequest.Parser.ParseFrom(body);
+        Assert.Equal([5L, 127L], parsed.Inputs["i"].Int64Val);
+    }
+
     private static Tf.TensorShapeProto Shape(params long[] dims)
     {
         var shape = new Tf.TensorShapeProto();
