@@ -13,7 +13,8 @@ namespace ServingBench.Wire.Codecs.TfServing;
 /// </summary>
 public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, bool rowFormat) : IWireCodec
 {
-    private static readonly JsonElementStyle ClientStyle = new(NumberStyle.Ecma, WidenSingles: false, JsonBytesForm.Base64Object);
+    // Floats as TF Serving itself writes them ("3.0", "1e+07"): TF refuses integer literals beyond a float's mantissa.
+    private static readonly JsonElementStyle ClientStyle = new(NumberStyle.CPrintfShortest, WidenSingles: false, JsonBytesForm.Base64Object);
 
     public Scenario Scenario { get; } = scenario;
 
@@ -373,7 +374,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
         if (!StartsNamedObject(json, inList: true))
         {
             var spec = SingleSpec(specs, key);
-            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength));
+            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
             reader.ReadNested(ref json, 0);
             return [Finish(reader, spec, reader.Shape())];
         }
@@ -383,7 +384,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
         {
             for (int i = 0; i < specs.Count; i++)
             {
-                readers[i] = new JsonTensorReader(specs[i].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength / specs.Count));
+                readers[i] = new JsonTensorReader(specs[i].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength / specs.Count), rejectLossyIntegers: true);
             }
 
             var seen = new bool[specs.Count];
@@ -447,7 +448,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
         if (!StartsNamedObject(json, inList: false))
         {
             var spec = SingleSpec(specs, key);
-            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength));
+            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
             reader.ReadNested(ref json, 0);
             return [Finish(reader, spec, reader.Shape())];
         }
@@ -464,7 +465,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
                 }
 
                 json.Expect((byte)':');
-                using var reader = new JsonTensorReader(specs[index].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength));
+                using var reader = new JsonTensorReader(specs[index].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
                 reader.ReadNested(ref json, 0);
                 tensors[index] = Finish(reader, specs[index], reader.Shape());
             }
