@@ -115,6 +115,20 @@ public class GrpcRoundTripTests
     }
 
     [Fact]
+    public void TorchServe_Request_RoundTrips_A_File()
+    {
+        // A file travels as the one element of a BYTES [1] tensor; the server side sniffs the JPEG magic.
+        var codec = WireCodecs.Create(ScenarioCatalog.TorchServeGrpcRaw, ModelCatalog.Resnet50Signature);
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0xFF, 0xD9];
+        var request = new InferenceRequest { ModelName = "resnet50", Inputs = [Tensor.FromBytesElements("data", [1], [jpeg])] };
+        var decoded = codec.DecodeRequest(EncodeRequest(codec, request), WireContent.Protobuf);
+
+        Assert.Equal("resnet50", decoded.ModelName);
+        Assert.Null(decoded.ModelVersion);
+        AssertSame(request.Inputs, decoded.Inputs);
+    }
+
+    [Fact]
     public void TorchServe_Response_RoundTrips()
     {
         // Needs TorchServeBodies.WriteResponse / ReadResponse (helper/rest).

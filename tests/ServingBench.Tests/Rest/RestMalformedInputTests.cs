@@ -108,6 +108,7 @@ public class RestMalformedInputTests
     [InlineData("tfserving-rest-json-row", """{"instances":[{"y":[1]}]}""", "no tensor named 'y'")]
     [InlineData("tfserving-rest-json-row", """{"instances":[[1]]} x""", "after the JSON value")]
     [InlineData("tfserving-rest-json-row", """{"instances":[[1e999999]]}""", "out of range")]
+    [InlineData("tfserving-rest-json-row", """{"instances":[[16777216]]}""", "without loss of precision")]
     [InlineData("tfserving-rest-json-col", """{"inputs":{"x":[[1]],"x":[[2]]}}""", "twice")]
     [InlineData("tfserving-rest-json-col", """{"inputs":[1,2,3]}""", "the model expects")]
     [InlineData("tfserving-rest-json-col", """{"signature_name":5,"inputs":[[1]]}""", "'signature_name' must be a string")]

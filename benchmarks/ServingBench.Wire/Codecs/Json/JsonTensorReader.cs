@@ -27,12 +27,14 @@ internal sealed class JsonTensorReader : IDisposable
     private readonly DataType _type;
     private readonly bool _allowNonFinite;
     private readonly JsonBytesForm _bytesForm;
+    private readonly bool _rejectLossyIntegers;
     private readonly long[] _dims = new long[JsonInput.MaxDepth + 1];
     private readonly PooledBuffer _buffer;
     private int _rank = -1;
     private long _count;
 
-    public JsonTensorReader(DataType type, bool allowNonFinite, JsonBytesForm bytesForm, int capacityHint = 4096)
+    /// <param name="rejectLossyIntegers">TF Serving's rule: integer literals must fit a float tensor's mantissa.</param>
+    public JsonTensorReader(DataType type, bool allowNonFinite, JsonBytesForm bytesForm, int capacityHint = 4096, bool rejectLossyIntegers = false)
     {
         if (type is DataType.FP16 or DataType.BF16)
         {
@@ -43,6 +45,7 @@ internal sealed class JsonTensorReader : IDisposable
         _type = type;
         _allowNonFinite = allowNonFinite;
         _bytesForm = bytesForm;
+        _rejectLossyIntegers = rejectLossyIntegers;
         _buffer = new PooledBuffer(capacityHint);
         Array.Fill(_dims, -1);
     }
@@ -117,7 +120,7 @@ internal sealed class JsonTensorReader : IDisposable
         {
             do
             {
-                MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite));
+                MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite, _rejectLossyIntegers));
                 n++;
             }
             while (json.NextElement());
@@ -157,7 +160,7 @@ internal sealed class JsonTensorReader : IDisposable
                         throw json.Error($"more data elements than the shape's {limit}");
                     }
 
-                    MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite));
+                    MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite, _rejectLossyIntegers));
                     _count++;
                 }
                 else
@@ -194,10 +197,10 @@ internal sealed class JsonTensorReader : IDisposable
         switch (_type)
         {
             case DataType.FP32:
-                MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite));
+                MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite, _rejectLossyIntegers));
                 break;
             case DataType.FP64:
-                MemoryMarshal.Write(_buffer.Append(8), json.ReadDouble(_allowNonFinite));
+                MemoryMarshal.Write(_buffer.Append(8), json.ReadDouble(_allowNonFinite, _rejectLossyIntegers));
                 break;
             case DataType.Int64:
                 MemoryMarshal.Write(_buffer.Append(8), json.ReadInt64());
