@@ -10,6 +10,9 @@ namespace ServingBench.Benchmarks;
 /// wire; "× memcpy" reads each row against copying the same bytes, "× raw" against the payload's raw encoding.
 /// </summary>
 [BenchmarkCategory(Categories.Serialization)]
+// One block per method (EncodeRequest, DecodeRequest, ...), rows in catalogue order inside it: a block reads as
+// "this direction, every encoding of every payload".
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByMethod)]
 public class SerializationBenchmarks
 {
     private SerializationSubject _subject = null!;

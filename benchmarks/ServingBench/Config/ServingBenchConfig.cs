@@ -52,9 +52,6 @@ public static class ServingBenchConfig
             .AddValidator(CategoryValidator.Instance)
             .WithArtifactsPath(Path.Combine(RepositoryPaths.Results, "bdn"))
             .WithOrderer(new DefaultOrderer(SummaryOrderPolicy.Declared, MethodOrderPolicy.Declared))
-            // One block per method (EncodeRequest, DecodeRequest, ...), rows in catalogue order inside it:
-            // a block reads as "this direction, every encoding of every payload".
-            .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByMethod)
             .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(64))
             .WithOptions(ConfigOptions.DisableLogFile);
     }
