@@ -1,6 +1,11 @@
 namespace ServingBench.Wire.Text;
 
-/// <summary>Shortest round-trip number text, in the style each server writes (see <see cref="NumberStyle"/>).</summary>
+/// <summary>
+/// Shortest round-trip number text, in the style each server writes (see <see cref="NumberStyle"/> and
+/// <see cref="StyleLayout"/>). Servers that hold float32 outputs as doubles (Triton's rapidjson writer, Python's
+/// json.dumps) print the widened value: reproduce them with <c>WriteDouble((double)value, …)</c>, which gives
+/// 0.10000000149011612 for 0.1f. TF Serving prints float32 as float (<see cref="WriteSingle"/>, CPrintfShortest).
+/// </summary>
 public static class NumberFormatter
 {
     /// <summary>Longest text any style writes for one number; destinations must be at least this long.</summary>

@@ -33,12 +33,9 @@ internal static class StyleLayout
             return WriteZero(negative && style != NumberStyle.Ecma, style == NumberStyle.Ecma, destination);
         }
 
-        int position = 0;
-        if (negative)
-        {
-            start = (byte)'-';
-            position = 1;
-        }
+        // The sign is written unconditionally and kept or overwritten: random signs would defeat the branch predictor.
+        start = (byte)'-';
+        int position = negative ? 1 : 0;
 
         ref byte d = ref Unsafe.Add(ref start, position);
         ulong significand = digits.Significand;
