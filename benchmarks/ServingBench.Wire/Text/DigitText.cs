@@ -60,6 +60,47 @@ internal static class DigitText
         }
     }
 
+    /// <summary>
+    /// Writes the <paramref name="digitCount"/> digits of a significand (at most 17) at <paramref name="destination"/>,
+    /// padded with zeros on the right to 9 or 17 digits so that the work does not depend on the length (a varying
+    /// loop count costs a mispredicted branch per number). Up to 17 bytes are written; the caller owns them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WriteSignificand(ref byte destination, ulong significand, int digitCount)
+    {
+        ref byte pairs = ref MemoryMarshal.GetReference(TwoDigitPairs);
+        if (digitCount <= 9)
+        {
+            uint nine = (uint)(significand * PowersOfTen[9 - digitCount]);
+            uint lead = nine / 100_000_000;
+            destination = (byte)('0' + lead);
+            WriteEight(ref Unsafe.Add(ref destination, 1), ref pairs, nine - (lead * 100_000_000));
+            return;
+        }
+
+        ulong seventeen = significand * PowersOfTen[17 - digitCount];
+        ulong high = seventeen / 100_000_000;
+        uint low = (uint)(seventeen - (high * 100_000_000));
+        uint first = (uint)high / 100_000_000;
+        destination = (byte)('0' + first);
+        WriteEight(ref Unsafe.Add(ref destination, 1), ref pairs, (uint)high - (first * 100_000_000));
+        WriteEight(ref Unsafe.Add(ref destination, 9), ref pairs, low);
+    }
+
+    // Eight digits (zero-padded) as four independent pairs.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteEight(ref byte destination, ref byte pairs, uint value)
+    {
+        uint high = value / 10_000;
+        uint low = value - (high * 10_000);
+        uint highHigh = high / 100;
+        uint lowHigh = low / 100;
+        WritePair(ref destination, ref pairs, highHigh);
+        WritePair(ref Unsafe.Add(ref destination, 2), ref pairs, high - (highHigh * 100));
+        WritePair(ref Unsafe.Add(ref destination, 4), ref pairs, lowHigh);
+        WritePair(ref Unsafe.Add(ref destination, 6), ref pairs, low - (lowHigh * 100));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WritePair(ref byte destination, ref byte pairs, uint pair) =>
         Unsafe.WriteUnaligned(ref destination, Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref pairs, pair * 2)));

@@ -1,9 +1,17 @@
 namespace ServingBench.Wire.Text;
 
-/// <summary>Shortest round-trip number text, in the style each server writes (see <see cref="NumberStyle"/>).</summary>
+/// <summary>
+/// Shortest round-trip number text, in the style each server writes (see <see cref="NumberStyle"/> and
+/// <see cref="StyleLayout"/>). Servers that hold float32 outputs as doubles (Triton's rapidjson writer, Python's
+/// json.dumps) print the widened value: reproduce them with <c>WriteDouble((double)value, …)</c>, which gives
+/// 0.10000000149011612 for 0.1f. TF Serving prints float32 as float (<see cref="WriteSingle"/>, CPrintfShortest).
+/// </summary>
 public static class NumberFormatter
 {
-    /// <summary>Longest text any style writes for one number; destinations must be at least this long.</summary>
+    /// <summary>
+    /// Longest text any style writes for one number (25 bytes in practice). Destinations must be at least this
+    /// long: digits are written in fixed-width blocks, so bytes after the returned length may be scribbled on.
+    /// </summary>
     public const int MaxLength = 32;
 
     // printf precisions TF Serving tries: absl::StrCat's six digits, then max_digits10.
@@ -11,7 +19,10 @@ public static class NumberFormatter
     private const int SingleMaxDigits = 9;
     private const int DoubleMaxDigits = 17;
 
-    /// <summary>Writes the shortest text that parses back to <paramref name="value"/> as a float32; NaN / Infinity / -Infinity for non-finite.</summary>
+    /// <summary>
+    /// Writes the shortest text that parses back to <paramref name="value"/> as a float32 (CPrintfShortest: what TF
+    /// Serving prints, 6 or 9 significant digits); NaN / Infinity / -Infinity for non-finite.
+    /// </summary>
     public static int WriteSingle(float value, NumberStyle style, Span<byte> destination)
     {
         CheckDestination(destination);
@@ -36,7 +47,10 @@ public static class NumberFormatter
         return StyleLayout.Write(negative, digits, style, destination);
     }
 
-    /// <summary>Writes the shortest text that parses back to <paramref name="value"/> as a float64; NaN / Infinity / -Infinity for non-finite.</summary>
+    /// <summary>
+    /// Writes the shortest text that parses back to <paramref name="value"/> as a float64 (CPrintfShortest: 6 or 17
+    /// significant digits); NaN / Infinity / -Infinity for non-finite.
+    /// </summary>
     public static int WriteDouble(double value, NumberStyle style, Span<byte> destination)
     {
         CheckDestination(destination);

@@ -27,6 +27,95 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
     /// </summary>
     public static int Scan(ReadOnlySpan<byte> utf8, out NumberToken token)
     {
+        // Fast pass: accumulate every digit; valid while there are at most 19 of them (then nothing can overflow).
+        int i = 0;
+        bool negative = false;
+        if (i < utf8.Length && utf8[i] == '-')
+        {
+            negative = true;
+            i++;
+        }
+
+        if (i >= utf8.Length || !IsDigit(utf8[i]))
+        {
+            return ScanWord(utf8, i, negative, out token);
+        }
+
+        ulong mantissa = 0;
+        int digits;
+        if (utf8[i] == '0')
+        {
+            i++;
+            digits = 1;
+        }
+        else
+        {
+            int integerStart = i;
+            for (; i < utf8.Length && IsDigit(utf8[i]); i++)
+            {
+                mantissa = (mantissa * 10) + (uint)(utf8[i] - '0');
+            }
+
+            digits = i - integerStart;
+        }
+
+        long exponent = 0;
+        if (i + 1 < utf8.Length && utf8[i] == '.' && IsDigit(utf8[i + 1]))
+        {
+            int fractionStart = ++i;
+            for (; i < utf8.Length && IsDigit(utf8[i]); i++)
+            {
+                mantissa = (mantissa * 10) + (uint)(utf8[i] - '0');
+            }
+
+            exponent = fractionStart - i;
+            digits += i - fractionStart;
+        }
+
+        if (digits > MaxMantissaDigits)
+        {
+            // Long mantissas (leading zeros included) take the careful pass.
+            return ScanCarefully(utf8, out token);
+        }
+
+        i = ScanExponent(utf8, i, ref exponent);
+        token = new NumberToken(TokenKind.Number, negative, mantissa, exponent, false);
+        return i;
+    }
+
+    // [eE][+-]?[0-9]+ at i, added to exponent (clamped); returns the position after it, or i if there is none.
+    private static int ScanExponent(ReadOnlySpan<byte> utf8, int i, ref long exponent)
+    {
+        if (i >= utf8.Length || (utf8[i] | 0x20) != 'e')
+        {
+            return i;
+        }
+
+        int j = i + 1;
+        bool exponentNegative = false;
+        if (j < utf8.Length && (utf8[j] == '+' || utf8[j] == '-'))
+        {
+            exponentNegative = utf8[j] == '-';
+            j++;
+        }
+
+        if (j >= utf8.Length || !IsDigit(utf8[j]))
+        {
+            return i;
+        }
+
+        long written = 0;
+        for (; j < utf8.Length && IsDigit(utf8[j]); j++)
+        {
+            written = Math.Min((written * 10) + (utf8[j] - '0'), ExponentClamp);
+        }
+
+        exponent += exponentNegative ? -written : written;
+        return j;
+    }
+
+    private static int ScanCarefully(ReadOnlySpan<byte> utf8, out NumberToken token)
+    {
         int i = 0;
         bool negative = false;
         if (i < utf8.Length && utf8[i] == '-')
@@ -66,29 +155,7 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
             }
         }
 
-        if (i < utf8.Length && (utf8[i] | 0x20) == 'e')
-        {
-            int j = i + 1;
-            bool exponentNegative = false;
-            if (j < utf8.Length && (utf8[j] == '+' || utf8[j] == '-'))
-            {
-                exponentNegative = utf8[j] == '-';
-                j++;
-            }
-
-            if (j < utf8.Length && IsDigit(utf8[j]))
-            {
-                long written = 0;
-                for (; j < utf8.Length && IsDigit(utf8[j]); j++)
-                {
-                    written = Math.Min((written * 10) + (utf8[j] - '0'), ExponentClamp);
-                }
-
-                exponent += exponentNegative ? -written : written;
-                i = j;
-            }
-        }
-
+        i = ScanExponent(utf8, i, ref exponent);
         token = new NumberToken(TokenKind.Number, negative, mantissa, exponent, manyDigits);
         return i;
     }

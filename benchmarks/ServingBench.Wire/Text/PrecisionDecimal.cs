@@ -51,6 +51,11 @@ internal static class PrecisionDecimal
     private static bool TryScaleAndRound(ulong c, int q, int j, out ulong rounded)
     {
         rounded = 0;
+
+        // Trailing zero bits only widen the products (a float widened to double has 29 of them).
+        int trailingZeros = BitOperations.TrailingZeroCount(c);
+        c >>= trailingZeros;
+        q += trailingZeros;
         int binaryExponent = q + j;
         int cBits = 64 - BitOperations.LeadingZeroCount(c);
         if (j >= 0)
@@ -58,6 +63,18 @@ internal static class PrecisionDecimal
             if (j > MaxPowerOfFive || cBits + BitLength(s_powersOfFive[j]) > 128)
             {
                 return false;
+            }
+
+            if (cBits + BitLength(s_powersOfFive[j]) <= 64 && binaryExponent is < 0 and > -64)
+            {
+                // Common for float32 to 9 digits: everything fits one 64-bit word.
+                ulong narrow = c * (ulong)s_powersOfFive[j];
+                int narrowShift = -binaryExponent;
+                ulong narrowFloor = narrow >> narrowShift;
+                ulong narrowRemainder = narrow - (narrowFloor << narrowShift);
+                ulong narrowHalf = 1UL << (narrowShift - 1);
+                rounded = narrowFloor + (narrowRemainder > narrowHalf || (narrowRemainder == narrowHalf && (narrowFloor & 1) != 0) ? 1UL : 0UL);
+                return true;
             }
 
             UInt128 scaled = c * s_powersOfFive[j];

@@ -128,28 +128,25 @@ internal static class Schubfach
         uint vbr = RoundOdd(g, cbr << h);
 
         uint s = vb >> 2;
-        if (s >= 100)
-        {
-            uint sp10 = 10 * (uint)((s * 1_717_986_919UL) >> 34);
-            uint tp10 = sp10 + 10;
-            bool upin = vbl + outside <= sp10 << 2;
-            bool wpin = (tp10 << 2) + outside <= vbr;
-            if (upin != wpin)
-            {
-                return DecimalDigits.Trimmed(upin ? sp10 : tp10, k);
-            }
-        }
+
+        // Both candidate lengths are computed and picked without branches: for random data which one wins is
+        // a coin toss, and a mispredicted branch costs more than the arithmetic.
+        uint shorter = (uint)((s * 1_717_986_919UL) >> 34); // s / 10 (s ≥ 100 for every normal float)
+        uint sp10 = shorter * 10;
+        uint tp10 = sp10 + 10;
+        bool upin = vbl + outside <= sp10 << 2;
+        bool wpin = (tp10 << 2) + outside <= vbr;
+        uint shortResult = upin ? shorter : shorter + 1;
 
         uint t = s + 1;
         bool uin = vbl + outside <= s << 2;
         bool win = (t << 2) + outside <= vbr;
-        if (uin != win)
-        {
-            return DecimalDigits.Trimmed(uin ? s : t, k);
-        }
-
         int cmp = (int)vb - (int)((s + t) << 1);
-        return DecimalDigits.Trimmed(cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k);
+        bool closerToS = cmp < 0 || (cmp == 0 && (s & 1) == 0);
+        uint longResult = uin != win ? (uin ? s : t) : (closerToS ? s : t);
+
+        bool useShort = upin != wpin;
+        return DecimalDigits.Trimmed(useShort ? shortResult : longResult, useShort ? k + 1 : k);
     }
 
     // floor(cp · g / 2^127), with the lowest bit set when the product is inexact (round to odd).

@@ -19,7 +19,8 @@ namespace ServingBench.Wire.Text;
 /// </list>
 /// Zero: Ecma "0" for both signs; the others "0.0" and "-0.0". Writes go through unchecked references: the
 /// public entry points have checked that the destination holds <see cref="NumberFormatter.MaxLength"/> bytes,
-/// and no layout writes more (the longest is "-0.000001234567890123456" style, 25 bytes).
+/// and no layout writes more (the longest is "-0.000001234567890123456" style, 25 bytes). Digits are written
+/// padded to 9 or 17, so bytes after the returned length may be overwritten too (still within MaxLength).
 /// </summary>
 internal static class StyleLayout
 {
@@ -33,17 +34,25 @@ internal static class StyleLayout
             return WriteZero(negative && style != NumberStyle.Ecma, style == NumberStyle.Ecma, destination);
         }
 
-        int position = 0;
-        if (negative)
-        {
-            start = (byte)'-';
-            position = 1;
-        }
+        // The sign is written unconditionally and kept or overwritten: random signs would defeat the branch predictor.
+        start = (byte)'-';
+        int position = negative ? 1 : 0;
 
         ref byte d = ref Unsafe.Add(ref start, position);
         ulong significand = digits.Significand;
         int k = digits.DigitCount;
         int n = k + digits.Exponent;
+        if ((uint)n <= 1 && k > n)
+        {
+            // "0.ddd" or "d.ddd" — the same in every style, and most of a normalised tensor — in one branch-free
+            // shape: digits land after the point, and the lead is either '0' or the first digit moved forward.
+            ref byte digitsStart = ref Unsafe.Add(ref d, 2 - n);
+            DigitText.WriteSignificand(ref digitsStart, significand, k);
+            d = n == 1 ? Unsafe.Add(ref d, 1) : (byte)'0';
+            Unsafe.Add(ref d, 1) = (byte)'.';
+            return position + k + 2 - n;
+        }
+
         int written;
         switch (style)
         {
@@ -100,7 +109,7 @@ internal static class StyleLayout
     // 1234 with n = 6 → "123400" (+ ".0").
     private static int WriteInteger(ref byte d, ulong significand, int k, int n, bool withPointZero)
     {
-        DigitText.WriteDigits(ref d, significand, k);
+        DigitText.WriteSignificand(ref d, significand, k);
         for (int i = k; i < n; i++)
         {
             Unsafe.Add(ref d, i) = (byte)'0';
@@ -120,7 +129,7 @@ internal static class StyleLayout
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int WriteWithPoint(ref byte d, ulong significand, int k, int n)
     {
-        DigitText.WriteDigits(ref Unsafe.Add(ref d, 1), significand, k);
+        DigitText.WriteSignificand(ref Unsafe.Add(ref d, 1), significand, k);
         for (int i = 0; i < n; i++)
         {
             Unsafe.Add(ref d, i) = Unsafe.Add(ref d, i + 1);
@@ -142,7 +151,7 @@ internal static class StyleLayout
             Unsafe.Add(ref d, 2 + i) = (byte)'0';
         }
 
-        DigitText.WriteDigits(ref Unsafe.Add(ref d, 2 + zeros), significand, k);
+        DigitText.WriteSignificand(ref Unsafe.Add(ref d, 2 + zeros), significand, k);
         return 2 + zeros + k;
     }
 

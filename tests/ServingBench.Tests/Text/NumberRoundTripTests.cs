@@ -54,7 +54,7 @@ public class NumberRoundTripTests
     public void CPrintf_Style_Matches_Printf_Reference()
     {
         var random = new Random(Seed + 3);
-        for (int i = 0; i < 200_000; i++)
+        for (int i = 0; i < 100_000; i++)
         {
             float single = (i % 2) == 0 ? (float)Gaussian(random) : BitConverter.Int32BitsToSingle(random.Next());
             if (float.IsFinite(single))
