@@ -13,8 +13,9 @@ namespace ServingBench.Wire.Codecs.TfServing;
 /// </summary>
 public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, bool rowFormat) : IWireCodec
 {
-    // Floats as TF Serving itself writes them ("3.0", "1e+07"): TF refuses integer literals beyond a float's mantissa.
-    private static readonly JsonElementStyle ClientStyle = new(NumberStyle.CPrintfShortest, WidenSingles: false, JsonBytesForm.Base64Object);
+    // Shortest float32 digits with ".0" on integral values ("3.0", "1e-7"): TF refuses integer literals beyond a
+    // float's mantissa, and its rapidjson reader takes this spelling; printf-style rounding would cost twice as much.
+    private static readonly JsonElementStyle ClientStyle = new(NumberStyle.RapidJson, WidenSingles: false, JsonBytesForm.Base64Object);
 
     public Scenario Scenario { get; } = scenario;
 
