@@ -23,7 +23,8 @@ public static class EngineSupport
         (EngineKind.OnnxRuntime, Device.Cuda) => OrtCudaAvailable()
             ? null
             : "ONNX Runtime has no CUDAExecutionProvider in this build (the CPU package Microsoft.ML.OnnxRuntime is referenced; build with -p:ServingBenchGpu=true where a registry serves Microsoft.ML.OnnxRuntime.Gpu, on a machine with CUDA 12 and cuDNN 9)",
-        (EngineKind.TorchSharp, _) => "TorchSharp engine is not part of this build yet (see models/README.md)",
+        (EngineKind.TorchSharp, Device.Cpu) => TorchSharp.TorchRuntime.WhyNot(),
+        (EngineKind.TorchSharp, Device.Cuda) => "TorchSharp here is the CPU build (libtorch-cpu-linux-x64); build with -p:ServingBenchGpu=true where a registry serves TorchSharp-cuda-linux, on a machine with CUDA",
         _ => $"unknown engine/device {engine}/{device}",
     };
 

@@ -22,6 +22,7 @@ public sealed class InProcessRunner : IDisposable
     private const int Seed = 12345; // same seed, repeatable inputs
 
     private readonly OrtSingleTensorModel? _single;
+    private readonly TorchSharp.TorchSingleTensorModel? _torchSingle;
     private readonly ISeq2SeqBackend? _seq2seq;
     private readonly long[] _sourceIds = [];
     private readonly GenerationOptions _generation = GenerationOptions.Fixed(NewTokens);
@@ -42,14 +43,16 @@ public sealed class InProcessRunner : IDisposable
             case ModelKind.ResNet50:
                 int image = size == ModelSize.Real ? 224 : new ResNet50(size).ImageSize;
                 int classes = (int)(Model.Files[0].Outputs[0].Dims is [_, > 0 and var c] ? c : new ResNet50(size).Classes);
-                _single = new OrtSingleTensorModel(Model.MainFile, device, Noise(random, 3 * image * image), [1, 3, image, image], [1, classes]);
+                (_single, _torchSingle) = Open(engine, device, ModelArchitecture.Create(kind, size), Noise(random, 3 * image * image), [1, 3, image, image], [1, classes]);
                 break;
             case ModelKind.Wav2Vec2:
                 int samples = size == ModelSize.Real ? AudioSamples : 16_000;
-                _single = new OrtSingleTensorModel(Model.MainFile, device, Noise(random, samples), [1, samples], [1, Wav2Vec2.FrameCount(samples), Wav2Vec2.VocabSize]);
+                (_single, _torchSingle) = Open(engine, device, ModelArchitecture.Create(kind, size), Noise(random, samples), [1, samples], [1, Wav2Vec2.FrameCount(samples), Wav2Vec2.VocabSize]);
                 break;
             case ModelKind.Bart:
-                var backend = new OrtBartBackend(Model.Directory, device);
+                ISeq2SeqBackend backend = engine == EngineKind.TorchSharp
+                    ? new TorchSharp.TorchBartBackend(Model.Directory, new Bart(size))
+                    : new OrtBartBackend(Model.Directory, device);
                 _seq2seq = backend;
                 int length = size == ModelSize.Real ? SourceTokens : 16;
                 _sourceIds = new long[length];
@@ -81,14 +84,26 @@ public sealed class InProcessRunner : IDisposable
             return _single.Output;
         }
 
+        if (_torchSingle is not null)
+        {
+            _torchSingle.Run();
+            return _torchSingle.Output;
+        }
+
         return BartGenerator.Generate(_seq2seq!, _sourceIds, _generation);
     }
 
     public void Dispose()
     {
         _single?.Dispose();
+        _torchSingle?.Dispose();
         _seq2seq?.Dispose();
     }
+
+    private (OrtSingleTensorModel?, TorchSharp.TorchSingleTensorModel?) Open(EngineKind engine, Device device, ModelArchitecture architecture, float[] input, long[] inputShape, long[] outputShape) =>
+        engine == EngineKind.TorchSharp
+            ? (null, new TorchSharp.TorchSingleTensorModel(Model.MainFile, architecture, input, inputShape, outputShape))
+            : (new OrtSingleTensorModel(Model.MainFile, device, input, inputShape, outputShape), null);
 
     private static float[] Noise(Random random, int count)
     {

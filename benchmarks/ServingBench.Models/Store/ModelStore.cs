@@ -56,9 +56,13 @@ public sealed class ModelStore(string root)
 
         var architecture = ModelArchitecture.Create(kind, size);
         string directory = Path.Combine(CacheDirectory, architecture.Name);
-        if (!IsCurrent(architecture, directory, fullCheck: false))
+        lock (s_buildLocks.GetOrAdd(directory, _ => new object()))
         {
-            Build(architecture, directory, progress);
+            using var crossProcess = AcquireBuildLock(directory);
+            if (!IsCurrent(architecture, directory, fullCheck: false))
+            {
+                Build(architecture, directory, progress);
+            }
         }
 
         return new ResolvedModel(kind, size, ModelSource.Generated, directory,
@@ -145,6 +149,27 @@ public sealed class ModelStore(string root)
 
         return true;
     }
+
+    /// <summary>One builder per cache folder across processes (tests in parallel, benchmark children).</summary>
+    private static FileStream AcquireBuildLock(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, ".build.lock");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> s_buildLocks = new(StringComparer.Ordinal);
 
     private static ManifestFile Describe(string path) => new(Path.GetFileName(path), new FileInfo(path).Length, Hash(path));
 
