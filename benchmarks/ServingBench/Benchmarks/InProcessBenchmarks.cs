@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
 using ServingBench.Models.Store;
@@ -11,8 +13,15 @@ namespace ServingBench.Benchmarks;
 /// </summary>
 /// <remarks>One warm-up and five measured iterations: a BART case is ≈5 s per call on 2 cores.</remarks>
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(WideCaseNames))]
 public class InProcessBenchmarks
 {
+    /// <summary>Case names such as torchsharp-cpu-wav2vec2 exceed BenchmarkDotNet's default 20-character column.</summary>
+    private sealed class WideCaseNames : ManualConfig
+    {
+        public WideCaseNames() => SummaryStyle = SummaryStyle.Default.WithMaxParameterColumnWidth(32);
+    }
+
     private InProcessRunner? _runner;
 
     [ParamsSource(nameof(Cases))]
