@@ -81,6 +81,27 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public void Optimum_Bart_Export_Is_Detected_And_An_Incomplete_One_Named()
+    {
+        var tiny = TinyModels.Get(ModelKind.Bart);
+        string folder = Path.Combine(_root, "bart");
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(tiny.Directory, Bart.EncoderFile), Path.Combine(folder, Bart.EncoderFile));
+        var store = new ModelStore(_root);
+
+        var missing = Assert.Throws<FileNotFoundException>(() => store.FindExport(ModelKind.Bart));
+        Assert.Contains(Bart.DecoderWithPastFile, missing.Message, StringComparison.Ordinal);
+
+        File.Copy(Path.Combine(tiny.Directory, Bart.DecoderFile), Path.Combine(folder, Bart.DecoderFile));
+        File.Copy(Path.Combine(tiny.Directory, Bart.DecoderWithPastFile), Path.Combine(folder, Bart.DecoderWithPastFile));
+        var export = store.Resolve(ModelKind.Bart, ModelSize.Real);
+        Assert.Equal(ModelSource.UserExport, export.Source);
+        Assert.Equal(["input_ids", "attention_mask"], export.Files[0].Inputs.Select(i => i.Name));
+        Assert.Contains(export.Files[2].Inputs, i => i.Name == "past_key_values.0.encoder.key");
+        Assert.Contains(export.Files[1].Outputs, o => o.Name == "present.1.encoder.value");
+    }
+
+    [Fact]
     public void Cuda_Without_A_Gpu_Build_Says_Why()
     {
         string? why = EngineSupport.WhyNot(EngineKind.OnnxRuntime, Device.Cuda);
