@@ -7,14 +7,17 @@ namespace ServingBench.Tests.Models;
 public sealed class InProcessBenchmarkTests
 {
     [Theory]
-    [InlineData(ModelKind.ResNet50)]
-    [InlineData(ModelKind.Wav2Vec2)]
-    [InlineData(ModelKind.Bart)]
-    public void Every_Runnable_Onnx_Cpu_Case_Runs_Once_On_A_Tiny_Model(ModelKind model)
+    [InlineData(EngineKind.OnnxRuntime, ModelKind.ResNet50)]
+    [InlineData(EngineKind.OnnxRuntime, ModelKind.Wav2Vec2)]
+    [InlineData(EngineKind.OnnxRuntime, ModelKind.Bart)]
+    [InlineData(EngineKind.TorchSharp, ModelKind.ResNet50)]
+    [InlineData(EngineKind.TorchSharp, ModelKind.Wav2Vec2)]
+    [InlineData(EngineKind.TorchSharp, ModelKind.Bart)]
+    public void Every_Cpu_Case_Runs_Once_On_A_Tiny_Model(EngineKind engine, ModelKind model)
     {
         var benchmark = new InProcessBenchmarks
         {
-            Case = new InProcessCase(EngineKind.OnnxRuntime, Device.Cpu, model),
+            Case = new InProcessCase(engine, Device.Cpu, model),
             Size = ModelSize.Tiny,
             Store = TinyModels.Store,
         };
