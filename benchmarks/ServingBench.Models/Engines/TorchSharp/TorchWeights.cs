@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+using ServingBench.Models.Onnx;
+using ServingBench.Models.Onnx.Proto;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ServingBench.Models.Engines.TorchSharp;
+
+/// <summary>The float initializers of ONNX files as torch tensors, by name: both engines run identical weights.</summary>
+public sealed class TorchWeights : IDisposable
+{
+    private readonly Dictionary<string, Tensor> _tensors = new(StringComparer.Ordinal);
+
+    public TorchWeights(IEnumerable<string> onnxFiles)
+    {
+        ArgumentNullException.ThrowIfNull(onnxFiles);
+        TorchRuntime.EnsureLoaded();
+        foreach (string path in onnxFiles)
+        {
+            OnnxModelInfo.Read(path); // clear error naming the file if it is damaged
+            ModelProto model;
+            using (var stream = File.OpenRead(path))
+            {
+                model = ModelProto.Parser.ParseFrom(stream);
+            }
+
+            foreach (var initializer in model.Graph.Initializer)
+            {
+                if (initializer.DataType != (int)TensorProto.Types.DataType.Float || _tensors.ContainsKey(initializer.Name))
+                {
+                    continue;
+                }
+
+                var values = initializer.RawData.Length > 0
+                    ? MemoryMarshal.Cast<byte, float>(initializer.RawData.Span).ToArray()
+                    : [.. initializer.FloatData];
+                _tensors[initializer.Name] = torch.tensor(values, [.. initializer.Dims]);
+            }
+        }
+    }
+
+    public Tensor this[string name] => _tensors.TryGetValue(name, out var tensor)
+        ? tensor
+        : throw new KeyNotFoundException($"weight '{name}' is not among the ONNX initializers (a real export may name it differently)");
+
+    public void Dispose()
+    {
+        foreach (var tensor in _tensors.Values)
+        {
+            tensor.Dispose();
+        }
+
+        _tensors.Clear();
+    }
+}
+
+/// <summary>Loads TorchSharp's native backend once, after making its glue library loadable on older libstdc++.</summary>
+public static class TorchRuntime
+{
+    private static readonly Lock s_lock = new();
+    private static bool s_loaded;
+
+    public static void EnsureLoaded()
+    {
+        lock (s_lock)
+        {
+            if (s_loaded)
+            {
+                return;
+            }
+
+            LibTorchSharpCompat.EnsurePatched();
+            torch.InitializeDeviceType(DeviceType.CPU);
+            s_loaded = true;
+        }
+    }
+
+    /// <summary>Null when TorchSharp loads here, else why not.</summary>
+    public static string? WhyNot()
+    {
+        try
+        {
+            EnsureLoaded();
+            return null;
+        }
+        catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException or TypeInitializationException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            return $"TorchSharp's native backend did not load: {ex.Message}";
+        }
+    }
+}

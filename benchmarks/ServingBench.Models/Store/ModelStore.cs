@@ -1,0 +1,187 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ServingBench.Models.Architectures;
+using ServingBench.Models.Onnx;
+
+namespace ServingBench.Models.Store;
+
+/// <summary>
+/// models/: real exports the user drops in (preferred), else generated models in models/cache, built on first
+/// use and reused while their manifest (builder version, sizes, SHA-256) matches.
+/// </summary>
+/// <remarks>
+/// Recognised exports: resnet50.onnx or resnet50/*.onnx (one file: torchvision, ONNX zoo, Optimum);
+/// wav2vec2.onnx or wav2vec2/model.onnx (Optimum); bart/ with encoder_model.onnx, decoder_model.onnx and
+/// decoder_with_past_model.onnx (Optimum). Tensor names are read from the files.
+/// </remarks>
+public sealed class ModelStore(string root)
+{
+    public const string EnvironmentVariable = "SERVINGBENCH_MODELS";
+    private const string ManifestName = "manifest.json";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string CacheDirectory => Path.Combine(Root, "cache");
+
+    /// <summary>$SERVINGBENCH_MODELS, else models/ next to Benchmarks.sln (found by walking up from the working directory and the app).</summary>
+    public static ModelStore Default()
+    {
+        string? configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return new ModelStore(configured);
+        }
+
+        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Benchmarks.sln")))
+                {
+                    return new ModelStore(Path.Combine(dir.FullName, "models"));
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"cannot find the repository root (Benchmarks.sln) above '{Environment.CurrentDirectory}'; set {EnvironmentVariable} to a models folder");
+    }
+
+    /// <summary>A user export if one is present (real size only), else the generated model, built if missing or stale.</summary>
+    public ResolvedModel Resolve(ModelKind kind, ModelSize size, IProgress<string>? progress = null)
+    {
+        if (size == ModelSize.Real && FindExport(kind) is { } export)
+        {
+            return export;
+        }
+
+        var architecture = ModelArchitecture.Create(kind, size);
+        string directory = Path.Combine(CacheDirectory, architecture.Name);
+        lock (s_buildLocks.GetOrAdd(directory, _ => new object()))
+        {
+            using var crossProcess = AcquireBuildLock(directory);
+            if (!IsCurrent(architecture, directory, fullCheck: false))
+            {
+                Build(architecture, directory, progress);
+            }
+        }
+
+        return new ResolvedModel(kind, size, ModelSource.Generated, directory,
+            architecture.Parts.Select(p => OnnxModelInfo.Read(Path.Combine(directory, p.FileName))).ToArray());
+    }
+
+    /// <summary>A real export of <paramref name="kind"/> in models/, or null.</summary>
+    public ResolvedModel? FindExport(ModelKind kind)
+    {
+        string name = kind.ToString().ToLowerInvariant();
+        string folder = Path.Combine(Root, name);
+        string[] files = kind switch
+        {
+            ModelKind.Bart => File.Exists(Path.Combine(folder, Bart.EncoderFile))
+                ? [Path.Combine(folder, Bart.EncoderFile), Path.Combine(folder, Bart.DecoderFile), Path.Combine(folder, Bart.DecoderWithPastFile)]
+                : [],
+            _ => File.Exists(Path.Combine(Root, name + ".onnx"))
+                ? [Path.Combine(Root, name + ".onnx")]
+                : Directory.Exists(folder) ? Directory.GetFiles(folder, "*.onnx").Order(StringComparer.Ordinal).Take(1).ToArray() : [],
+        };
+        if (files.Length == 0)
+        {
+            return null;
+        }
+
+        var missing = files.Where(f => !File.Exists(f)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new FileNotFoundException($"a {name} export in '{folder}' is incomplete: missing {string.Join(", ", missing.Select(Path.GetFileName))} (export with past: optimum-cli export onnx --task text2text-generation-with-past)");
+        }
+
+        var infos = files.Select(OnnxModelInfo.Read).ToArray();
+        return new ResolvedModel(kind, ModelSize.Real, ModelSource.UserExport, Path.GetDirectoryName(files[0])!, infos);
+    }
+
+    public void Build(ModelArchitecture architecture, string directory, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        Directory.CreateDirectory(directory);
+        File.Delete(Path.Combine(directory, ManifestName));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        OnnxModelWriter.Write(architecture, directory, part => progress?.Report($"{architecture.Name}: building {part} ({started.Elapsed.TotalSeconds:F0} s)"));
+        progress?.Report($"{architecture.Name}: checksumming");
+        var manifest = new Manifest(ModelBuildInfo.Version, ModelBuildInfo.Seed,
+            architecture.Parts.Select(p => Describe(Path.Combine(directory, p.FileName))).ToList());
+        File.WriteAllText(Path.Combine(directory, ManifestName), JsonSerializer.Serialize(manifest, s_json));
+        progress?.Report($"{architecture.Name}: built in {started.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Whether the cached build matches its manifest; <paramref name="fullCheck"/> re-hashes every file.</summary>
+    public bool IsCurrent(ModelArchitecture architecture, string directory, bool fullCheck)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        string manifestPath = Path.Combine(directory, ManifestName);
+        if (!File.Exists(manifestPath))
+        {
+            return false;
+        }
+
+        Manifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), s_json);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        if (manifest is null || manifest.BuilderVersion != ModelBuildInfo.Version || manifest.Seed != ModelBuildInfo.Seed
+            || manifest.Files.Count != architecture.Parts.Count)
+        {
+            return false;
+        }
+
+        foreach (var file in manifest.Files)
+        {
+            var info = new FileInfo(Path.Combine(directory, file.Name));
+            if (!info.Exists || info.Length != file.Length || (fullCheck && Hash(info.FullName) != file.Sha256))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>One builder per cache folder across processes (tests in parallel, benchmark children).</summary>
+    private static FileStream AcquireBuildLock(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, ".build.lock");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> s_buildLocks = new(StringComparer.Ordinal);
+
+    private static ManifestFile Describe(string path) => new(Path.GetFileName(path), new FileInfo(path).Length, Hash(path));
+
+    private static string Hash(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
+    private sealed record Manifest(string BuilderVersion, int Seed, List<ManifestFile> Files);
+
+    private sealed record ManifestFile(string Name, long Length, string Sha256);
+}

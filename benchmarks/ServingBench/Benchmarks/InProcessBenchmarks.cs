@@ -1,0 +1,75 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using ServingBench.Models.Architectures;
+using ServingBench.Models.Engines;
+using ServingBench.Models.Store;
+
+namespace ServingBench.Benchmarks;
+
+/// <summary>
+/// The in-process floor: the model call alone, no protocol. Engine × device × model; cases the build cannot
+/// run (CUDA without a GPU package, an engine not present) are left out with their reason printed.
+/// </summary>
+/// <remarks>One warm-up and five measured iterations: a BART case is ≈5 s per call on 2 cores.</remarks>
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(WideCaseNames))]
+public class InProcessBenchmarks
+{
+    /// <summary>Case names such as torchsharp-cpu-wav2vec2 exceed BenchmarkDotNet's default 20-character column.</summary>
+    private sealed class WideCaseNames : ManualConfig
+    {
+        public WideCaseNames() => SummaryStyle = SummaryStyle.Default.WithMaxParameterColumnWidth(32);
+    }
+
+    private InProcessRunner? _runner;
+
+    [ParamsSource(nameof(Cases))]
+    public InProcessCase Case { get; set; } = new(EngineKind.OnnxRuntime, Device.Cpu, ModelKind.ResNet50);
+
+    /// <summary>Real models unless a test asks for tiny ones.</summary>
+    public ModelSize Size { get; set; } = ModelSize.Real;
+
+    public ModelStore? Store { get; set; }
+
+    public static IEnumerable<InProcessCase> Cases()
+    {
+        foreach (var (runnable, reason) in InProcessCase.All())
+        {
+            if (reason is null)
+            {
+                yield return runnable;
+            }
+            else
+            {
+                Console.WriteLine($"// InProcess {runnable} skipped: {reason}");
+            }
+        }
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _runner = new InProcessRunner(Case.Engine, Case.Device, Case.Model, Size, Store ?? ModelStore.Default());
+        _runner.Infer(); // first call allocates ORT's arenas; keep it out of the pilot stage
+    }
+
+    [Benchmark]
+    public object Infer() => _runner!.Infer();
+
+    [GlobalCleanup]
+    public void Cleanup() => _runner?.Dispose();
+}
+
+/// <summary>engine-device-model, e.g. onnxruntime-cpu-resnet50.</summary>
+public sealed record InProcessCase(EngineKind Engine, Device Device, ModelKind Model)
+{
+    public static IEnumerable<(InProcessCase Case, string? WhyNot)> All() =>
+        from engine in Enum.GetValues<EngineKind>()
+        from device in Enum.GetValues<Device>()
+        from model in Enum.GetValues<ModelKind>()
+        select (new InProcessCase(engine, device, model), EngineSupport.WhyNot(engine, device));
+
+    public override string ToString() =>
+        $"{Engine.ToString().ToLowerInvariant()}-{Device.ToString().ToLowerInvariant()}-{Model.ToString().ToLowerInvariant()}";
+}

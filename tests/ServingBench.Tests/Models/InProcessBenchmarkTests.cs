@@ -1,0 +1,44 @@
+using ServingBench.Benchmarks;
+using ServingBench.Models.Architectures;
+using ServingBench.Models.Engines;
+
+namespace ServingBench.Tests.Models;
+
+public sealed class InProcessBenchmarkTests
+{
+    [Theory]
+    [InlineData(EngineKind.OnnxRuntime, ModelKind.ResNet50)]
+    [InlineData(EngineKind.OnnxRuntime, ModelKind.Wav2Vec2)]
+    [InlineData(EngineKind.OnnxRuntime, ModelKind.Bart)]
+    [InlineData(EngineKind.TorchSharp, ModelKind.ResNet50)]
+    [InlineData(EngineKind.TorchSharp, ModelKind.Wav2Vec2)]
+    [InlineData(EngineKind.TorchSharp, ModelKind.Bart)]
+    public void Every_Cpu_Case_Runs_Once_On_A_Tiny_Model(EngineKind engine, ModelKind model)
+    {
+        var benchmark = new InProcessBenchmarks
+        {
+            Case = new InProcessCase(engine, Device.Cpu, model),
+            Size = ModelSize.Tiny,
+            Store = TinyModels.Store,
+        };
+        benchmark.Setup();
+        try
+        {
+            Assert.NotNull(benchmark.Infer());
+        }
+        finally
+        {
+            benchmark.Cleanup();
+        }
+    }
+
+    [Fact]
+    public void Cases_Leave_Out_What_This_Build_Cannot_Run_With_A_Reason()
+    {
+        var all = InProcessCase.All().ToList();
+        Assert.Equal(12, all.Count);
+        Assert.All(all.Where(c => c.WhyNot is not null), c => Assert.False(string.IsNullOrWhiteSpace(c.WhyNot)));
+        Assert.Equal(all.Count(c => c.WhyNot is null), InProcessBenchmarks.Cases().Count());
+        Assert.Contains(InProcessBenchmarks.Cases(), c => c.ToString() == "onnxruntime-cpu-resnet50");
+    }
+}
