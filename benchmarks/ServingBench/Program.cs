@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using ServingBench.Config;
+using ServingBench.Models.Store;
 
 namespace ServingBench;
 
@@ -17,11 +18,22 @@ public static class Program
             return RunVerb(args[0], args[1..]);
         }
 
-        var config = ServingBenchConfig.Create(withDefaultJob: !ServingBenchConfig.NamesJob(args));
+        ServingBenchConfig.CommandLineNamesJob = ServingBenchConfig.NamesJob(args);
+        var config = ServingBenchConfig.Create(withDefaultJob: !ServingBenchConfig.CommandLineNamesJob);
         if (CaseListing.IsFlatListRequest(args))
         {
             CaseListing.Print(typeof(Program).Assembly, args, config, Console.Out);
             return 0;
+        }
+
+        // Models are built here, once, with progress on the console, rather than inside a benchmark's setup.
+        if (CaseListing.Selects(typeof(Program).Assembly, args, config, nameof(Benchmarks.InProcessBenchmarks)))
+        {
+            int built = ModelsCommand.Run(["build"]);
+            if (built != 0)
+            {
+                return built;
+            }
         }
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();
@@ -32,13 +44,15 @@ public static class Program
     private static bool HasErrors(Summary summary) =>
         summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success || r.ResultStatistics is null);
 
-    private static int RunVerb(string verb, string[] args)
+    private static int RunVerb(string verb, string[] args) => verb switch
     {
-        switch (verb)
-        {
-            default:
-                Console.Error.WriteLine($"unknown verb '{verb}'. Verbs: serve, models; or BenchmarkDotNet options such as --filter '*', --list flat.");
-                return 2;
-        }
+        "models" => ModelsCommand.Run(args),
+        _ => Unknown(verb),
+    };
+
+    private static int Unknown(string verb)
+    {
+        Console.Error.WriteLine($"unknown verb '{verb}'. Verbs: serve, models; or BenchmarkDotNet options such as --filter '*', --list flat.");
+        return 2;
     }
 }

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
+using ServingBench.Config;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
 using ServingBench.Models.Store;
@@ -12,7 +13,8 @@ namespace ServingBench.Benchmarks;
 /// run (CUDA without a GPU package, an engine not present) are left out with their reason printed.
 /// </summary>
 /// <remarks>One warm-up and five measured iterations: a BART case is ≈5 s per call on 2 cores.</remarks>
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[BenchmarkCategory(Categories.InProcess)]
+[SlowOperations(warmupCount: 1, iterationCount: 5)]
 [Config(typeof(WideCaseNames))]
 public class InProcessBenchmarks
 {

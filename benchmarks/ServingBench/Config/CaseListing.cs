@@ -21,27 +21,41 @@ public static class CaseListing
 
     public static void Print(Assembly assembly, string[] args, IConfig config, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(assembly);
         ArgumentNullException.ThrowIfNull(output);
+        var selected = Select(assembly, args, config).ToList();
+        foreach (var (name, parameters) in selected)
+        {
+            output.WriteLine(parameters.Length > 0 ? $"{name} [{parameters}]" : name);
+        }
+
+        output.WriteLine($"{selected.Count} cases");
+    }
+
+    /// <summary>Whether the command line's filters select any case of the benchmark class named <paramref name="typeName"/>.</summary>
+    public static bool Selects(Assembly assembly, string[] args, IConfig config, string typeName) =>
+        Filters(args).Any() && Select(assembly, args, config, typeName).Any();
+
+    private static IEnumerable<(string Name, string Parameters)> Select(Assembly assembly, string[] args, IConfig config, string? typeName = null)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
         var filters = Filters(args).Select(Glob).ToList();
-        int count = 0;
-        foreach (var type in assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract && t.GetMethods().Any(IsBenchmark)).OrderBy(t => t.FullName))
+        var types = assembly.GetTypes()
+            .Where(t => t.IsPublic && !t.IsAbstract && t.GetMethods().Any(IsBenchmark) && (typeName is null || t.Name == typeName))
+            .OrderBy(t => t.FullName);
+        foreach (var type in types)
         {
             foreach (var benchmark in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
             {
+                // Filters match the method's full name or that name with its parameters, as the switcher's do.
                 string name = benchmark.Descriptor.GetFilterName();
-                if (filters.Count > 0 && !filters.Any(f => f.IsMatch(name)))
+                string parameters = benchmark.HasParameters ? benchmark.Parameters.PrintInfo : string.Empty;
+                string withParameters = $"{name}({parameters})";
+                if (filters.Count == 0 || filters.Any(f => f.IsMatch(name) || f.IsMatch(withParameters)))
                 {
-                    continue;
+                    yield return (name, parameters);
                 }
-
-                string parameters = benchmark.HasParameters ? $" [{benchmark.Parameters.PrintInfo}]" : string.Empty;
-                output.WriteLine(name + parameters);
-                count++;
             }
         }
-
-        output.WriteLine($"{count} cases");
     }
 
     private static bool IsBenchmark(MethodInfo method) => method.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false).Length > 0;

@@ -56,6 +56,9 @@ public static class ServingBenchConfig
             .WithOptions(ConfigOptions.DisableLogFile);
     }
 
+    /// <summary>Set by Program when the command line names a job; <see cref="SlowOperationsAttribute"/> then stands back.</summary>
+    public static bool CommandLineNamesJob { get; set; }
+
     /// <summary>True when the arguments name a job preset (<c>--job dry</c>, <c>-j short</c>).</summary>
     public static bool NamesJob(IEnumerable<string> args) => args.Any(a => a is "--job" or "-j");
 }
