@@ -1,0 +1,70 @@
+namespace ServingBench.Payloads;
+
+/// <summary>
+/// Finds the committed fixtures from any process: the test runner, the app, and BenchmarkDotNet's child
+/// processes, which run from a generated bin folder. The build copies fixtures/ next to the assemblies; a
+/// clone's fixtures/ beside Benchmarks.sln is the fallback, and SERVINGBENCH_FIXTURES overrides both.
+/// </summary>
+public static class FixtureFiles
+{
+    public const string EnvironmentVariable = "SERVINGBENCH_FIXTURES";
+
+    public const string CatJpeg = "images/cat.jpg";
+    public const string EspressoJpeg = "images/espresso.jpg";
+    public const string SpeechWav = "audio/speech.wav";
+    public const string ArticleText = "text/article.txt";
+    public const string ImageNetLabels = "labels/imagenet_classes.txt";
+    public const string Gpt2Vocab = "tokenizer/encoder.json";
+    public const string Gpt2Merges = "tokenizer/vocab.bpe";
+
+    private const string SolutionFile = "Benchmarks.sln";
+    private const string FolderName = "fixtures";
+
+    /// <summary>The full path of a fixture, e.g. <c>GetPath(FixtureFiles.CatJpeg)</c>.</summary>
+    /// <exception cref="FileNotFoundException">No candidate folder holds the file; the message lists where it looked.</exception>
+    public static string GetPath(string relativePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(relativePath);
+        var searched = new List<string>();
+        foreach (string folder in CandidateFolders())
+        {
+            string path = Path.GetFullPath(Path.Combine(folder, relativePath));
+            if (File.Exists(path))
+            {
+                return path;
+            }
+
+            searched.Add(path);
+        }
+
+        throw new FileNotFoundException(
+            $"fixture '{relativePath}' not found; looked at: {string.Join(", ", searched)}. "
+            + $"Rebuild (ServingBench.Payloads copies fixtures/ into the build output), run from a clone that has fixtures/ beside {SolutionFile}, "
+            + $"or set {EnvironmentVariable} to the fixtures folder.",
+            searched.Count > 0 ? searched[0] : relativePath);
+    }
+
+    public static byte[] ReadAllBytes(string relativePath) => File.ReadAllBytes(GetPath(relativePath));
+
+    public static string ReadAllText(string relativePath) => File.ReadAllText(GetPath(relativePath), System.Text.Encoding.UTF8);
+
+    private static IEnumerable<string> CandidateFolders()
+    {
+        string? overridden = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(overridden))
+        {
+            yield return overridden;
+        }
+
+        yield return Path.Combine(AppContext.BaseDirectory, FolderName);
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
+            {
+                yield return Path.Combine(dir.FullName, FolderName);
+                yield break;
+            }
+        }
+    }
+}
