@@ -22,11 +22,14 @@ public static class FixtureFiles
 
     /// <summary>The full path of a fixture, e.g. <c>GetPath(FixtureFiles.CatJpeg)</c>.</summary>
     /// <exception cref="FileNotFoundException">No candidate folder holds the file; the message lists where it looked.</exception>
-    public static string GetPath(string relativePath)
+    public static string GetPath(string relativePath) => GetPath(relativePath, AppContext.BaseDirectory);
+
+    /// <summary>As <see cref="GetPath(string)"/>, searching from <paramref name="baseDirectory"/> (tests stand in BenchmarkDotNet's bin folders).</summary>
+    internal static string GetPath(string relativePath, string baseDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(relativePath);
         var searched = new List<string>();
-        foreach (string folder in CandidateFolders())
+        foreach (string folder in CandidateFolders(baseDirectory))
         {
             string path = Path.GetFullPath(Path.Combine(folder, relativePath));
             if (File.Exists(path))
@@ -48,7 +51,7 @@ public static class FixtureFiles
 
     public static string ReadAllText(string relativePath) => File.ReadAllText(GetPath(relativePath), System.Text.Encoding.UTF8);
 
-    private static IEnumerable<string> CandidateFolders()
+    private static IEnumerable<string> CandidateFolders(string baseDirectory)
     {
         string? overridden = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(overridden))
@@ -56,9 +59,9 @@ public static class FixtureFiles
             yield return overridden;
         }
 
-        yield return Path.Combine(AppContext.BaseDirectory, FolderName);
+        yield return Path.Combine(baseDirectory, FolderName);
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(baseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
             {

@@ -39,14 +39,25 @@ public static class PayloadFactory
         return Cache.GetOrAdd(kind.Name, _ => new Lazy<Payload>(() => Build(kind))).Value;
     }
 
-    private static Payload Build(PayloadKind kind) => kind.Name switch
+    private static Payload Build(PayloadKind kind)
     {
-        "resnet50-tensor" => Resnet50(kind, withFile: false),
-        "resnet50-jpeg" => Resnet50(kind, withFile: true),
-        "wav2vec2-audio" => Wav2Vec2(kind),
-        "bart-text" => Bart(kind),
-        _ => throw new ArgumentException($"no payload builder for '{kind.Name}'", nameof(kind)),
-    };
+        if (kind == PayloadKind.Resnet50Tensor || kind == PayloadKind.Resnet50Jpeg)
+        {
+            return Resnet50(kind, withFile: kind == PayloadKind.Resnet50Jpeg);
+        }
+
+        if (kind == PayloadKind.Wav2Vec2Audio)
+        {
+            return Wav2Vec2(kind);
+        }
+
+        if (kind == PayloadKind.BartText)
+        {
+            return Bart(kind);
+        }
+
+        throw new ArgumentException($"no payload builder for '{kind.Name}'; known: {string.Join(", ", ScenarioCatalog.Payloads)}", nameof(kind));
+    }
 
     private static Payload Resnet50(PayloadKind kind, bool withFile)
     {
@@ -73,7 +84,7 @@ public static class PayloadFactory
     {
         var model = ModelCatalog.BartSignature;
         byte[] text = FixtureFiles.ReadAllBytes(FixtureFiles.ArticleText);
-        long[] ids = BartTokenizer.FromFixtures().EncodeForModel(System.Text.Encoding.UTF8.GetString(text));
+        long[] ids = BartTokenizer.Fixtures.EncodeForModel(System.Text.Encoding.UTF8.GetString(text));
         var input = Tensor.FromInt64s(model.Inputs[0].Name, [1, ids.Length], ids);
         var output = Tensor.FromInt64s(model.Outputs[0].Name, [1, BartGeneratedLength], SeededOutputs.GeneratedIds(BartGeneratedLength, BartVocabSize));
         return Assemble(kind, model, input, output, (text, TextContentType));

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ServingBench.Wire;
 using StbImageSharp;
 
@@ -21,7 +22,7 @@ public static class JpegDecoder
         ArgumentNullException.ThrowIfNull(source);
         Validate(jpeg.Span, source);
 
-        byte[] array = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(jpeg, out var segment)
+        byte[] array = MemoryMarshal.TryGetArray(jpeg, out var segment)
             && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : jpeg.ToArray();

@@ -17,11 +17,16 @@ public sealed class BartTokenizer
     public const int EosId = 2;
     public const int MaxTokens = 1024;
 
+    private static readonly Lazy<BartTokenizer> FixtureTokenizer = new(FromFixtures);
+
     private readonly CodeGenTokenizer _bpe;
 
     private BartTokenizer(CodeGenTokenizer bpe) => _bpe = bpe;
 
-    /// <summary>The GPT-2 BPE files in fixtures/tokenizer.</summary>
+    /// <summary>One shared instance over the fixture files (loading the 50k-entry vocabulary takes a while).</summary>
+    public static BartTokenizer Fixtures => FixtureTokenizer.Value;
+
+    /// <summary>A new instance over the GPT-2 BPE files in fixtures/tokenizer.</summary>
     public static BartTokenizer FromFixtures() =>
         FromFiles(FixtureFiles.GetPath(FixtureFiles.Gpt2Vocab), FixtureFiles.GetPath(FixtureFiles.Gpt2Merges));
 

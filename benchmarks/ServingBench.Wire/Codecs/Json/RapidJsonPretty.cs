@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ServingBench.Wire.Codecs.Json;
 
 /// <summary>
@@ -5,18 +7,15 @@ namespace ServingBench.Wire.Codecs.Json;
 /// the comma, newline and indent before each value from a stack of (array?, values so far), including the
 /// kFormatSingleLineArray option TF switches on around each row of a row-format answer.
 /// </summary>
-internal ref struct RapidJsonPretty
+internal struct RapidJsonPretty
 {
+    private const int MaxLevels = JsonInput.MaxDepth + 4;
+
     private const int IndentWidth = 4;
 
     // Each level: values so far, negated-minus-one for objects, so one int holds both facts.
-    private readonly Span<int> _levels;
+    private LevelStack _levels;
     private int _depth;
-
-    public RapidJsonPretty(Span<int> levels)
-    {
-        _levels = levels;
-    }
 
     public bool SingleLineArrays { get; set; }
 
@@ -120,9 +119,9 @@ internal ref struct RapidJsonPretty
 
     private void Push(bool isArray)
     {
-        if (_depth >= _levels.Length)
+        if (_depth >= MaxLevels)
         {
-            throw new WireFormatException($"JSON nested deeper than {_levels.Length} levels");
+            throw new WireFormatException($"JSON nested deeper than {MaxLevels} levels");
         }
 
         _levels[_depth++] = isArray ? 0 : -1;
@@ -132,5 +131,11 @@ internal ref struct RapidJsonPretty
     {
         int level = _levels[--_depth];
         return level >= 0 ? level : -level - 1;
+    }
+
+    [InlineArray(MaxLevels)]
+    private struct LevelStack
+    {
+        private int _element;
     }
 }

@@ -1,23 +1,222 @@
 using System.Buffers;
+using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs.TfServing;
 
-// STUB: replaced by the real codec.
+/// <summary>
+/// TF Serving's gRPC Predict: the body is a tensorflow.serving.PredictRequest / PredictResponse. Requests carry
+/// typed fields (float_val ...) or, when <c>raw</c>, tensor_content; responses are always typed because the real
+/// server answers with AsProtoField. Decoders accept either form and view tensor bytes in the body where they can.
+/// </summary>
 public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model, bool raw) : IWireCodec
 {
+    private const string RequestMessage = "PredictRequest";
+    private const string ResponseMessage = "PredictResponse";
+
     public Scenario Scenario { get; } = scenario;
 
     public ModelSignature Model { get; } = model;
 
+    /// <summary>True: requests use tensor_content; false: typed repeated fields.</summary>
     public bool Variant { get; } = raw;
 
-    public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body) => throw new NotImplementedException();
+    public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrEmpty(request.ModelName))
+        {
+            throw new WireFormatException($"{RequestMessage}: model name is missing");
+        }
 
-    public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content) => throw new NotImplementedException();
+        if (request.Inputs.Count == 0)
+        {
+            throw new WireFormatException($"{RequestMessage}: no inputs");
+        }
 
-    public WireContent EncodeResponse(InferenceResponse response, IBufferWriter<byte> body) => throw new NotImplementedException();
+        var spec = new TfModelSpec(request.ModelName, request.ModelVersion, request.SignatureName);
+        var plans = new TfTensorProto.Plan[request.Inputs.Count];
+        long size = ProtoWriter.FieldSize(1, spec.Size) + MeasureMap(request.Inputs, plans, 2, Variant);
+        foreach (var output in request.Outputs)
+        {
+            size += ProtoWriter.FieldSize(3, ProtoWriter.Utf8Size(output.Name));
+        }
 
-    public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content) => throw new NotImplementedException();
+        var writer = new ProtoWriter(ProtoBody.Reserve(body, size, RequestMessage));
+        spec.Write(ref writer, 1);
+        WriteMap(ref writer, request.Inputs, plans, 2, Variant);
+        foreach (var output in request.Outputs)
+        {
+            writer.WriteStringField(3, output.Name, ProtoWriter.Utf8Size(output.Name));
+        }
+
+        ProtoBody.Commit(body, writer.Position, size, RequestMessage);
+        return WireContent.Protobuf;
+    }
+
+    public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content)
+    {
+        var reader = new ProtoReader(body, RequestMessage);
+        (string Name, string? Version, string? SignatureName) spec = ("", null, null);
+        var inputs = new List<Tensor>();
+        List<RequestedOutput>? outputs = null;
+        while (reader.TryReadTag(out int field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    reader.Expect(wireType, WireType.LengthDelimited, "model_spec");
+                    spec = TfModelSpec.Read(reader.ReadMessage("ModelSpec"));
+                    break;
+                case 2:
+                    reader.Expect(wireType, WireType.LengthDelimited, "inputs");
+                    AddOrReplace(inputs, ReadMapEntry(reader.ReadMessage("PredictRequest.InputsEntry")));
+                    break;
+                case 3:
+                    reader.Expect(wireType, WireType.LengthDelimited, "output_filter");
+                    (outputs ??= []).Add(new RequestedOutput(reader.ReadString()));
+                    break;
+                default:
+                    reader.Skip(field, wireType);
+                    break;
+            }
+        }
+
+        if (spec.Name.Length == 0)
+        {
+            throw new WireFormatException($"{RequestMessage}: model_spec.name is missing");
+        }
+
+        if (inputs.Count == 0)
+        {
+            throw new WireFormatException($"{RequestMessage}: no inputs");
+        }
+
+        return new InferenceRequest
+        {
+            ModelName = spec.Name,
+            ModelVersion = spec.Version,
+            SignatureName = spec.SignatureName,
+            Inputs = inputs,
+            Outputs = outputs ?? [],
+        };
+    }
+
+    public WireContent EncodeResponse(InferenceResponse response, IBufferWriter<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var spec = new TfModelSpec(response.ModelName, response.ModelVersion, signatureName: null);
+        var plans = new TfTensorProto.Plan[response.Outputs.Count];
+        long size = MeasureMap(response.Outputs, plans, 1, raw: false) + ProtoWriter.FieldSize(2, spec.Size);
+
+        var writer = new ProtoWriter(ProtoBody.Reserve(body, size, ResponseMessage));
+        WriteMap(ref writer, response.Outputs, plans, 1, raw: false);
+        spec.Write(ref writer, 2);
+        ProtoBody.Commit(body, writer.Position, size, ResponseMessage);
+        return WireContent.Protobuf;
+    }
+
+    public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content)
+    {
+        var reader = new ProtoReader(body, ResponseMessage);
+        (string Name, string? Version, string? SignatureName) spec = ("", null, null);
+        var outputs = new List<Tensor>();
+        while (reader.TryReadTag(out int field, out var wireType))
+        {
+            switch (field)
+            {
+                case 1:
+                    reader.Expect(wireType, WireType.LengthDelimited, "outputs");
+                    AddOrReplace(outputs, ReadMapEntry(reader.ReadMessage("PredictResponse.OutputsEntry")));
+                    break;
+                case 2:
+                    reader.Expect(wireType, WireType.LengthDelimited, "model_spec");
+                    spec = TfModelSpec.Read(reader.ReadMessage("ModelSpec"));
+                    break;
+                default:
+                    reader.Skip(field, wireType);
+                    break;
+            }
+        }
+
+        if (outputs.Count == 0)
+        {
+            throw new WireFormatException($"{ResponseMessage}: no outputs");
+        }
+
+        return new InferenceResponse
+        {
+            ModelName = spec.Name.Length > 0 ? spec.Name : Model.Name,
+            ModelVersion = spec.Version,
+            Outputs = outputs,
+        };
+    }
+
+    private static long MeasureMap(IReadOnlyList<Tensor> tensors, TfTensorProto.Plan[] plans, int field, bool raw)
+    {
+        long size = 0;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            ref var plan = ref plans[i];
+            plan = TfTensorProto.Measure(tensors[i], raw);
+            plan.NameLength = ProtoWriter.Utf8Size(tensors[i].Name);
+            plan.EntrySize = ProtoWriter.FieldSize(1, plan.NameLength) + ProtoWriter.FieldSize(2, plan.Size);
+            size += ProtoWriter.FieldSize(field, plan.EntrySize);
+        }
+
+        return size;
+    }
+
+    private static void WriteMap(ref ProtoWriter writer, IReadOnlyList<Tensor> tensors, TfTensorProto.Plan[] plans, int field, bool raw)
+    {
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            ref readonly var plan = ref plans[i];
+            writer.WriteLengthPrefix(field, plan.EntrySize);
+            writer.WriteStringField(1, tensors[i].Name, plan.NameLength);
+            writer.WriteLengthPrefix(2, plan.Size);
+            TfTensorProto.Write(ref writer, tensors[i], plan, raw);
+        }
+    }
+
+    /// <summary>A map entry {key=1, value=2}; the value is read after the key, whatever their order on the wire.</summary>
+    private static Tensor ReadMapEntry(ProtoReader entry)
+    {
+        string key = "";
+        ReadOnlyMemory<byte> value = default;
+        while (entry.TryReadTag(out int field, out var wireType))
+        {
+            if (field == 1)
+            {
+                entry.Expect(wireType, WireType.LengthDelimited, "key");
+                key = entry.ReadString();
+            }
+            else if (field == 2)
+            {
+                entry.Expect(wireType, WireType.LengthDelimited, "value");
+                value = entry.ReadLengthDelimited();
+            }
+            else
+            {
+                entry.Skip(field, wireType);
+            }
+        }
+
+        return TfTensorProto.Read(new ProtoReader(value, $"TensorProto '{key}'"), key);
+    }
+
+    // Protobuf maps keep the last value of a repeated key.
+    private static void AddOrReplace(List<Tensor> tensors, Tensor tensor)
+    {
+        int index = tensors.FindIndex(t => t.Name == tensor.Name);
+        if (index >= 0)
+        {
+            tensors[index] = tensor;
+        }
+        else
+        {
+            tensors.Add(tensor);
+        }
+    }
 }

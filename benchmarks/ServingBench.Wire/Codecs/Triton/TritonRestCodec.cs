@@ -1,23 +1,417 @@
 using System.Buffers;
+using ServingBench.Wire.Codecs.Json;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
+using ServingBench.Wire.Text;
 
 namespace ServingBench.Wire.Codecs.Triton;
 
-// STUB: replaced by the real codec.
+/// <summary>
+/// KServe v2 / Triton REST inference: JSON tensors with flat data (binary: false), or a JSON header followed by
+/// raw tensor bytes (binary: true, the binary tensor data extension; decoded tensors view the body in place).
+/// Answers are written as Triton writes them: compact, FP32 widened to double in rapidjson style.
+/// </summary>
 public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, bool binary) : IWireCodec
 {
+    private static readonly JsonElementStyle ClientStyle = new(NumberStyle.Ecma, WidenSingles: false, JsonBytesForm.Text, AllowNonFinite: false);
+    private static readonly JsonElementStyle ServerStyle = new(NumberStyle.RapidJson, WidenSingles: true, JsonBytesForm.Text, AllowNonFinite: false);
+
     public Scenario Scenario { get; } = scenario;
 
     public ModelSignature Model { get; } = model;
 
     public bool Variant { get; } = binary;
 
-    public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body) => throw new NotImplementedException();
+    public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(body);
+        var output = new JsonOutput(body);
+        output.Byte((byte)'{');
+        if (!string.IsNullOrEmpty(request.Id))
+        {
+            output.Raw("\"id\":"u8);
+            output.String(request.Id);
+            output.Byte((byte)',');
+        }
 
-    public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content) => throw new NotImplementedException();
+        output.Raw("\"inputs\":["u8);
+        for (int i = 0; i < request.Inputs.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Byte((byte)',');
+            }
 
-    public WireContent EncodeResponse(InferenceResponse response, IBufferWriter<byte> body) => throw new NotImplementedException();
+            WriteTensor(ref output, request.Inputs[i], ClientStyle, server: false);
+        }
 
-    public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content) => throw new NotImplementedException();
+        output.Byte((byte)']');
+        if (request.Outputs.Count > 0)
+        {
+            output.Raw(",\"outputs\":["u8);
+            for (int i = 0; i < request.Outputs.Count; i++)
+            {
+                var requested = request.Outputs[i];
+                output.Raw(i > 0 ? ",{\"name\":"u8 : "{\"name\":"u8);
+                output.String(requested.Name);
+                if (requested.Binary is bool flag)
+                {
+                    output.Raw(",\"parameters\":{\"binary_data\":"u8);
+                    output.Bool(flag);
+                    output.Byte((byte)'}');
+                }
+
+                output.Byte((byte)'}');
+            }
+
+            output.Byte((byte)']');
+        }
+
+        if (Variant || request.BinaryDataOutput)
+        {
+            output.Raw(",\"parameters\":{\"binary_data_output\":true}"u8);
+        }
+
+        output.Byte((byte)'}');
+        return FinishBody(ref output, request.Inputs);
+    }
+
+    public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content)
+    {
+        int headerLength = HeaderLength(body, content);
+        var header = body.Span[..headerLength];
+        var json = new JsonInput(header);
+        string? id = null;
+        bool binaryOutput = false;
+        List<TritonJsonTensor>? inputs = null;
+        var outputs = new List<RequestedOutput>();
+        if (json.BeginObject())
+        {
+            do
+            {
+                var key = json.ReadName();
+                if (key.SequenceEqual("id"u8))
+                {
+                    id = TritonJsonTensor.ReadStringValue(ref json, "id");
+                }
+                else if (key.SequenceEqual("inputs"u8))
+                {
+                    inputs = ReadTensors(ref json, header, "inputs");
+                }
+                else if (key.SequenceEqual("outputs"u8))
+                {
+                    ReadRequestedOutputs(ref json, outputs);
+                }
+                else if (key.SequenceEqual("parameters"u8))
+                {
+                    binaryOutput = ReadBoolParameter(ref json, "binary_data_output"u8) ?? false;
+                }
+                else
+                {
+                    json.SkipValue();
+                }
+            }
+            while (json.NextMember());
+        }
+
+        json.ExpectEnd();
+        if (inputs is null)
+        {
+            throw new WireFormatException("request has no 'inputs'");
+        }
+
+        TritonJsonTensor.BindBinary(inputs, body, headerLength);
+        return new InferenceRequest
+        {
+            ModelName = Model.Name,
+            Id = id,
+            Inputs = [.. inputs.Select(t => t.Tensor!)],
+            Outputs = outputs,
+            BinaryDataOutput = binaryOutput,
+        };
+    }
+
+    public WireContent EncodeResponse(InferenceResponse response, IBufferWriter<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(body);
+        var output = new JsonOutput(body);
+        output.Byte((byte)'{');
+        if (!string.IsNullOrEmpty(response.Id))
+        {
+            output.Raw("\"id\":"u8);
+            output.String(response.Id);
+            output.Byte((byte)',');
+        }
+
+        output.Raw("\"model_name\":"u8);
+        output.String(response.ModelName);
+        output.Raw(",\"model_version\":"u8);
+        output.String(response.ModelVersion ?? "1");
+        output.Raw(",\"outputs\":["u8);
+        for (int i = 0; i < response.Outputs.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Byte((byte)',');
+            }
+
+            WriteTensor(ref output, response.Outputs[i], ServerStyle, server: true);
+        }
+
+        output.Raw("]}"u8);
+        return FinishBody(ref output, response.Outputs);
+    }
+
+    public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content)
+    {
+        int headerLength = HeaderLength(body, content);
+        var header = body.Span[..headerLength];
+        var json = new JsonInput(header);
+        string? id = null;
+        string? modelName = null;
+        string? version = null;
+        List<TritonJsonTensor>? outputs = null;
+        if (json.BeginObject())
+        {
+            do
+            {
+                var key = json.ReadName();
+                if (key.SequenceEqual("id"u8))
+                {
+                    id = TritonJsonTensor.ReadStringValue(ref json, "id");
+                }
+                else if (key.SequenceEqual("model_name"u8))
+                {
+                    modelName = TritonJsonTensor.ReadStringValue(ref json, "model_name");
+                }
+                else if (key.SequenceEqual("model_version"u8))
+                {
+                    version = TritonJsonTensor.ReadStringValue(ref json, "model_version");
+                }
+                else if (key.SequenceEqual("outputs"u8))
+                {
+                    outputs = ReadTensors(ref json, header, "outputs");
+                }
+                else if (key.SequenceEqual("error"u8))
+                {
+                    throw new WireFormatException($"server returned an error: {TritonJsonTensor.ReadStringValue(ref json, "error")}");
+                }
+                else
+                {
+                    json.SkipValue();
+                }
+            }
+            while (json.NextMember());
+        }
+
+        json.ExpectEnd();
+        if (outputs is null)
+        {
+            throw new WireFormatException("response has no 'outputs'");
+        }
+
+        TritonJsonTensor.BindBinary(outputs, body, headerLength);
+        return new InferenceResponse
+        {
+            ModelName = modelName ?? throw new WireFormatException("response has no 'model_name'"),
+            ModelVersion = version,
+            Id = id,
+            Outputs = [.. outputs.Select(t => t.Tensor!)],
+        };
+    }
+
+    private static int HeaderLength(ReadOnlyMemory<byte> body, WireContent content)
+    {
+        if (content.InferenceHeaderLength is not int length)
+        {
+            return body.Length;
+        }
+
+        if (length < 0 || length > body.Length)
+        {
+            throw new WireFormatException($"Inference-Header-Content-Length {length} is outside the {body.Length}-byte body");
+        }
+
+        return length;
+    }
+
+    // Clients (tritonclient) write name, shape, datatype; Triton answers with name, datatype, shape.
+    private void WriteTensor(ref JsonOutput output, Tensor tensor, in JsonElementStyle style, bool server)
+    {
+        output.Raw("{\"name\":"u8);
+        output.String(tensor.Name);
+        if (server)
+        {
+            WriteDatatype(ref output, tensor);
+        }
+
+        output.Raw(",\"shape\":["u8);
+        var shape = tensor.Shape;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (d > 0)
+            {
+                output.Byte((byte)',');
+            }
+
+            output.Int64(shape[d]);
+        }
+
+        output.Byte((byte)']');
+        if (!server)
+        {
+            WriteDatatype(ref output, tensor);
+        }
+
+        if (Variant)
+        {
+            output.Raw(",\"parameters\":{\"binary_data_size\":"u8);
+            output.Int64(tensor.Data.Length);
+            output.Raw("}}"u8);
+            return;
+        }
+
+        output.Raw(",\"data\":"u8);
+        JsonTensorWriter.WriteFlat(ref output, tensor, style);
+        output.Byte((byte)'}');
+    }
+
+    private static void WriteDatatype(ref JsonOutput output, Tensor tensor)
+    {
+        output.Raw(",\"datatype\":\""u8);
+        output.Raw(tensor.DataType switch
+        {
+            DataType.Bool => "BOOL"u8,
+            DataType.UInt8 => "UINT8"u8,
+            DataType.UInt16 => "UINT16"u8,
+            DataType.UInt32 => "UINT32"u8,
+            DataType.UInt64 => "UINT64"u8,
+            DataType.Int8 => "INT8"u8,
+            DataType.Int16 => "INT16"u8,
+            DataType.Int32 => "INT32"u8,
+            DataType.Int64 => "INT64"u8,
+            DataType.FP16 => "FP16"u8,
+            DataType.FP32 => "FP32"u8,
+            DataType.FP64 => "FP64"u8,
+            DataType.BF16 => "BF16"u8,
+            DataType.Bytes => "BYTES"u8,
+            _ => throw new WireFormatException($"tensor '{tensor.Name}' has unknown datatype value {(int)tensor.DataType}"),
+        });
+        output.Byte((byte)'"');
+    }
+
+    // Binary: the raw bytes follow the header, whose length travels as Inference-Header-Content-Length.
+    private WireContent FinishBody(ref JsonOutput output, IReadOnlyList<Tensor> tensors)
+    {
+        if (!Variant)
+        {
+            output.Flush();
+            return WireContent.Json;
+        }
+
+        int headerLength = checked((int)output.Position);
+        foreach (var tensor in tensors)
+        {
+            output.Binary(tensor.Data.Span);
+        }
+
+        output.Flush();
+        return new WireContent(WireContent.OctetStream.ContentType, headerLength);
+    }
+
+    private static List<TritonJsonTensor> ReadTensors(ref JsonInput json, ReadOnlySpan<byte> header, string what)
+    {
+        if (json.PeekRequired() != '[')
+        {
+            throw json.Error($"'{what}' must be a list, found {json.Describe()}");
+        }
+
+        var tensors = new List<TritonJsonTensor>();
+        if (json.BeginArray())
+        {
+            do
+            {
+                tensors.Add(TritonJsonTensor.Read(ref json, header, what));
+            }
+            while (json.NextElement());
+        }
+
+        return tensors;
+    }
+
+    private static void ReadRequestedOutputs(ref JsonInput json, List<RequestedOutput> outputs)
+    {
+        if (json.PeekRequired() != '[')
+        {
+            throw json.Error($"'outputs' must be a list, found {json.Describe()}");
+        }
+
+        if (!json.BeginArray())
+        {
+            return;
+        }
+
+        do
+        {
+            string? name = null;
+            bool? binary = null;
+            if (json.PeekRequired() != '{')
+            {
+                throw json.Error($"each requested output must be an object, found {json.Describe()}");
+            }
+
+            if (json.BeginObject())
+            {
+                do
+                {
+                    var key = json.ReadName();
+                    if (key.SequenceEqual("name"u8))
+                    {
+                        name = TritonJsonTensor.ReadStringValue(ref json, "name");
+                    }
+                    else if (key.SequenceEqual("parameters"u8))
+                    {
+                        binary = ReadBoolParameter(ref json, "binary_data"u8);
+                    }
+                    else
+                    {
+                        json.SkipValue(2);
+                    }
+                }
+                while (json.NextMember());
+            }
+
+            outputs.Add(new RequestedOutput(name ?? throw new WireFormatException("a requested output has no 'name'"), binary));
+        }
+        while (json.NextElement());
+    }
+
+    private static bool? ReadBoolParameter(ref JsonInput json, ReadOnlySpan<byte> wanted)
+    {
+        if (json.PeekRequired() != '{')
+        {
+            throw json.Error($"'parameters' must be an object, found {json.Describe()}");
+        }
+
+        bool? value = null;
+        if (json.BeginObject())
+        {
+            do
+            {
+                if (json.ReadName().SequenceEqual(wanted))
+                {
+                    value = json.ReadBool();
+                }
+                else
+                {
+                    json.SkipValue(2);
+                }
+            }
+            while (json.NextMember());
+        }
+
+        return value;
+    }
 }

@@ -1,0 +1,28 @@
+using System.Buffers;
+
+namespace ServingBench.Wire.Codecs.Protobuf;
+
+/// <summary>Hands a message of known size one contiguous span of the body, and checks it was filled exactly.</summary>
+internal static class ProtoBody
+{
+    public static Span<byte> Reserve(IBufferWriter<byte> body, long size, string message)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (size > Array.MaxLength)
+        {
+            throw new WireFormatException($"{message} of {size} bytes exceeds the largest message this codec writes");
+        }
+
+        return body.GetSpan(Math.Max((int)size, 1))[..(int)size];
+    }
+
+    public static void Commit(IBufferWriter<byte> body, int written, long size, string message)
+    {
+        if (written != size)
+        {
+            throw new InvalidOperationException($"{message}: wrote {written} bytes, sized {size}");
+        }
+
+        body.Advance(written);
+    }
+}
