@@ -108,7 +108,8 @@ public sealed class GrpcInferenceClient : IInferenceClient
 
     public void Dispose() => _channel.Dispose();
 
-    internal static async Task<ReadOnlyMemory<byte>> CallAsync(
+    /// <summary>One unary call of raw message bytes; an RpcException becomes a <see cref="ServingException"/>.</summary>
+    public static async Task<ReadOnlyMemory<byte>> CallAsync(
         CallInvoker invoker, Method<RawMessage, RawMessage> method, ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
         try
