@@ -24,7 +24,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public void Advance(int count)
     {
-        if (count < 0 || _written + count > _buffer.Length)
+        if (count < 0 || count > _buffer.Length - _written)
         {
             throw new ArgumentOutOfRangeException(nameof(count), $"cannot advance {count} bytes past the buffer end");
         }

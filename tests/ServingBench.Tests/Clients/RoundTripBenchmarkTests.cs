@@ -4,6 +4,8 @@ using ServingBench.Wire.Scenarios;
 namespace ServingBench.Tests.Clients;
 
 /// <summary>Each RoundTrip case runs once as a test: setup on port 0, one Echo and one validated Infer, cleanup.</summary>
+// Same collection as the emulator tests: environment variables are process-wide, so these must not overlap.
+[Collection(ServingBench.Tests.Emulators.EmulatorCollection.Name)]
 public sealed class RoundTripBenchmarkTests
 {
     public static TheoryData<string> CaseNames()
