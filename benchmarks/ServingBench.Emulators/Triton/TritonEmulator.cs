@@ -45,6 +45,8 @@ public sealed class TritonEmulator(EmulatorOptions options)
                 .Add(RawGrpc.TritonService, "ModelReady", Guard((request, _) => Flag(IsReady(TritonControl.DecodeModelRequest(request.Span)))))
                 .Add(RawGrpc.TritonService, "ServerMetadata", Guard((_, _) => Message(TritonControl.EncodeServerMetadata(ServerName, ServerVersion, Extensions))))
                 .Add(RawGrpc.TritonService, "ModelMetadata", Guard(ModelMetadataGrpc))
+                .Add(RawGrpc.TritonService, "ModelConfig", Guard(ModelConfigGrpc))
+                .Add(RawGrpc.TritonService, "ModelStatistics", Guard(ModelStatisticsGrpc))
                 .Add(RawGrpc.TritonService, "ModelInfer", Guard(InferGrpcAsync)),
         };
     }
@@ -142,6 +144,20 @@ public sealed class TritonEmulator(EmulatorOptions options)
         var reference = TritonControl.DecodeModelRequest(request.Span);
         var model = Resolve(reference.Name, reference.Version);
         return Message(TritonControl.EncodeModelMetadata(model, [ServedVersion], Platform));
+    }
+
+    private Task<PooledBufferWriter> ModelConfigGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TritonControl.DecodeModelRequest(request.Span);
+        return Message(TritonControl.EncodeModelConfig(Resolve(reference.Name, reference.Version), Platform, "onnxruntime"));
+    }
+
+    /// <summary>perf_analyzer asks for statistics; an empty name means every model.</summary>
+    private Task<PooledBufferWriter> ModelStatisticsGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TritonControl.DecodeModelRequest(request.Span);
+        var models = string.IsNullOrEmpty(reference.Name) ? _models.All : [Resolve(reference.Name, reference.Version)];
+        return Message(TritonControl.EncodeModelStatistics(models.Select(m => (m.Name, ServedVersion))));
     }
 
     private bool IsReady(ModelReference reference) =>

@@ -119,6 +119,49 @@ public static class TritonControl
         return new ModelSignature(name, inputs, outputs);
     }
 
+    /// <summary>
+    /// ModelConfigResponse{config=1}: ModelConfig name=1, platform=2, max_batch_size=4 (0: shapes carry the batch),
+    /// input=5 (ModelInput name=1, data_type=2, dims=4), output=6 (ModelOutput name=1, data_type=2, dims=3), backend=17.
+    /// </summary>
+    public static byte[] EncodeModelConfig(ModelSignature model, string platform, string backend)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var config = new ProtoFields().String(1, model.Name).String(2, platform);
+        foreach (var input in model.Inputs)
+        {
+            config.Message(5, new ProtoFields().String(1, input.Name).Int64(2, ConfigDataType(input.DataType)).PackedInt64(4, input.Shape));
+        }
+
+        foreach (var output in model.Outputs)
+        {
+            config.Message(6, new ProtoFields().String(1, output.Name).Int64(2, ConfigDataType(output.DataType)).PackedInt64(3, output.Shape));
+        }
+
+        config.String(17, backend);
+        return new ProtoFields().Message(1, config).ToArray();
+    }
+
+    /// <summary>ModelStatisticsResponse{model_stats=1 [ModelStatistics name=1, version=2]} with no counts yet.</summary>
+    public static byte[] EncodeModelStatistics(IEnumerable<(string Name, string Version)> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var fields = new ProtoFields();
+        foreach (var (name, version) in models)
+        {
+            fields.Message(1, new ProtoFields().String(1, name).String(2, version));
+        }
+
+        return fields.ToArray();
+    }
+
+    /// <summary>model_config.proto DataType: TYPE_BOOL 1 … TYPE_FP64 12, TYPE_STRING 13, TYPE_BF16 14.</summary>
+    public static int ConfigDataType(DataType type) => type switch
+    {
+        DataType.Bytes => 13,
+        DataType.BF16 => 14,
+        _ => (int)type, // BOOL..FP64 share Triton's numbering
+    };
+
     private static ProtoFields TensorMetadata(TensorSpec spec) =>
         new ProtoFields().String(1, spec.Name).String(2, spec.DataType.ToKServeName()).PackedInt64(3, spec.Shape);
 

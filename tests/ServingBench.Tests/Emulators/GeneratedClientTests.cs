@@ -40,6 +40,17 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture)
     }
 
     [Fact]
+    public async Task Triton_Config_And_Statistics_Answer_For_Perf_Analyzer()
+    {
+        using var channel = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.Triton, Protocol.Grpc));
+        var invoker = channel.CreateCallInvoker();
+        var config = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelConfig"), TritonControl.EncodeModelRequest("bart", null), default);
+        Assert.True(config.Span.IndexOf("input_ids"u8) >= 0 && config.Span.IndexOf("onnxruntime"u8) >= 0);
+        var stats = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelStatistics"), ReadOnlyMemory<byte>.Empty, default);
+        Assert.True(stats.Span.IndexOf("wav2vec2"u8) >= 0);
+    }
+
+    [Fact]
     public async Task TfServing_Generated_Client_Reads_Signature_And_Status()
     {
         using var channel = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.TfServing, Protocol.Grpc));
