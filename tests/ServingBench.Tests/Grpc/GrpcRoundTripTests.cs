@@ -103,14 +103,29 @@ public class GrpcRoundTripTests
     [Fact]
     public void TorchServe_Request_RoundTrips_Raw_Tensor_Bytes()
     {
-        // Needs TorchServeBodies.DecodeInput (helper/rest); it interprets the "data" bytes for the model.
-        var codec = WireCodecs.Create(ScenarioCatalog.TorchServeGrpcRaw, Model);
-        var request = Request(Golden());
+        // TorchServeBodies.DecodeInput (helper/rest) reads raw bytes as the model's first input with a batch of one.
+        var model = new ModelSignature("m", [new TensorSpec("x", DataType.FP32, [-1, 4])], [new TensorSpec("y", DataType.FP32, [-1, 4])]);
+        var codec = WireCodecs.Create(ScenarioCatalog.TorchServeGrpcRaw, model);
+        var request = Request(Tensor.FromFloats("x", [1, 4], [1f, 2.5f, -3f, 0.1f]));
         var decoded = codec.DecodeRequest(EncodeRequest(codec, request), WireContent.Protobuf);
 
         Assert.Equal("m", decoded.ModelName);
         Assert.Equal("3", decoded.ModelVersion);
-        Assert.True(decoded.Inputs[0].Data.Span.SequenceEqual(request.Inputs[0].Data.Span));
+        AssertSame(request.Inputs, decoded.Inputs);
+    }
+
+    [Fact]
+    public void TorchServe_Request_RoundTrips_A_File()
+    {
+        // A file travels as the one element of a BYTES [1] tensor; the server side sniffs the JPEG magic.
+        var codec = WireCodecs.Create(ScenarioCatalog.TorchServeGrpcRaw, ModelCatalog.Resnet50Signature);
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0xFF, 0xD9];
+        var request = new InferenceRequest { ModelName = "resnet50", Inputs = [Tensor.FromBytesElements("data", [1], [jpeg])] };
+        var decoded = codec.DecodeRequest(EncodeRequest(codec, request), WireContent.Protobuf);
+
+        Assert.Equal("resnet50", decoded.ModelName);
+        Assert.Null(decoded.ModelVersion);
+        AssertSame(request.Inputs, decoded.Inputs);
     }
 
     [Fact]

@@ -9,11 +9,11 @@ namespace ServingBench.Tests.Rest;
 public class RestGoldenVectorTests
 {
     [Fact]
-    public void TfServing_Row_Request_Is_Compact_Instances()
+    public void TfServing_Row_Request_Is_Compact_Instances_With_Floats_Written_As_TF_Writes_Them()
     {
         var codec = WireCodecs.Create(ScenarioCatalog.TfServingRestJsonRow, Tiny);
         var (body, content) = Encode(w => codec.EncodeRequest(TinyRequest(), w));
-        Assert.Equal("""{"instances":[[1,2.5],[-3,0.1]]}""", BodyText(body));
+        Assert.Equal("""{"instances":[[1.0,2.5],[-3.0,0.1]]}""", BodyText(body));
         Assert.Equal("application/json", content.ContentType);
     }
 
@@ -22,7 +22,7 @@ public class RestGoldenVectorTests
     {
         var codec = WireCodecs.Create(ScenarioCatalog.TfServingRestJsonCol, Tiny);
         var (body, _) = Encode(w => codec.EncodeRequest(TinyRequest(), w));
-        Assert.Equal("""{"inputs":[[1,2.5],[-3,0.1]]}""", BodyText(body));
+        Assert.Equal("""{"inputs":[[1.0,2.5],[-3.0,0.1]]}""", BodyText(body));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public class RestGoldenVectorTests
         var codec = WireCodecs.Create(ScenarioCatalog.TfServingRestJsonRow, Tiny);
         var request = new Wire.Tensors.InferenceRequest { ModelName = "m", SignatureName = "serving_default", Inputs = [TinyTensor()] };
         var (body, _) = Encode(w => codec.EncodeRequest(request, w));
-        Assert.Equal("""{"signature_name":"serving_default","instances":[[1,2.5],[-3,0.1]]}""", BodyText(body));
+        Assert.Equal("""{"signature_name":"serving_default","instances":[[1.0,2.5],[-3.0,0.1]]}""", BodyText(body));
     }
 
     [Fact]

@@ -191,6 +191,14 @@ public class RestRoundTripTests
     }
 
     [Fact]
+    public void TfServing_Accepts_Float32_Integers_Within_The_Mantissa_And_Floats_Beyond()
+    {
+        var codec = Codec("tfserving-rest-json-col", Tiny);
+        var decoded = codec.DecodeRequest("""{"inputs": [[16777215, 16777216.0, 1e+07, -16777215]]}"""u8.ToArray(), WireContent.Json);
+        Assert.Equal([16777215f, 16777216f, 1e7f, -16777215f], decoded.Inputs[0].AsSpan<float>().ToArray());
+    }
+
+    [Fact]
     public void TfServing_Accepts_Integer_Numbers_For_Float32()
     {
         var codec = Codec("tfserving-rest-json-row", Tiny);

@@ -215,7 +215,8 @@ internal ref struct JsonInput
     }
 
     /// <summary>A number as float32; <paramref name="allowNonFinite"/> admits the bare NaN / Infinity / -Infinity tokens.</summary>
-    public float ReadSingle(bool allowNonFinite)
+    /// <remarks><paramref name="rejectLossyIntegers"/>: TF Serving refuses integer literals above 2^24 − 1 for floats.</remarks>
+    public float ReadSingle(bool allowNonFinite, bool rejectLossyIntegers = false)
     {
         CheckNumberStart(allowNonFinite);
         if (!NumberParser.TryParseSingle(_json[_pos..], out float value, out int consumed) || consumed <= 0)
@@ -223,17 +224,29 @@ internal ref struct JsonInput
             throw Error($"expected a number, found {Describe()}");
         }
 
+        CheckRange(float.IsFinite(value), "float32");
+        if (rejectLossyIntegers && Math.Abs(value) > 16777215f)
+        {
+            CheckLossless(consumed, "float");
+        }
+
         _pos += consumed;
         CheckDelimiter();
         return value;
     }
 
-    public double ReadDouble(bool allowNonFinite)
+    public double ReadDouble(bool allowNonFinite, bool rejectLossyIntegers = false)
     {
         CheckNumberStart(allowNonFinite);
         if (!NumberParser.TryParseDouble(_json[_pos..], out double value, out int consumed) || consumed <= 0)
         {
             throw Error($"expected a number, found {Describe()}");
+        }
+
+        CheckRange(double.IsFinite(value), "float64");
+        if (rejectLossyIntegers && Math.Abs(value) > 9007199254740991d)
+        {
+            CheckLossless(consumed, "double");
         }
 
         _pos += consumed;
@@ -399,6 +412,31 @@ internal ref struct JsonInput
 
         CheckDelimiter();
         return value;
+    }
+
+    // json_tensor.cc IsLosslessDecimal: an integer token must fit the float's mantissa exactly.
+    private readonly void CheckLossless(int length, string type)
+    {
+        var token = _json.Slice(_pos, length);
+        if (token.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 && token.IndexOfAny((byte)'N', (byte)'I') < 0)
+        {
+            throw Error($"cannot convert JSON value {System.Text.Encoding.ASCII.GetString(token)} to {type} without loss of precision");
+        }
+    }
+
+    // Digits that overflow to infinity are an error (rapidjson: "Number too big"); only the bare tokens mean infinity.
+    private readonly void CheckRange(bool finite, string type)
+    {
+        if (finite)
+        {
+            return;
+        }
+
+        byte first = _json[_pos] == '-' && _pos + 1 < _json.Length ? _json[_pos + 1] : _json[_pos];
+        if ((uint)(first - '0') <= 9)
+        {
+            throw Error($"number is out of range for {type}");
+        }
     }
 
     private void CheckNumberStart(bool allowNonFinite)

@@ -156,7 +156,7 @@ internal ref struct JsonOutput
                 int units = rune.EncodeToUtf16(utf16);
                 for (int u = 0; u < units; u++)
                 {
-                    UnicodeEscape(utf16[u]);
+                    UnicodeEscape(utf16[u], upperCase: false);
                 }
 
                 i += consumed - 1;
@@ -172,7 +172,7 @@ internal ref struct JsonOutput
                     case (byte)'\t': Raw("\\t"u8); break;
                     case (byte)'\b': Raw("\\b"u8); break;
                     case (byte)'\f': Raw("\\f"u8); break;
-                    default: UnicodeEscape((char)b); break;
+                    default: UnicodeEscape((char)b, upperCase: !asciiOnly); break;
                 }
             }
 
@@ -192,10 +192,11 @@ internal ref struct JsonOutput
         _pos += written;
     }
 
-    private void UnicodeEscape(char c)
+    // rapidjson spells \u escapes in upper case, Python in lower case.
+    private void UnicodeEscape(char c, bool upperCase)
     {
         Reserve(6);
-        const string hex = "0123456789abcdef";
+        string hex = upperCase ? "0123456789ABCDEF" : "0123456789abcdef";
         _span[_pos++] = (byte)'\\';
         _span[_pos++] = (byte)'u';
         _span[_pos++] = (byte)hex[(c >> 12) & 0xF];

@@ -27,12 +27,14 @@ internal sealed class JsonTensorReader : IDisposable
     private readonly DataType _type;
     private readonly bool _allowNonFinite;
     private readonly JsonBytesForm _bytesForm;
+    private readonly bool _rejectLossyIntegers;
     private readonly long[] _dims = new long[JsonInput.MaxDepth + 1];
     private readonly PooledBuffer _buffer;
     private int _rank = -1;
     private long _count;
 
-    public JsonTensorReader(DataType type, bool allowNonFinite, JsonBytesForm bytesForm, int capacityHint = 4096)
+    /// <param name="rejectLossyIntegers">TF Serving's rule: integer literals must fit a float tensor's mantissa.</param>
+    public JsonTensorReader(DataType type, bool allowNonFinite, JsonBytesForm bytesForm, int capacityHint = 4096, bool rejectLossyIntegers = false)
     {
         if (type is DataType.FP16 or DataType.BF16)
         {
@@ -43,6 +45,7 @@ internal sealed class JsonTensorReader : IDisposable
         _type = type;
         _allowNonFinite = allowNonFinite;
         _bytesForm = bytesForm;
+        _rejectLossyIntegers = rejectLossyIntegers;
         _buffer = new PooledBuffer(capacityHint);
         Array.Fill(_dims, -1);
     }
@@ -77,16 +80,7 @@ internal sealed class JsonTensorReader : IDisposable
             throw json.Error($"list found at nesting level {level}, expected a value (the tensor's rank is {_rank})");
         }
 
-        long n = 0;
-        if (json.BeginArray())
-        {
-            do
-            {
-                ReadNested(ref json, level + 1);
-                n++;
-            }
-            while (json.NextElement());
-        }
+        long n = _type == DataType.FP32 && _rank == level + 1 ? ReadSingleRow(ref json) : ReadList(ref json, level);
 
         if (_dims[level] < 0)
         {
@@ -100,6 +94,40 @@ internal sealed class JsonTensorReader : IDisposable
         {
             throw json.Error($"list of {n} elements at nesting level {level}, expected {_dims[level]} (ragged tensor)");
         }
+    }
+
+    private long ReadList(ref JsonInput json, int level)
+    {
+        long n = 0;
+        if (json.BeginArray())
+        {
+            do
+            {
+                ReadNested(ref json, level + 1);
+                n++;
+            }
+            while (json.NextElement());
+        }
+
+        return n;
+    }
+
+    // The innermost list of a float32 tensor once the rank is known: the hot loop of every JSON decode.
+    private long ReadSingleRow(ref JsonInput json)
+    {
+        long n = 0;
+        if (json.BeginArray())
+        {
+            do
+            {
+                MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite, _rejectLossyIntegers));
+                n++;
+            }
+            while (json.NextElement());
+        }
+
+        _count += n;
+        return n;
     }
 
     /// <summary>Reads elements in row-major order through any nesting (Triton's reader), at most <paramref name="limit"/>.</summary>
@@ -125,7 +153,20 @@ internal sealed class JsonTensorReader : IDisposable
         {
             do
             {
-                ReadFlat(ref json, limit, depth + 1);
+                if (_type == DataType.FP32 && json.PeekRequired() != '[')
+                {
+                    if (_count >= limit)
+                    {
+                        throw json.Error($"more data elements than the shape's {limit}");
+                    }
+
+                    MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite, _rejectLossyIntegers));
+                    _count++;
+                }
+                else
+                {
+                    ReadFlat(ref json, limit, depth + 1);
+                }
             }
             while (json.NextElement());
         }
@@ -156,10 +197,10 @@ internal sealed class JsonTensorReader : IDisposable
         switch (_type)
         {
             case DataType.FP32:
-                MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite));
+                MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite, _rejectLossyIntegers));
                 break;
             case DataType.FP64:
-                MemoryMarshal.Write(_buffer.Append(8), json.ReadDouble(_allowNonFinite));
+                MemoryMarshal.Write(_buffer.Append(8), json.ReadDouble(_allowNonFinite, _rejectLossyIntegers));
                 break;
             case DataType.Int64:
                 MemoryMarshal.Write(_buffer.Append(8), json.ReadInt64());

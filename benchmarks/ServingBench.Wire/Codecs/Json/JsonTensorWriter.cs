@@ -155,14 +155,21 @@ internal static class JsonTensorWriter
         }
 
         output.Byte((byte)'[');
-        for (long i = 0; i < shape[dim]; i++)
+        if (dim == shape.Length - 1 && tensor.DataType == DataType.FP32)
         {
-            if (i > 0)
+            WriteSingleRun(ref output, data, ref offset, (int)shape[dim], ","u8, style);
+        }
+        else
+        {
+            for (long i = 0; i < shape[dim]; i++)
             {
-                output.Byte((byte)',');
-            }
+                if (i > 0)
+                {
+                    output.Byte((byte)',');
+                }
 
-            WriteNestedCompact(ref output, tensor, data, dim + 1, ref offset, style);
+                WriteNestedCompact(ref output, tensor, data, dim + 1, ref offset, style);
+            }
         }
 
         output.Byte((byte)']');
@@ -212,21 +219,60 @@ internal static class JsonTensorWriter
         }
 
         output.Byte((byte)'[');
-        for (long i = 0; i < shape[dim]; i++)
+        int indent = 2 * (dim + 1);
+        if (dim == shape.Length - 1 && tensor.DataType == DataType.FP32 && indent <= 64)
         {
-            if (i > 0)
+            Span<byte> separator = stackalloc byte[indent + 2];
+            separator.Fill((byte)' ');
+            separator[0] = (byte)',';
+            separator[1] = (byte)'\n';
+            output.Raw(separator[1..]);
+            WriteSingleRun(ref output, data, ref offset, (int)shape[dim], separator, style);
+        }
+        else
+        {
+            for (long i = 0; i < shape[dim]; i++)
             {
-                output.Byte((byte)',');
-            }
+                if (i > 0)
+                {
+                    output.Byte((byte)',');
+                }
 
-            output.Byte((byte)'\n');
-            output.Spaces(2 * (dim + 1));
-            WritePython(ref output, tensor, data, dim + 1, ref offset, style);
+                output.Byte((byte)'\n');
+                output.Spaces(indent);
+                WritePython(ref output, tensor, data, dim + 1, ref offset, style);
+            }
         }
 
         output.Byte((byte)'\n');
         output.Spaces(2 * dim);
         output.Byte((byte)']');
+    }
+
+    // A run of float32 elements with a fixed separator: the hot loop of every JSON encode.
+    private static void WriteSingleRun(ref JsonOutput output, ReadOnlySpan<byte> data, ref int offset, int count, scoped ReadOnlySpan<byte> separator, in JsonElementStyle style)
+    {
+        var values = MemoryMarshal.Cast<byte, float>(data.Slice(offset, count * 4));
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+            {
+                output.Raw(separator);
+            }
+
+            float f = values[i];
+            CheckFinite(float.IsFinite(f), style);
+            if (style.WidenSingles)
+            {
+                output.Double(f, style.Numbers);
+            }
+            else
+            {
+                output.Single(f, style.Numbers);
+            }
+        }
+
+        offset += count * 4;
     }
 
     private static void WriteWidenedSingles(ref JsonOutput output, ReadOnlySpan<float> values, NumberStyle style)

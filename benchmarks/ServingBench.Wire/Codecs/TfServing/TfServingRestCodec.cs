@@ -13,7 +13,8 @@ namespace ServingBench.Wire.Codecs.TfServing;
 /// </summary>
 public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, bool rowFormat) : IWireCodec
 {
-    private static readonly JsonElementStyle ClientStyle = new(NumberStyle.Ecma, WidenSingles: false, JsonBytesForm.Base64Object);
+    // Floats as TF Serving itself writes them ("3.0", "1e+07"): TF refuses integer literals beyond a float's mantissa.
+    private static readonly JsonElementStyle ClientStyle = new(NumberStyle.CPrintfShortest, WidenSingles: false, JsonBytesForm.Base64Object);
 
     public Scenario Scenario { get; } = scenario;
 
@@ -373,7 +374,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
         if (!StartsNamedObject(json, inList: true))
         {
             var spec = SingleSpec(specs, key);
-            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength));
+            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
             reader.ReadNested(ref json, 0);
             return [Finish(reader, spec, reader.Shape())];
         }
@@ -383,10 +384,11 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
         {
             for (int i = 0; i < specs.Count; i++)
             {
-                readers[i] = new JsonTensorReader(specs[i].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength / specs.Count));
+                readers[i] = new JsonTensorReader(specs[i].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength / specs.Count), rejectLossyIntegers: true);
             }
 
             var seen = new bool[specs.Count];
+            var names = Utf8Names(specs);
             long items = 0;
             json.BeginArray();
             do
@@ -401,14 +403,13 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
                 {
                     do
                     {
-                        int index = IndexOf(specs, json.ReadString(), ref json);
+                        int index = IndexOf(names, json.ReadName(), specs, ref json);
                         if (seen[index])
                         {
                             throw json.Error($"item {items} of '{key}' names '{specs[index].Name}' twice");
                         }
 
                         seen[index] = true;
-                        json.Expect((byte)':');
                         readers[index].ReadNested(ref json, 1);
                     }
                     while (json.NextMember());
@@ -447,24 +448,24 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
         if (!StartsNamedObject(json, inList: false))
         {
             var spec = SingleSpec(specs, key);
-            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength));
+            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
             reader.ReadNested(ref json, 0);
             return [Finish(reader, spec, reader.Shape())];
         }
 
         var tensors = new Tensor?[specs.Count];
+        var names = Utf8Names(specs);
         if (json.BeginObject())
         {
             do
             {
-                int index = IndexOf(specs, json.ReadString(), ref json);
+                int index = IndexOf(names, json.ReadName(), specs, ref json);
                 if (tensors[index] is not null)
                 {
                     throw json.Error($"'{key}' names '{specs[index].Name}' twice");
                 }
 
-                json.Expect((byte)':');
-                using var reader = new JsonTensorReader(specs[index].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength));
+                using var reader = new JsonTensorReader(specs[index].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
                 reader.ReadNested(ref json, 0);
                 tensors[index] = Finish(reader, specs[index], reader.Shape());
             }
@@ -493,17 +494,20 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
         _ => throw new WireFormatException($"'{key}' must be keyed by tensor name: the model has {specs.Count} ({string.Join(", ", specs.Select(s => s.Name))})"),
     };
 
-    private static int IndexOf(IReadOnlyList<TensorSpec> specs, string name, ref JsonInput json)
+    private static byte[][] Utf8Names(IReadOnlyList<TensorSpec> specs) => [.. specs.Select(s => System.Text.Encoding.UTF8.GetBytes(s.Name))];
+
+    // Matches the raw key bytes, so that a row per batch item allocates no strings.
+    private static int IndexOf(byte[][] names, ReadOnlySpan<byte> key, IReadOnlyList<TensorSpec> specs, ref JsonInput json)
     {
-        for (int i = 0; i < specs.Count; i++)
+        for (int i = 0; i < names.Length; i++)
         {
-            if (specs[i].Name == name)
+            if (key.SequenceEqual(names[i]))
             {
                 return i;
             }
         }
 
-        throw json.Error($"the model has no tensor named '{name}'");
+        throw json.Error($"the model has no tensor named '{System.Text.Encoding.UTF8.GetString(key)}' (known: {string.Join(", ", specs.Select(s => s.Name))})");
     }
 
     // Looks ahead (on a copy) for an object that is not a {"b64": ...} value: that marks tensors keyed by name.

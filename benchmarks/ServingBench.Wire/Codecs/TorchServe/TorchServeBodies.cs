@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using ServingBench.Wire.Codecs.Json;
 using ServingBench.Wire.Tensors;
 using ServingBench.Wire.Text;

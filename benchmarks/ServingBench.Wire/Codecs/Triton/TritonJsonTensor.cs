@@ -64,7 +64,7 @@ internal sealed class TritonJsonTensor
                     }
                     else
                     {
-                        json.SkipValue(1);
+                        json.SkipValue();
                     }
                 }
                 else

@@ -1,0 +1,202 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace ServingBench.Wire.Text;
+
+/// <summary>
+/// Shortest decimal for normal floats and doubles: Giulietti's Schubfach ("The Schubfach way to render doubles",
+/// 2020; the algorithm behind Java's Double.toString). Among the decimals inside the rounding interval of v it
+/// picks the shortest, and of those the closest (ties to even digit). The Java code asks for at least two digits;
+/// for normal values s ≥ 100 always holds, so the one-digit candidate is always tried and the result is the true
+/// shortest. Subnormals are left to the caller.
+/// </summary>
+internal static class Schubfach
+{
+    private const int DoubleExponentMin = -324; // K_MIN: smallest k any double needs
+    private const int DoubleExponentMax = 292;  // K_MAX
+
+    /// <summary>g(k) = floor(10^−k · 2^(125 − flog2pow10(−k))) + 1, split into 63-bit halves g1, g0, for k = K_MIN…K_MAX.</summary>
+    private static readonly ulong[] s_g = BuildTable();
+
+    /// <summary>Shortest digits of a positive normal double.</summary>
+    public static DecimalDigits Double(ulong bits)
+    {
+        const ulong ImplicitBit = 1UL << 52;
+        int biasedExponent = (int)(bits >> 52);
+        ulong c = ImplicitBit | (bits & (ImplicitBit - 1));
+        int minusQ = 1075 - biasedExponent;
+
+        // Integers below 2^53: their own digits are the shortest (the rounding interval is narrower than 1).
+        if (minusQ is > 0 and < 53)
+        {
+            ulong integer = c >> minusQ;
+            if (integer << minusQ == c)
+            {
+                return DecimalDigits.Trimmed(integer, 0);
+            }
+        }
+
+        int q = -minusQ;
+        ulong outside = c & 1; // even significands own their interval boundaries
+        ulong cb = c << 2;
+        ulong cbr = cb + 2;
+        ulong cbl;
+        int k;
+        if (c != ImplicitBit || biasedExponent == 1)
+        {
+            cbl = cb - 2;
+            k = FloorLog10Pow2(q);
+        }
+        else
+        {
+            // Lower neighbour is half as far away at a power of two.
+            cbl = cb - 1;
+            k = FloorLog10ThreeQuartersPow2(q);
+        }
+
+        int h = q + FloorLog2Pow10(-k) + 2;
+        int index = (k - DoubleExponentMin) * 2;
+        ulong g1 = s_g[index];
+        ulong g0 = s_g[index + 1];
+        ulong vb = RoundOdd(g1, g0, cb << h);
+        ulong vbl = RoundOdd(g1, g0, cbl << h);
+        ulong vbr = RoundOdd(g1, g0, cbr << h);
+
+        ulong s = vb >> 2;
+        if (s >= 100)
+        {
+            // One digit fewer: s' = floor(s / 10) by multiplication (Schubfach §10).
+            ulong sp10 = 10 * Math.BigMul(s, 115_292_150_460_684_698UL << 4, out _);
+            ulong tp10 = sp10 + 10;
+            bool upin = vbl + outside <= sp10 << 2;
+            bool wpin = (tp10 << 2) + outside <= vbr;
+            if (upin != wpin)
+            {
+                return DecimalDigits.Trimmed(upin ? sp10 : tp10, k);
+            }
+        }
+
+        ulong t = s + 1;
+        bool uin = vbl + outside <= s << 2;
+        bool win = (t << 2) + outside <= vbr;
+        if (uin != win)
+        {
+            return DecimalDigits.Trimmed(uin ? s : t, k);
+        }
+
+        long cmp = (long)vb - (long)((s + t) << 1);
+        return DecimalDigits.Trimmed(cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k);
+    }
+
+    /// <summary>Shortest digits of a positive normal float.</summary>
+    public static DecimalDigits Single(uint bits)
+    {
+        const uint ImplicitBit = 1U << 23;
+        int biasedExponent = (int)(bits >> 23);
+        uint c = ImplicitBit | (bits & (ImplicitBit - 1));
+        int minusQ = 150 - biasedExponent;
+        if (minusQ is > 0 and < 24)
+        {
+            uint integer = c >> minusQ;
+            if (integer << minusQ == c)
+            {
+                return DecimalDigits.Trimmed(integer, 0);
+            }
+        }
+
+        int q = -minusQ;
+        uint outside = c & 1;
+        ulong cb = (ulong)c << 2;
+        ulong cbr = cb + 2;
+        ulong cbl;
+        int k;
+        if (c != ImplicitBit || biasedExponent == 1)
+        {
+            cbl = cb - 2;
+            k = FloorLog10Pow2(q);
+        }
+        else
+        {
+            cbl = cb - 1;
+            k = FloorLog10ThreeQuartersPow2(q);
+        }
+
+        int h = q + FloorLog2Pow10(-k) + 33;
+        ulong g = s_g[(k - DoubleExponentMin) * 2] + 1;
+        uint vb = RoundOdd(g, cb << h);
+        uint vbl = RoundOdd(g, cbl << h);
+        uint vbr = RoundOdd(g, cbr << h);
+
+        uint s = vb >> 2;
+        if (s >= 100)
+        {
+            uint sp10 = 10 * (uint)((s * 1_717_986_919UL) >> 34);
+            uint tp10 = sp10 + 10;
+            bool upin = vbl + outside <= sp10 << 2;
+            bool wpin = (tp10 << 2) + outside <= vbr;
+            if (upin != wpin)
+            {
+                return DecimalDigits.Trimmed(upin ? sp10 : tp10, k);
+            }
+        }
+
+        uint t = s + 1;
+        bool uin = vbl + outside <= s << 2;
+        bool win = (t << 2) + outside <= vbr;
+        if (uin != win)
+        {
+            return DecimalDigits.Trimmed(uin ? s : t, k);
+        }
+
+        int cmp = (int)vb - (int)((s + t) << 1);
+        return DecimalDigits.Trimmed(cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k);
+    }
+
+    // floor(cp · g / 2^127), with the lowest bit set when the product is inexact (round to odd).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong RoundOdd(ulong g1, ulong g0, ulong cp)
+    {
+        ulong x1 = Math.BigMul(g0, cp, out _);
+        ulong y1 = Math.BigMul(g1, cp, out ulong y0);
+        ulong z = (y0 >> 1) + x1;
+        ulong vbp = y1 + (z >> 63);
+        return vbp | (((z & long.MaxValue) + long.MaxValue) >> 63);
+    }
+
+    // floor(cp · g / 2^95), round to odd.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint RoundOdd(ulong g, ulong cp)
+    {
+        ulong x1 = Math.BigMul(g, cp, out _);
+        ulong vbp = x1 >> 31;
+        return (uint)(vbp | (((x1 & uint.MaxValue) + uint.MaxValue) >> 32));
+    }
+
+    // floor(e · log10 2), floor(log10(3/4 · 2^e)), floor(e · log2 10): exact for |e| ≤ 1100 (checked offline).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int FloorLog10Pow2(int e) => (int)((e * 661_971_961_083L) >> 41);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FloorLog10ThreeQuartersPow2(int e) => (int)(((e * 661_971_961_083L) - 274_743_187_321L) >> 41);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int FloorLog2Pow10(int e) => (int)((e * 913_124_641_741L) >> 38);
+
+    private static ulong[] BuildTable()
+    {
+        var table = new ulong[(DoubleExponentMax - DoubleExponentMin + 1) * 2];
+        BigInteger mask63 = (BigInteger.One << 63) - 1;
+        for (int k = DoubleExponentMin; k <= DoubleExponentMax; k++)
+        {
+            int shift = 125 - FloorLog2Pow10(-k);
+            BigInteger beta = -k >= 0
+                ? (shift >= 0 ? BigInteger.Pow(10, -k) << shift : BigInteger.Pow(10, -k) >> -shift)
+                : (BigInteger.One << shift) / BigInteger.Pow(10, k);
+            BigInteger g = beta + 1;
+            table[(k - DoubleExponentMin) * 2] = (ulong)(g >> 63);
+            table[((k - DoubleExponentMin) * 2) + 1] = (ulong)(g & mask63);
+        }
+
+        return table;
+    }
+}
