@@ -29,4 +29,11 @@ public sealed class EmulatorOptions
     public int TorchServeQueueSize { get; init; } = 100;
 
     public int TorchServeMaxRequestBytes { get; init; } = TorchServeMaxRequestSize;
+
+    /// <summary>
+    /// True: files (JPEG, WAV, text) get TorchServe's stock handler answers (top-5 <c>{label: prob}</c>, transcript,
+    /// summary), as curl users expect. False: the model output as the custom handler's JSON, which the suite's
+    /// TorchServe codecs decode (the round trips need a tensor back). Tensor bodies always get the latter.
+    /// </summary>
+    public bool TorchServeDefaultHandlers { get; init; }
 }

@@ -6,12 +6,13 @@ namespace ServingBench.Emulators;
 
 /// <summary>
 /// The <c>serve</c> verb: <c>serve [--framework all|tfserving|torchserve|triton] [--port-offset N] [--host H]</c>
-/// runs the emulators on the frameworks' real default ports (+ offset) until Ctrl+C or SIGTERM.
+/// runs the emulators on the frameworks' real default ports (+ offset) until Ctrl+C or SIGTERM. TorchServe answers
+/// files with its stock handlers' JSON unless <c>--torchserve-answers tensor</c>.
 /// </summary>
 public static class ServeCommand
 {
     public const string Usage =
-        "usage: serve [--framework all|tfserving|torchserve|triton] [--port-offset N] [--host 127.0.0.1]";
+        "usage: serve [--framework all|tfserving|torchserve|triton] [--port-offset N] [--host 127.0.0.1] [--torchserve-answers default|tensor]";
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires or the process gets SIGINT/SIGTERM; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default, TextWriter? output = null, TextWriter? error = null)
@@ -84,6 +85,7 @@ public static class ServeCommand
         problem = null;
         string host = options.Host;
         int offset = 0;
+        bool defaultHandlers = true;
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -119,6 +121,10 @@ public static class ServeCommand
                     }
 
                     break;
+                case "--torchserve-answers" when value is "default" or "tensor":
+                    i++;
+                    defaultHandlers = value == "default";
+                    break;
                 case "--host" when value is not null:
                     i++;
                     host = value;
@@ -129,7 +135,7 @@ public static class ServeCommand
             }
         }
 
-        options = new EmulatorOptions { UseDefaultPorts = true, PortOffset = offset, Host = host };
+        options = new EmulatorOptions { UseDefaultPorts = true, PortOffset = offset, Host = host, TorchServeDefaultHandlers = defaultHandlers };
         return true;
     }
 }

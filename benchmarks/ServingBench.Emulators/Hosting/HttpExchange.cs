@@ -11,10 +11,43 @@ internal static class HttpExchange
 {
     public const string InferenceHeaderLength = RestInferenceClient.InferenceHeaderLength;
 
-    /// <summary>The whole body in a pooled buffer; more than <paramref name="limit"/> bytes is a TooLarge error.</summary>
-    public static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole body in a pooled buffer; more than <paramref name="limit"/> bytes is a TooLarge error. With
+    /// <paramref name="decompress"/>, a gzip or deflate Content-Encoding is undone (TF Serving and Triton accept both).
+    /// </summary>
+    public static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken, bool decompress = false)
     {
+        string encoding = request.Headers.ContentEncoding.ToString();
+        Stream source = request.Body;
         long? declared = request.ContentLength;
+        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            source = !decompress ? throw new ServerError(ErrorKind.InvalidArgument, $"unsupported Content-Encoding '{encoding}'")
+                : encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) ? new System.IO.Compression.GZipStream(source, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true)
+                : encoding.Equals("deflate", StringComparison.OrdinalIgnoreCase) ? new System.IO.Compression.ZLibStream(source, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true)
+                : throw new ServerError(ErrorKind.InvalidArgument, $"unsupported Content-Encoding '{encoding}'");
+            declared = null;
+        }
+
+        try
+        {
+            return await ReadAllAsync(source, declared, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ServerError(ErrorKind.InvalidArgument, $"cannot decompress the {encoding} request body: {ex.Message}");
+        }
+        finally
+        {
+            if (!ReferenceEquals(source, request.Body))
+            {
+                await source.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<PooledBufferWriter> ReadAllAsync(Stream source, long? declared, long limit, CancellationToken cancellationToken)
+    {
         if (declared > limit)
         {
             throw new ServerError(ErrorKind.TooLarge, $"request body of {declared} bytes exceeds the limit of {limit} bytes");
@@ -26,7 +59,7 @@ internal static class HttpExchange
             while (true)
             {
                 var memory = body.GetMemory(16 * 1024);
-                int read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                int read = await source.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return body;

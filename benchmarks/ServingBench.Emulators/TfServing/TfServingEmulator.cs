@@ -91,7 +91,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
 
     private async Task PredictRestAsync(HttpContext context, ModelSignature model)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted, decompress: true).ConfigureAwait(false);
         var scenario = IsRowFormat(body.WrittenSpan) ? ScenarioCatalog.TfServingRestJsonRow : ScenarioCatalog.TfServingRestJsonCol;
         var codec = _models.Codec(scenario, model);
         var decoded = codec.DecodeRequest(body.WrittenMemory, HttpExchange.RequestContent(context.Request));

@@ -104,7 +104,15 @@ public sealed class TorchServeEmulator : IDisposable
         var (admitted, result) = await queue.TryRunAsync(async () =>
         {
             var decoded = codec.DecodeRequest(body.WrittenMemory, content);
-            return await Inference.RunAsync(_options.Backend, model, decoded, codec, ServedVersion, context.RequestAborted).ConfigureAwait(false);
+            var response = await Inference.InferAsync(_options.Backend, model, decoded, ServedVersion, context.RequestAborted).ConfigureAwait(false);
+            if (!UsesDefaultHandler(model, decoded))
+            {
+                return Inference.Encode(response, codec);
+            }
+
+            var answer = new PooledBufferWriter(1024);
+            DefaultHandlers.WriteAnswer(model, response, answer);
+            return (Content: WireContent.Json, Body: answer);
         }, context.RequestAborted).ConfigureAwait(false);
         if (!admitted)
         {
@@ -122,10 +130,24 @@ public sealed class TorchServeEmulator : IDisposable
         var (admitted, result) = await _queues[model.Name].TryRunAsync(async () =>
         {
             var decoded = codec.DecodeRequest(request, WireContent.Protobuf);
-            return await Inference.RunAsync(_options.Backend, model, decoded, codec, ServedVersion, context.CancellationToken).ConfigureAwait(false);
+            var response = await Inference.InferAsync(_options.Backend, model, decoded, ServedVersion, context.CancellationToken).ConfigureAwait(false);
+            if (!UsesDefaultHandler(model, decoded))
+            {
+                return Inference.Encode(response, codec);
+            }
+
+            // PredictionResponse.prediction carries the same bytes the REST API would send.
+            using var answer = new PooledBufferWriter(1024);
+            DefaultHandlers.WriteAnswer(model, response, answer);
+            var message = new ServingBench.Wire.Protos.TorchServe.PredictionResponse { Prediction = Google.Protobuf.ByteString.CopyFrom(answer.WrittenSpan) };
+            return (Content: WireContent.Protobuf, Body: TfServing.TfServingEmulator.Wrap(Google.Protobuf.MessageExtensions.ToByteArray(message)));
         }, context.CancellationToken).ConfigureAwait(false);
         return admitted ? result.Body : throw QueueFull(model.Name);
     }
+
+    /// <summary>A file (JPEG, WAV, text) goes to TorchServe's stock handler when the emulator runs them; tensors to the custom handler.</summary>
+    private bool UsesDefaultHandler(ModelSignature model, InferenceRequest request) =>
+        _options.TorchServeDefaultHandlers && Backends.RequestValidator.IsFileRequest(model, request);
 
     private static Task<PooledBufferWriter> PingGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context) =>
         Task.FromResult(TfServing.TfServingEmulator.Wrap(TorchServeControl.EncodeHealth(HealthyJson)));

@@ -117,7 +117,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
 
     private async Task InferRestAsync(HttpContext context, ModelSignature model)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted, decompress: true).ConfigureAwait(false);
         var content = HttpExchange.RequestContent(context.Request);
         var requestCodec = _models.Codec(content.InferenceHeaderLength is null ? ScenarioCatalog.TritonRestJson : ScenarioCatalog.TritonRestBinary, model);
         var decoded = requestCodec.DecodeRequest(body.WrittenMemory, content);

@@ -91,6 +91,29 @@ public sealed class RestErrorTests(EmulatorFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Triton_And_TfServing_Accept_Gzip_Request_Bodies()
+    {
+        string json = "{\"inputs\":[{\"name\":\"input_ids\",\"shape\":[1,2],\"datatype\":\"INT64\",\"data\":[5,6]}]}";
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(json));
+        }
+
+        using var content = new ByteArrayContent(packed.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        content.Headers.TryAddWithoutValidation("Content-Encoding", "gzip");
+        using var response = await _http.PostAsync(Url(Framework.Triton, "v2/models/bart/infer"), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("output_ids", await response.Content.ReadAsStringAsync());
+
+        using var garbage = new ByteArrayContent([1, 2, 3, 4]);
+        garbage.Headers.TryAddWithoutValidation("Content-Encoding", "gzip");
+        using var refused = await _http.PostAsync(Url(Framework.TfServing, "v1/models/bart:predict"), garbage);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Triton_Truncated_Binary_Body_Is_400()
     {
         string header = "{\"inputs\":[{\"name\":\"input_ids\",\"shape\":[1,2],\"datatype\":\"INT64\",\"parameters\":{\"binary_data_size\":16}}]}";
