@@ -117,14 +117,14 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
     {
         var reference = TfServingControl.DecodeModelSpecOf(request);
         var model = Resolve(reference.Name, reference.Version, reference.Label);
-        return Task.FromResult(Wrap(TfServingControl.EncodeModelMetadata(model, ServedVersion)));
+        return Task.FromResult(PooledBodies.Wrap(TfServingControl.EncodeModelMetadata(model, ServedVersion)));
     }
 
     private Task<PooledBufferWriter> StatusGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
         var reference = TfServingControl.DecodeModelSpecOf(request);
         Resolve(reference.Name, reference.Version, reference.Label);
-        return Task.FromResult(Wrap(TfServingControl.EncodeModelStatus(ServedVersion)));
+        return Task.FromResult(PooledBodies.Wrap(TfServingControl.EncodeModelStatus(ServedVersion)));
     }
 
     private static string Version => ServedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -271,11 +271,4 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
     private static string? Group(Match match, string name) => match.Groups[name].Success ? match.Groups[name].Value : null;
 
     private static string Unescape(Match match, string name) => Uri.UnescapeDataString(match.Groups[name].Value);
-
-    internal static PooledBufferWriter Wrap(byte[] message)
-    {
-        var body = new PooledBufferWriter(message.Length);
-        body.Write(message);
-        return body;
-    }
 }

@@ -140,7 +140,7 @@ public sealed class TorchServeEmulator : IDisposable
             using var answer = new PooledBufferWriter(1024);
             DefaultHandlers.WriteAnswer(model, response, answer);
             var message = new ServingBench.Wire.Protos.TorchServe.PredictionResponse { Prediction = Google.Protobuf.ByteString.CopyFrom(answer.WrittenSpan) };
-            return (Content: WireContent.Protobuf, Body: TfServing.TfServingEmulator.Wrap(Google.Protobuf.MessageExtensions.ToByteArray(message)));
+            return (Content: WireContent.Protobuf, Body: PooledBodies.Wrap(Google.Protobuf.MessageExtensions.ToByteArray(message)));
         }, context.CancellationToken).ConfigureAwait(false);
         return admitted ? result.Body : throw QueueFull(model.Name);
     }
@@ -150,7 +150,7 @@ public sealed class TorchServeEmulator : IDisposable
         _options.TorchServeDefaultHandlers && Backends.RequestValidator.IsFileRequest(model, request);
 
     private static Task<PooledBufferWriter> PingGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context) =>
-        Task.FromResult(TfServing.TfServingEmulator.Wrap(TorchServeControl.EncodeHealth(HealthyJson)));
+        Task.FromResult(PooledBodies.Wrap(TorchServeControl.EncodeHealth(HealthyJson)));
 
     private async Task HandleManagementAsync(HttpContext context)
     {
@@ -281,7 +281,7 @@ public sealed class TorchServeEmulator : IDisposable
 
     private static Task WriteTextAsync(HttpResponse response, int status, string json)
     {
-        var body = TfServing.TfServingEmulator.Wrap(System.Text.Encoding.UTF8.GetBytes(json));
+        var body = PooledBodies.Wrap(System.Text.Encoding.UTF8.GetBytes(json));
         return HttpExchange.WriteAsync(response, status, WireContent.Json, body);
     }
 }

@@ -194,7 +194,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
 
     private static Task<PooledBufferWriter> Flag(bool value) => Message(TritonControl.EncodeFlag(value));
 
-    private static Task<PooledBufferWriter> Message(byte[] message) => Task.FromResult(TfServing.TfServingEmulator.Wrap(message));
+    private static Task<PooledBufferWriter> Message(byte[] message) => Task.FromResult(PooledBodies.Wrap(message));
 
     private static void WriteServerMetadata(Utf8JsonWriter writer)
     {
