@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Encoding = System.Text.Encoding;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using ServingBench.Payloads;
 using ServingBench.Payloads.Text;
 using ServingBench.Wire.Scenarios;
@@ -65,7 +63,7 @@ public static class DefaultHandlers
         foreach (int index in top)
         {
             text.Append(first ? "\n  " : ",\n  ");
-            text.Append(JsonSerializer.Serialize(ImageNetLabels.Get(index)));
+            AppendPythonString(text, ImageNetLabels.Get(index));
             text.Append(": ");
             text.Append(((double)(probabilities[index] / sum)).ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant());
             first = false;
@@ -111,8 +109,43 @@ public static class DefaultHandlers
 
     private static void WriteText(IBufferWriter<byte> body, string key, string value)
     {
-        // json.dumps default ensure_ascii=True: non-ASCII as \uXXXX, which the default escaper also does.
-        string json = "{\n  " + JsonSerializer.Serialize(key) + ": " + JsonSerializer.Serialize(value, new JsonSerializerOptions { Encoder = JavaScriptEncoder.Default }) + "\n}";
-        Encoding.UTF8.GetBytes(json, body);
+        var json = new StringBuilder("{\n  ");
+        AppendPythonString(json, key);
+        json.Append(": ");
+        AppendPythonString(json, value);
+        json.Append("\n}");
+        Encoding.UTF8.GetBytes(json.ToString(), body);
+    }
+
+    /// <summary>A string as json.dumps writes it (ensure_ascii=True): quotes, backslashes, controls and non-ASCII escaped, nothing else.</summary>
+    private static void AppendPythonString(StringBuilder text, string value)
+    {
+        text.Append('"');
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': text.Append("\\\""); break;
+                case '\\': text.Append("\\\\"); break;
+                case '\n': text.Append("\\n"); break;
+                case '\r': text.Append("\\r"); break;
+                case '\t': text.Append("\\t"); break;
+                case '\b': text.Append("\\b"); break;
+                case '\f': text.Append("\\f"); break;
+                default:
+                    if (c < 0x20 || c > 0x7E)
+                    {
+                        text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        text.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        text.Append('"');
     }
 }
