@@ -86,6 +86,9 @@ public sealed class GrpcInferenceClient : IInferenceClient
             HttpHandler = new SocketsHttpHandler
             {
                 EnableMultipleHttp2Connections = true,
+
+                // Answers can be hundreds of KB (Wav2Vec2 logits, echo floor): start past the 64 KB default window.
+                InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(10),
                 UseProxy = false,
             },
