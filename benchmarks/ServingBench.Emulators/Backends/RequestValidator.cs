@@ -1,0 +1,101 @@
+using ServingBench.Wire;
+using ServingBench.Wire.Tensors;
+
+namespace ServingBench.Emulators.Backends;
+
+/// <summary>Checks a request against a model signature as Triton does, with Triton-style messages.</summary>
+public static class RequestValidator
+{
+    /// <summary>Validates tensors (names, datatypes, ranks, fixed dims, one batch size) and returns the batch size.</summary>
+    public static long ValidateTensors(ModelSignature model, InferenceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var input in request.Inputs)
+        {
+            if (!model.Inputs.Any(s => s.Name == input.Name))
+            {
+                throw new WireFormatException($"unexpected inference input '{input.Name}' for model '{model.Name}'");
+            }
+        }
+
+        if (request.Inputs.Count != model.Inputs.Count)
+        {
+            throw new WireFormatException($"expected {model.Inputs.Count} inputs but got {request.Inputs.Count} inputs for model '{model.Name}'");
+        }
+
+        long batch = -1;
+        foreach (var spec in model.Inputs)
+        {
+            var input = request.Inputs.First(t => t.Name == spec.Name);
+            if (input.DataType != spec.DataType)
+            {
+                throw new WireFormatException(
+                    $"inference input '{spec.Name}' data-type is '{input.DataType.ToKServeName()}', but model '{model.Name}' expects '{spec.DataType.ToKServeName()}'");
+            }
+
+            if (!ShapeMatches(spec.Shape, input.Shape))
+            {
+                throw new WireFormatException(
+                    $"unexpected shape for input '{spec.Name}' for model '{model.Name}'. Expected [{string.Join(",", spec.Shape)}], got [{string.Join(",", input.Shape.ToArray())}]");
+            }
+
+            long inputBatch = input.Shape[0];
+            if (inputBatch == 0)
+            {
+                throw new WireFormatException($"input '{spec.Name}' for model '{model.Name}' has an empty batch");
+            }
+
+            if (batch >= 0 && inputBatch != batch)
+            {
+                throw new WireFormatException($"inputs of model '{model.Name}' disagree on the batch size ({batch} and {inputBatch})");
+            }
+
+            batch = inputBatch;
+        }
+
+        ValidateOutputs(model, request);
+        return batch;
+    }
+
+    public static void ValidateOutputs(ModelSignature model, InferenceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var output in request.Outputs)
+        {
+            if (!model.Outputs.Any(s => s.Name == output.Name))
+            {
+                throw new WireFormatException($"unexpected inference output '{output.Name}' for model '{model.Name}'");
+            }
+        }
+    }
+
+    /// <summary>True when the request is one file (a BYTES element) for a model whose inputs are not BYTES.</summary>
+    public static bool IsFileRequest(ModelSignature model, InferenceRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Inputs.Count == 1
+            && request.Inputs[0].DataType == DataType.Bytes
+            && model.Inputs.All(s => s.DataType != DataType.Bytes);
+    }
+
+    private static bool ShapeMatches(long[] expected, ReadOnlySpan<long> actual)
+    {
+        if (expected.Length != actual.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (expected[i] >= 0 && expected[i] != actual[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

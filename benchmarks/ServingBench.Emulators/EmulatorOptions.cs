@@ -1,0 +1,39 @@
+using ServingBench.Emulators.Backends;
+using ServingBench.Wire.Scenarios;
+using ServingBench.Wire.Tensors;
+
+namespace ServingBench.Emulators;
+
+/// <summary>How the emulators listen and what they serve.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>TorchServe's default max_request_size (bytes), for REST bodies and inbound gRPC messages.</summary>
+    public const int TorchServeMaxRequestSize = 6_553_500;
+
+    /// <summary>Address to bind; loopback unless the user asks otherwise.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>True: the frameworks' real default ports plus <see cref="PortOffset"/>; false: port 0 (the OS picks).</summary>
+    public bool UseDefaultPorts { get; init; }
+
+    public int PortOffset { get; init; }
+
+    public IInferenceBackend Backend { get; init; } = new CannedBackend();
+
+    public IReadOnlyList<ModelSignature> Models { get; init; } = ModelCatalog.All;
+
+    /// <summary>TorchServe workers per model (jobs running at once).</summary>
+    public int TorchServeWorkers { get; init; } = Math.Max(4, Environment.ProcessorCount);
+
+    /// <summary>TorchServe job_queue_size: jobs waiting beyond the busy workers before 503.</summary>
+    public int TorchServeQueueSize { get; init; } = 100;
+
+    public int TorchServeMaxRequestBytes { get; init; } = TorchServeMaxRequestSize;
+
+    /// <summary>
+    /// True: files (JPEG, WAV, text) get TorchServe's stock handler answers (top-5 <c>{label: prob}</c>, transcript,
+    /// summary), as curl users expect. False: the model output as the custom handler's JSON, which the suite's
+    /// TorchServe codecs decode (the round trips need a tensor back). Tensor bodies always get the latter.
+    /// </summary>
+    public bool TorchServeDefaultHandlers { get; init; }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using ServingBench.Wire.Clients;
+using ServingBench.Wire.Codecs;
+
+namespace ServingBench.Emulators.Hosting;
+
+/// <summary>Reading request bodies and writing responses with exact lengths, shared by the REST hosts.</summary>
+internal static class HttpExchange
+{
+    public const string InferenceHeaderLength = RestInferenceClient.InferenceHeaderLength;
+
+    /// <summary>
+    /// The whole body in a pooled buffer; more than <paramref name="limit"/> bytes is a TooLarge error. With
+    /// <paramref name="decompress"/>, a gzip or deflate Content-Encoding is undone (TF Serving and Triton accept both).
+    /// </summary>
+    public static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken, bool decompress = false)
+    {
+        string encoding = request.Headers.ContentEncoding.ToString();
+        Stream source = request.Body;
+        long? declared = request.ContentLength;
+        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            source = !decompress ? throw new ServerError(ErrorKind.InvalidArgument, $"unsupported Content-Encoding '{encoding}'")
+                : encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) ? new System.IO.Compression.GZipStream(source, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true)
+                : encoding.Equals("deflate", StringComparison.OrdinalIgnoreCase) ? new System.IO.Compression.ZLibStream(source, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true)
+                : throw new ServerError(ErrorKind.InvalidArgument, $"unsupported Content-Encoding '{encoding}'");
+            declared = null;
+        }
+
+        try
+        {
+            return await ReadAllAsync(source, declared, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ServerError(ErrorKind.InvalidArgument, $"cannot decompress the {encoding} request body: {ex.Message}");
+        }
+        finally
+        {
+            if (!ReferenceEquals(source, request.Body))
+            {
+                await source.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<PooledBufferWriter> ReadAllAsync(Stream source, long? declared, long limit, CancellationToken cancellationToken)
+    {
+        if (declared > limit)
+        {
+            throw new ServerError(ErrorKind.TooLarge, $"request body of {declared} bytes exceeds the limit of {limit} bytes");
+        }
+
+        var body = new PooledBufferWriter((int)Math.Min(declared ?? 16 * 1024, limit) + 1);
+        try
+        {
+            while (true)
+            {
+                var memory = body.GetMemory(16 * 1024);
+                int read = await source.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return body;
+                }
+
+                body.Advance(read);
+                if (body.WrittenCount > limit)
+                {
+                    throw new ServerError(ErrorKind.TooLarge, $"request body exceeds the limit of {limit} bytes");
+                }
+            }
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    public static WireContent RequestContent(HttpRequest request)
+    {
+        int? headerLength = null;
+        if (request.Headers.TryGetValue(InferenceHeaderLength, out var value))
+        {
+            if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out int parsed))
+            {
+                throw new ServerError(ErrorKind.InvalidArgument, $"{InferenceHeaderLength} header '{value}' is not a byte count");
+            }
+
+            headerLength = parsed;
+        }
+
+        return new WireContent(request.ContentType ?? string.Empty, headerLength);
+    }
+
+    /// <summary>Writes an encoded body with its Content-Type and Content-Length, then releases the buffer.</summary>
+    public static async Task WriteAsync(HttpResponse response, int status, WireContent content, PooledBufferWriter body)
+    {
+        try
+        {
+            response.StatusCode = status;
+            response.ContentType = content.ContentType;
+            if (content.InferenceHeaderLength is int headerLength)
+            {
+                response.Headers[InferenceHeaderLength] = headerLength.ToString(CultureInfo.InvariantCulture);
+            }
+
+            response.ContentLength = body.WrittenCount;
+            await response.Body.WriteAsync(body.WrittenMemory).ConfigureAwait(false);
+        }
+        finally
+        {
+            body.Dispose();
+        }
+    }
+
+    /// <summary>A JSON document written by <paramref name="write"/>, with the framework's layout and an optional trailing newline.</summary>
+    public static Task WriteJsonAsync(HttpResponse response, int status, Action<Utf8JsonWriter> write, int indent, bool trailingNewline = false)
+    {
+        var body = new PooledBufferWriter(512);
+        using (var writer = new Utf8JsonWriter(body, indent > 0
+            ? new JsonWriterOptions { Indented = true, IndentSize = indent, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }
+            : new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            write(writer);
+        }
+
+        if (trailingNewline)
+        {
+            body.GetSpan(1)[0] = (byte)'\n';
+            body.Advance(1);
+        }
+
+        return WriteAsync(response, status, WireContent.Json, body);
+    }
+
+    public static Task WriteEmptyAsync(HttpResponse response, int status)
+    {
+        response.StatusCode = status;
+        response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+}

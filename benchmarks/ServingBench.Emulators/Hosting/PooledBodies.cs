@@ -1,0 +1,15 @@
+using System.Buffers;
+using ServingBench.Wire.Clients;
+
+namespace ServingBench.Emulators.Hosting;
+
+internal static class PooledBodies
+{
+    /// <summary>A small, already-encoded message (control plane, fixed texts) as a response buffer.</summary>
+    public static PooledBufferWriter Wrap(byte[] message)
+    {
+        var body = new PooledBufferWriter(message.Length);
+        body.Write(message);
+        return body;
+    }
+}

@@ -1,0 +1,274 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Buffers;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
+using ServingBench.Emulators.Hosting;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
+using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Scenarios;
+using ServingBench.Wire.Tensors;
+
+namespace ServingBench.Emulators.TfServing;
+
+/// <summary>
+/// TF Serving: REST (predict row/columnar, model status, metadata) on 8501 and gRPC (PredictionService.Predict and
+/// GetModelMetadata, ModelService.GetModelStatus) on 8500. Every model is served as version 1; gRPC Predict
+/// answers with typed fields, as the real server does.
+/// </summary>
+public sealed partial class TfServingEmulator(EmulatorOptions options)
+{
+    public const int DefaultGrpcPort = 8500;
+    public const int DefaultRestPort = 8501;
+    public const long ServedVersion = 1;
+
+    private readonly ServedModels _models = new(options.Models);
+
+    public IEnumerable<ListenerSpec> Listeners()
+    {
+        yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Grpc, DefaultGrpcPort)
+        {
+            Grpc = new GrpcMethodTable()
+                .Add(RawGrpc.TfPredictionService, "Predict", Guard(PredictGrpcAsync))
+                .Add(RawGrpc.TfPredictionService, "GetModelMetadata", Guard(MetadataGrpcAsync))
+                .Add(RawGrpc.TfModelService, "GetModelStatus", Guard(StatusGrpcAsync)),
+        };
+        yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Rest, DefaultRestPort)
+        {
+            Rest = context => RestErrors.GuardAsync(context, HandleRestAsync, WriteErrorAsync),
+        };
+    }
+
+    [GeneratedRegex(@"^/v1/models/(?<name>[^/:]+)(?:/versions/(?<version>\d+)|/labels/(?<label>[^/:]+))?:(?<verb>classify|regress|predict)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PostRoute();
+
+    [GeneratedRegex(@"^/v1/models(?:/(?<name>[^/:]+))?(?:/versions/(?<version>\d+)|/labels/(?<label>[^/:]+))?(?<metadata>/metadata)?/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex GetRoute();
+
+    private static RawUnaryHandler Guard(RawUnaryHandler handler) => GrpcErrors.Guard(handler, e => e.GrpcStatus);
+
+    private async Task HandleRestAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string path = request.Path.Value ?? "/";
+        if (HttpMethods.IsPost(request.Method) && PostRoute().Match(path) is { Success: true } post)
+        {
+            var model = Resolve(Unescape(post, "name"), Group(post, "version"), Group(post, "label"));
+            string verb = post.Groups["verb"].Value.ToLowerInvariant();
+            if (verb != "predict")
+            {
+                throw new ServerError(ErrorKind.InvalidArgument,
+                    $"Expected {verb} signature method_name to be tensorflow/serving/{verb}. Was: {TfServingControl.PredictMethodName}");
+            }
+
+            await PredictRestAsync(context, model).ConfigureAwait(false);
+            return;
+        }
+
+        if (HttpMethods.IsGet(request.Method) && GetRoute().Match(path) is { Success: true } get && get.Groups["name"].Success)
+        {
+            var model = Resolve(Unescape(get, "name"), Group(get, "version"), Group(get, "label"));
+            bool metadata = get.Groups["metadata"].Success;
+            await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, writer =>
+            {
+                if (metadata)
+                {
+                    WriteMetadata(writer, model);
+                }
+                else
+                {
+                    WriteStatus(writer);
+                }
+            }, indent: 4).ConfigureAwait(false);
+            return;
+        }
+
+        throw path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase)
+            ? new ServerError(ErrorKind.InvalidArgument, $"Malformed request: {request.Method} {path}")
+            : new ServerError(ErrorKind.NotFound, $"Not found: {request.Method} {path}");
+    }
+
+    private async Task PredictRestAsync(HttpContext context, ModelSignature model)
+    {
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted, decompress: true).ConfigureAwait(false);
+        var scenario = IsRowFormat(body.WrittenSpan) ? ScenarioCatalog.TfServingRestJsonRow : ScenarioCatalog.TfServingRestJsonCol;
+        var codec = _models.Codec(scenario, model);
+        var decoded = codec.DecodeRequest(body.WrittenMemory, HttpExchange.RequestContent(context.Request));
+        CheckSignature(decoded.SignatureName);
+        var (content, response) = await Inference.RunAsync(options.Backend, model, decoded, codec, Version, context.RequestAborted).ConfigureAwait(false);
+        await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, content, response).ConfigureAwait(false);
+    }
+
+    private async Task<PooledBufferWriter> PredictGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TfServingControl.DecodeModelSpecOf(request);
+        var model = Resolve(reference.Name, reference.Version, reference.Label);
+
+        // The request may carry typed fields or tensor_content; the real server answers typed either way.
+        var decoded = _models.Codec(ScenarioCatalog.TfServingGrpcRaw, model).DecodeRequest(request, WireContent.Protobuf);
+        CheckSignature(decoded.SignatureName ?? reference.SignatureName);
+        var responseCodec = _models.Codec(ScenarioCatalog.TfServingGrpcTyped, model);
+        var (_, body) = await Inference.RunAsync(options.Backend, model, decoded, responseCodec, Version, context.CancellationToken).ConfigureAwait(false);
+        return body;
+    }
+
+    private Task<PooledBufferWriter> MetadataGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TfServingControl.DecodeModelSpecOf(request);
+        var model = Resolve(reference.Name, reference.Version, reference.Label);
+        return Task.FromResult(PooledBodies.Wrap(TfServingControl.EncodeModelMetadata(model, ServedVersion)));
+    }
+
+    private Task<PooledBufferWriter> StatusGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TfServingControl.DecodeModelSpecOf(request);
+        Resolve(reference.Name, reference.Version, reference.Label);
+        return Task.FromResult(PooledBodies.Wrap(TfServingControl.EncodeModelStatus(ServedVersion)));
+    }
+
+    private static string Version => ServedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private ModelSignature Resolve(string name, string? version, string? label)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new ServerError(ErrorKind.InvalidArgument, "Missing ModelSpec");
+        }
+
+        if (label is not null)
+        {
+            throw new ServerError(ErrorKind.NotFound, $"Unrecognized servable version label: {label}");
+        }
+
+        var model = _models.Find(name);
+        if (model is null || (version is not null && version != Version))
+        {
+            string request = version is null ? $"Latest({name})" : $"Specific({name}, {version})";
+            throw new ServerError(ErrorKind.NotFound, $"Servable not found for request: {request}");
+        }
+
+        return model;
+    }
+
+    private static void CheckSignature(string? signature)
+    {
+        if (signature is not null && signature.Length > 0 && signature != TfServingControl.DefaultSignature)
+        {
+            throw new ServerError(ErrorKind.InvalidArgument, $"Serving signature name: \"{signature}\" not found in signature def");
+        }
+    }
+
+    /// <summary>Row format names its data "instances", columnar "inputs"; only the top-level keys are looked at.</summary>
+    private static bool IsRowFormat(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new WireFormatException("JSON Value: is not an object");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("instances"u8))
+                {
+                    return true;
+                }
+
+                if (reader.ValueTextEquals("inputs"u8))
+                {
+                    return false;
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new WireFormatException($"JSON Parse error: {ex.Message}", ex);
+        }
+
+        throw new WireFormatException("Missing 'inputs' or 'instances' key");
+    }
+
+    private static void WriteStatus(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("model_version_status");
+        writer.WriteStartObject();
+        writer.WriteString("version", Version);
+        writer.WriteString("state", "AVAILABLE");
+        writer.WriteStartObject("status");
+        writer.WriteString("error_code", "OK");
+        writer.WriteString("error_message", string.Empty);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMetadata(Utf8JsonWriter writer, ModelSignature model)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("model_spec");
+        writer.WriteString("name", model.Name);
+        writer.WriteString("signature_name", string.Empty);
+        writer.WriteString("version", Version);
+        writer.WriteEndObject();
+        writer.WriteStartObject("metadata");
+        writer.WriteStartObject("signature_def");
+        writer.WriteStartObject("signature_def");
+        writer.WriteStartObject(TfServingControl.DefaultSignature);
+        WriteTensorInfos(writer, "inputs", model.Inputs, spec => $"serving_default_{spec.Name}:0");
+        WriteTensorInfos(writer, "outputs", model.Outputs, _ => "StatefulPartitionedCall:0");
+        writer.WriteString("method_name", TfServingControl.PredictMethodName);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTensorInfos(Utf8JsonWriter writer, string property, IReadOnlyList<TensorSpec> specs, Func<TensorSpec, string> graphName)
+    {
+        writer.WriteStartObject(property);
+        foreach (var spec in specs)
+        {
+            writer.WriteStartObject(spec.Name);
+            writer.WriteString("dtype", TfDataTypes.ToName(spec.DataType));
+            writer.WriteStartObject("tensor_shape");
+            writer.WriteStartArray("dim");
+            foreach (long dim in spec.Shape)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("size", dim.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString("name", string.Empty);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteBoolean("unknown_rank", false);
+            writer.WriteEndObject();
+            writer.WriteString("name", graphName(spec));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>TF Serving's error body: <c>{ "error": "..." }</c>, pretty-printed (rapidjson PrettyWriter, 4 spaces).</summary>
+    private static Task WriteErrorAsync(HttpResponse response, ServerError error) =>
+        HttpExchange.WriteJsonAsync(response, error.HttpStatus, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", error.Message);
+            writer.WriteEndObject();
+        }, indent: 4);
+
+    private static string? Group(Match match, string name) => match.Groups[name].Success ? match.Groups[name].Value : null;
+
+    private static string Unescape(Match match, string name) => Uri.UnescapeDataString(match.Groups[name].Value);
+}

@@ -1,0 +1,287 @@
+using System.Text.Json;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
+using ServingBench.Emulators.Hosting;
+using ServingBench.Wire.Clients;
+using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Scenarios;
+using ServingBench.Wire.Tensors;
+
+namespace ServingBench.Emulators.TorchServe;
+
+/// <summary>
+/// TorchServe: inference REST on 8080 (<c>/ping</c>, <c>/predictions/{m}[/{v}]</c>), management REST on 8081
+/// (<c>/models</c>), gRPC inference on 7070 (Ping, Predictions). Bodies over max_request_size are refused, and a
+/// bounded job queue per model answers 503 (gRPC INTERNAL, as TorchServe does) when full.
+/// </summary>
+public sealed class TorchServeEmulator : IDisposable
+{
+    public const int DefaultRestPort = 8080;
+    public const int DefaultManagementPort = 8081;
+    public const int DefaultGrpcPort = 7070;
+    public const string ServedVersion = "1.0";
+    public const string HealthyJson = "{\n  \"status\": \"Healthy\"\n}\n";
+
+    private readonly EmulatorOptions _options;
+    private readonly ServedModels _models;
+    private readonly Dictionary<string, BoundedJobQueue> _queues;
+
+    public TorchServeEmulator(EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _models = new ServedModels(options.Models);
+        _queues = options.Models.ToDictionary(m => m.Name, _ => new BoundedJobQueue(options.TorchServeWorkers, options.TorchServeQueueSize));
+    }
+
+    public IEnumerable<ListenerSpec> Listeners()
+    {
+        yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Rest, DefaultRestPort)
+        {
+            Rest = context => RestErrors.GuardAsync(context, HandleInferenceAsync, WriteErrorAsync),
+        };
+        yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Management, DefaultManagementPort)
+        {
+            Rest = context => RestErrors.GuardAsync(context, HandleManagementAsync, WriteErrorAsync),
+        };
+        yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Grpc, DefaultGrpcPort)
+        {
+            // TorchServe reports every failure of a unary call as INTERNAL with the exception's message.
+            Grpc = new GrpcMethodTable()
+                .Add(RawGrpc.TorchServeInference, "Ping", GrpcErrors.Guard(PingGrpcAsync, GrpcStatusOf))
+                .Add(RawGrpc.TorchServeInference, "Predictions", GrpcErrors.Guard(PredictionsGrpcAsync, GrpcStatusOf)),
+            MaxGrpcReceiveBytes = _options.TorchServeMaxRequestBytes,
+        };
+    }
+
+    public void Dispose()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            queue.Dispose();
+        }
+    }
+
+    private static StatusCode GrpcStatusOf(ServerError error) => error.Kind switch
+    {
+        ErrorKind.TooLarge => StatusCode.ResourceExhausted,
+        _ => StatusCode.Internal,
+    };
+
+    private async Task HandleInferenceAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string[] segments = Segments(request.Path.Value);
+        if (segments is ["ping"])
+        {
+            RequireMethod(request, HttpMethods.Get);
+            await WriteTextAsync(context.Response, StatusCodes.Status200OK, HealthyJson).ConfigureAwait(false);
+            return;
+        }
+
+        if (segments is ["predictions", _] or ["predictions", _, _])
+        {
+            if (!HttpMethods.IsPost(request.Method) && !HttpMethods.IsPut(request.Method))
+            {
+                throw MethodNotAllowed();
+            }
+
+            var model = Resolve(segments[1], segments.Length == 3 ? segments[2] : null);
+            await PredictRestAsync(context, model).ConfigureAwait(false);
+            return;
+        }
+
+        throw NotFoundRoute();
+    }
+
+    private async Task PredictRestAsync(HttpContext context, ModelSignature model)
+    {
+        var queue = _queues[model.Name];
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, _options.TorchServeMaxRequestBytes, context.RequestAborted).ConfigureAwait(false);
+        var content = HttpExchange.RequestContent(context.Request);
+        bool json = content.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+        var codec = _models.Codec(json ? ScenarioCatalog.TorchServeRestJson : ScenarioCatalog.TorchServeRestRaw, model);
+        var (admitted, result) = await queue.TryRunAsync(async () =>
+        {
+            var decoded = codec.DecodeRequest(body.WrittenMemory, content);
+            var response = await Inference.InferAsync(_options.Backend, model, decoded, ServedVersion, context.RequestAborted).ConfigureAwait(false);
+            if (!UsesDefaultHandler(model, decoded))
+            {
+                return Inference.Encode(response, codec);
+            }
+
+            var answer = new PooledBufferWriter(1024);
+            DefaultHandlers.WriteAnswer(model, response, answer);
+            return (Content: WireContent.Json, Body: answer);
+        }, context.RequestAborted).ConfigureAwait(false);
+        if (!admitted)
+        {
+            throw QueueFull(model.Name);
+        }
+
+        await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, result.Content, result.Body).ConfigureAwait(false);
+    }
+
+    private async Task<PooledBufferWriter> PredictionsGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TorchServeControl.PeekModel(request);
+        var model = Resolve(reference.Name, reference.Version);
+        var codec = _models.Codec(ScenarioCatalog.TorchServeGrpcRaw, model);
+        var (admitted, result) = await _queues[model.Name].TryRunAsync(async () =>
+        {
+            var decoded = codec.DecodeRequest(request, WireContent.Protobuf);
+            var response = await Inference.InferAsync(_options.Backend, model, decoded, ServedVersion, context.CancellationToken).ConfigureAwait(false);
+            if (!UsesDefaultHandler(model, decoded))
+            {
+                return Inference.Encode(response, codec);
+            }
+
+            // PredictionResponse.prediction carries the same bytes the REST API would send.
+            using var answer = new PooledBufferWriter(1024);
+            DefaultHandlers.WriteAnswer(model, response, answer);
+            var message = new ServingBench.Wire.Protos.TorchServe.PredictionResponse { Prediction = Google.Protobuf.ByteString.CopyFrom(answer.WrittenSpan) };
+            return (Content: WireContent.Protobuf, Body: PooledBodies.Wrap(Google.Protobuf.MessageExtensions.ToByteArray(message)));
+        }, context.CancellationToken).ConfigureAwait(false);
+        return admitted ? result.Body : throw QueueFull(model.Name);
+    }
+
+    /// <summary>A file (JPEG, WAV, text) goes to TorchServe's stock handler when the emulator runs them; tensors to the custom handler.</summary>
+    private bool UsesDefaultHandler(ModelSignature model, InferenceRequest request) =>
+        _options.TorchServeDefaultHandlers && Backends.RequestValidator.IsFileRequest(model, request);
+
+    private static Task<PooledBufferWriter> PingGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context) =>
+        Task.FromResult(PooledBodies.Wrap(TorchServeControl.EncodeHealth(HealthyJson)));
+
+    private async Task HandleManagementAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string[] segments = Segments(request.Path.Value);
+        if (segments is ["models"])
+        {
+            RequireMethod(request, HttpMethods.Get);
+            await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteStartArray("models");
+                foreach (var model in _models.All)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("modelName", model.Name);
+                    writer.WriteString("modelUrl", model.Name + ".mar");
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }, indent: 2, trailingNewline: true).ConfigureAwait(false);
+            return;
+        }
+
+        if (segments is ["models", _] or ["models", _, _])
+        {
+            RequireMethod(request, HttpMethods.Get);
+            var model = Resolve(segments[1], segments.Length == 3 ? segments[2] : null);
+            var queue = _queues[model.Name];
+            await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, writer => WriteDescription(writer, model, queue), indent: 2, trailingNewline: true)
+                .ConfigureAwait(false);
+            return;
+        }
+
+        throw NotFoundRoute();
+    }
+
+    private void WriteDescription(Utf8JsonWriter writer, ModelSignature model, BoundedJobQueue queue)
+    {
+        writer.WriteStartArray();
+        writer.WriteStartObject();
+        writer.WriteString("modelName", model.Name);
+        writer.WriteString("modelVersion", ServedVersion);
+        writer.WriteString("modelUrl", model.Name + ".mar");
+        writer.WriteString("runtime", "python");
+        writer.WriteNumber("minWorkers", _options.TorchServeWorkers);
+        writer.WriteNumber("maxWorkers", _options.TorchServeWorkers);
+        writer.WriteNumber("batchSize", 1);
+        writer.WriteNumber("maxBatchDelay", 100);
+        writer.WriteBoolean("loadedAtStartup", true);
+        writer.WriteStartArray("workers");
+        for (int i = 0; i < _options.TorchServeWorkers; i++)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", (9000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("status", "READY");
+            writer.WriteBoolean("gpu", false);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("jobQueueStatus");
+        writer.WriteNumber("remainingCapacity", Math.Max(0, queue.QueueSize - queue.Pending));
+        writer.WriteNumber("pendingRequests", queue.Pending);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+    }
+
+    private ModelSignature Resolve(string name, string? version)
+    {
+        var model = _models.Find(name) ?? throw new ServerError(ErrorKind.NotFound, $"Model not found: {name}", "ModelNotFoundException");
+        if (version is not null && version.Length > 0 && version != ServedVersion)
+        {
+            throw new ServerError(ErrorKind.NotFound, $"Model version: {version} does not exist for model: {name}", "ModelVersionNotFoundException");
+        }
+
+        return model;
+    }
+
+    private static ServerError QueueFull(string model) => new(
+        ErrorKind.Unavailable,
+        $"Model \"{model}\" has no worker to serve inference request. Please use scale workers API to add workers.",
+        "ServiceUnavailableException");
+
+    private static ServerError NotFoundRoute() =>
+        new(ErrorKind.NotFound, "Requested resource is not found, please refer to API document.", "ResourceNotFoundException");
+
+    private static ServerError MethodNotAllowed() =>
+        new(ErrorKind.Unimplemented, "Requested method is not allowed, please refer to API document.", "MethodNotAllowedException");
+
+    private static void RequireMethod(HttpRequest request, string method)
+    {
+        if (!string.Equals(request.Method, method, StringComparison.OrdinalIgnoreCase))
+        {
+            throw MethodNotAllowed();
+        }
+    }
+
+    private static string[] Segments(string? path) =>
+        [.. (path ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString)];
+
+    /// <summary>TorchServe's error body (NettyUtils.sendError): Gson pretty JSON, 2 spaces, trailing newline.</summary>
+    private static Task WriteErrorAsync(HttpResponse response, ServerError error)
+    {
+        int status = error.TypeName == "MethodNotAllowedException" ? StatusCodes.Status405MethodNotAllowed
+            : error.Kind == ErrorKind.Internal ? StatusCodes.Status500InternalServerError
+            : error.HttpStatus;
+        string type = error.TypeName ?? error.Kind switch
+        {
+            ErrorKind.InvalidArgument => "BadRequestException",
+            ErrorKind.TooLarge => "TooLongFrameException",
+            ErrorKind.NotFound => "ResourceNotFoundException",
+            ErrorKind.Unavailable => "ServiceUnavailableException",
+            _ => "InternalServerException",
+        };
+        return HttpExchange.WriteJsonAsync(response, status, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("code", status);
+            writer.WriteString("type", type);
+            writer.WriteString("message", error.Message);
+            writer.WriteEndObject();
+        }, indent: 2, trailingNewline: true);
+    }
+
+    private static Task WriteTextAsync(HttpResponse response, int status, string json)
+    {
+        var body = PooledBodies.Wrap(System.Text.Encoding.UTF8.GetBytes(json));
+        return HttpExchange.WriteAsync(response, status, WireContent.Json, body);
+    }
+}

@@ -1,0 +1,293 @@
+using System.Text.Json;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
+using ServingBench.Emulators.Hosting;
+using ServingBench.Wire.Clients;
+using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Scenarios;
+using ServingBench.Wire.Tensors;
+
+namespace ServingBench.Emulators.Triton;
+
+/// <summary>
+/// Triton (KServe v2): HTTP on 8000 (health, server and model metadata, ready, config, infer with JSON and the
+/// binary tensor extension) and gRPC on 8001 (ServerLive, ServerReady, ModelReady, ServerMetadata, ModelMetadata,
+/// ModelInfer: typed or raw in, raw out as Triton answers). Every model is served as version "1".
+/// </summary>
+public sealed class TritonEmulator(EmulatorOptions options)
+{
+    public const int DefaultHttpPort = 8000;
+    public const int DefaultGrpcPort = 8001;
+    public const string ServedVersion = "1";
+    public const string ServerName = "triton";
+    public const string ServerVersion = "2.59.0";
+    public const string Platform = "onnxruntime_onnx";
+
+    public static IReadOnlyList<string> Extensions { get; } =
+    [
+        "classification", "sequence", "model_repository", "schedule_policy", "model_configuration",
+        "system_shared_memory", "cuda_shared_memory", "binary_tensor_data", "parameters", "statistics", "trace", "logging",
+    ];
+
+    private readonly ServedModels _models = new(options.Models);
+
+    public IEnumerable<ListenerSpec> Listeners()
+    {
+        yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Rest, DefaultHttpPort)
+        {
+            Rest = context => RestErrors.GuardAsync(context, HandleRestAsync, WriteErrorAsync),
+        };
+        yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Grpc, DefaultGrpcPort)
+        {
+            Grpc = new GrpcMethodTable()
+                .Add(RawGrpc.TritonService, "ServerLive", Guard((_, _) => Flag(true)))
+                .Add(RawGrpc.TritonService, "ServerReady", Guard((_, _) => Flag(true)))
+                .Add(RawGrpc.TritonService, "ModelReady", Guard((request, _) => Flag(IsReady(TritonControl.DecodeModelRequest(request.Span)))))
+                .Add(RawGrpc.TritonService, "ServerMetadata", Guard((_, _) => Message(TritonControl.EncodeServerMetadata(ServerName, ServerVersion, Extensions))))
+                .Add(RawGrpc.TritonService, "ModelMetadata", Guard(ModelMetadataGrpc))
+                .Add(RawGrpc.TritonService, "ModelConfig", Guard(ModelConfigGrpc))
+                .Add(RawGrpc.TritonService, "ModelStatistics", Guard(ModelStatisticsGrpc))
+                .Add(RawGrpc.TritonService, "ModelInfer", Guard(InferGrpcAsync)),
+        };
+    }
+
+    private static RawUnaryHandler Guard(RawUnaryHandler handler) => GrpcErrors.Guard(handler, e => e.GrpcStatus);
+
+    private async Task HandleRestAsync(HttpContext context)
+    {
+        var request = context.Request;
+        string[] s = [.. (request.Path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString)];
+        bool get = HttpMethods.IsGet(request.Method);
+        switch (s)
+        {
+            case ["v2"]:
+                RequireGet(get);
+                await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, WriteServerMetadata, indent: 0).ConfigureAwait(false);
+                return;
+            case ["v2", "health", "live"] or ["v2", "health", "ready"]:
+                RequireGet(get);
+                await HttpExchange.WriteEmptyAsync(context.Response, StatusCodes.Status200OK).ConfigureAwait(false);
+                return;
+            case ["v2", "models", var name, .. var rest]:
+                string? version = null;
+                if (rest is ["versions", var v, ..])
+                {
+                    version = v;
+                    rest = rest[2..];
+                }
+
+                await ModelRouteAsync(context, get, name, version, rest).ConfigureAwait(false);
+                return;
+            default:
+                throw new ServerError(ErrorKind.NotFound, "Not Found");
+        }
+    }
+
+    private async Task ModelRouteAsync(HttpContext context, bool get, string name, string? version, string[] rest)
+    {
+        switch (rest)
+        {
+            case []:
+                RequireGet(get);
+                var model = Resolve(name, version);
+                await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, w => WriteModelMetadata(w, model), indent: 0).ConfigureAwait(false);
+                return;
+            case ["ready"]:
+                RequireGet(get);
+                int status = IsReady(new ModelReference(name, version)) ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+                await HttpExchange.WriteEmptyAsync(context.Response, status).ConfigureAwait(false);
+                return;
+            case ["config"]:
+                RequireGet(get);
+                var configured = Resolve(name, version);
+                await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, w => WriteConfig(w, configured), indent: 0).ConfigureAwait(false);
+                return;
+            case ["infer"]:
+                if (!HttpMethods.IsPost(context.Request.Method))
+                {
+                    throw new ServerError(ErrorKind.InvalidArgument, "Method Not Allowed", "405");
+                }
+
+                await InferRestAsync(context, Resolve(name, version)).ConfigureAwait(false);
+                return;
+            default:
+                throw new ServerError(ErrorKind.NotFound, "Not Found");
+        }
+    }
+
+    private async Task InferRestAsync(HttpContext context, ModelSignature model)
+    {
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted, decompress: true).ConfigureAwait(false);
+        var content = HttpExchange.RequestContent(context.Request);
+        var requestCodec = _models.Codec(content.InferenceHeaderLength is null ? ScenarioCatalog.TritonRestJson : ScenarioCatalog.TritonRestBinary, model);
+        var decoded = requestCodec.DecodeRequest(body.WrittenMemory, content);
+
+        // Outputs travel binary only when the request asks (request-level binary_data_output or per output).
+        bool binaryOut = decoded.Outputs.Any(o => o.Binary == true) || (decoded.BinaryDataOutput && decoded.Outputs.All(o => o.Binary != false));
+        var responseCodec = _models.Codec(binaryOut ? ScenarioCatalog.TritonRestBinary : ScenarioCatalog.TritonRestJson, model);
+        var (responseContent, response) = await Inference.RunAsync(options.Backend, model, decoded, responseCodec, ServedVersion, context.RequestAborted).ConfigureAwait(false);
+        await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, responseContent, response).ConfigureAwait(false);
+    }
+
+    private async Task<PooledBufferWriter> InferGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TritonControl.PeekModel(request);
+        var model = Resolve(reference.Name, reference.Version);
+        var codec = _models.Codec(ScenarioCatalog.TritonGrpcRaw, model);
+        var decoded = codec.DecodeRequest(request, WireContent.Protobuf);
+        var (_, body) = await Inference.RunAsync(options.Backend, model, decoded, codec, ServedVersion, context.CancellationToken).ConfigureAwait(false);
+        return body;
+    }
+
+    private Task<PooledBufferWriter> ModelMetadataGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TritonControl.DecodeModelRequest(request.Span);
+        var model = Resolve(reference.Name, reference.Version);
+        return Message(TritonControl.EncodeModelMetadata(model, [ServedVersion], Platform));
+    }
+
+    private Task<PooledBufferWriter> ModelConfigGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TritonControl.DecodeModelRequest(request.Span);
+        return Message(TritonControl.EncodeModelConfig(Resolve(reference.Name, reference.Version), Platform, "onnxruntime"));
+    }
+
+    /// <summary>perf_analyzer asks for statistics; an empty name means every model.</summary>
+    private Task<PooledBufferWriter> ModelStatisticsGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var reference = TritonControl.DecodeModelRequest(request.Span);
+        var models = string.IsNullOrEmpty(reference.Name) ? _models.All : [Resolve(reference.Name, reference.Version)];
+        return Message(TritonControl.EncodeModelStatistics(models.Select(m => (m.Name, ServedVersion))));
+    }
+
+    private bool IsReady(ModelReference reference) =>
+        _models.Find(reference.Name) is not null && (reference.Version is null || reference.Version == ServedVersion);
+
+    private ModelSignature Resolve(string name, string? version)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new ServerError(ErrorKind.InvalidArgument, "the model name must not be empty");
+        }
+
+        var model = _models.Find(name);
+        if (model is null)
+        {
+            throw new ServerError(ErrorKind.NotFound, $"Request for unknown model: '{name}' is not found");
+        }
+
+        if (version is not null && version.Length > 0 && version != ServedVersion)
+        {
+            throw new ServerError(ErrorKind.NotFound, $"Request for unknown model: '{name}' version {version} is not found");
+        }
+
+        return model;
+    }
+
+    private static void RequireGet(bool get)
+    {
+        if (!get)
+        {
+            throw new ServerError(ErrorKind.InvalidArgument, "Method Not Allowed", "405");
+        }
+    }
+
+    private static Task<PooledBufferWriter> Flag(bool value) => Message(TritonControl.EncodeFlag(value));
+
+    private static Task<PooledBufferWriter> Message(byte[] message) => Task.FromResult(PooledBodies.Wrap(message));
+
+    private static void WriteServerMetadata(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", ServerName);
+        writer.WriteString("version", ServerVersion);
+        writer.WriteStartArray("extensions");
+        foreach (string extension in Extensions)
+        {
+            writer.WriteStringValue(extension);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteModelMetadata(Utf8JsonWriter writer, ModelSignature model)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", model.Name);
+        writer.WriteStartArray("versions");
+        writer.WriteStringValue(ServedVersion);
+        writer.WriteEndArray();
+        writer.WriteString("platform", Platform);
+        WriteTensors(writer, "inputs", model.Inputs);
+        WriteTensors(writer, "outputs", model.Outputs);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTensors(Utf8JsonWriter writer, string property, IReadOnlyList<TensorSpec> specs)
+    {
+        writer.WriteStartArray(property);
+        foreach (var spec in specs)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", spec.Name);
+            writer.WriteString("datatype", spec.DataType.ToKServeName());
+            writer.WriteStartArray("shape");
+            foreach (long dim in spec.Shape)
+            {
+                writer.WriteNumberValue(dim);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>The model configuration as Triton's JSON form of model_config.proto (dims keep -1 for variable).</summary>
+    private static void WriteConfig(Utf8JsonWriter writer, ModelSignature model)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", model.Name);
+        writer.WriteString("platform", Platform);
+        writer.WriteString("backend", "onnxruntime");
+        writer.WriteNumber("max_batch_size", 0);
+        foreach (var (property, specs) in new[] { ("input", model.Inputs), ("output", model.Outputs) })
+        {
+            writer.WriteStartArray(property);
+            foreach (var spec in specs)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", spec.Name);
+                writer.WriteString("data_type", "TYPE_" + (spec.DataType == DataType.Bytes ? "STRING" : spec.DataType.ToKServeName()));
+                writer.WriteStartArray("dims");
+                foreach (long dim in spec.Shape)
+                {
+                    writer.WriteNumberValue(dim);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Triton's error body: compact <c>{"error":"..."}</c>; a wrong method is 405.</summary>
+    private static Task WriteErrorAsync(HttpResponse response, ServerError error)
+    {
+        int status = error.TypeName == "405" ? StatusCodes.Status405MethodNotAllowed
+            : error.Kind == ErrorKind.TooLarge ? StatusCodes.Status400BadRequest
+            : error.HttpStatus;
+        return HttpExchange.WriteJsonAsync(response, status, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", error.Message);
+            writer.WriteEndObject();
+        }, indent: 0);
+    }
+}

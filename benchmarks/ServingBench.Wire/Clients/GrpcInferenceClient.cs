@@ -1,0 +1,136 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Scenarios;
+using ServingBench.Wire.Tensors;
+
+namespace ServingBench.Wire.Clients;
+
+/// <summary>
+/// A gRPC (HTTP/2) client for one scenario and model over one <see cref="GrpcChannel"/>; messages are raw bytes
+/// handed to the codec (no generated classes on the hot path).
+/// </summary>
+public sealed class GrpcInferenceClient : IInferenceClient
+{
+    private static readonly Method<RawMessage, RawMessage> TfPredict = RawGrpc.ClientMethod(RawGrpc.TfPredictionService, "Predict");
+    private static readonly Method<RawMessage, RawMessage> TfMetadata = RawGrpc.ClientMethod(RawGrpc.TfPredictionService, "GetModelMetadata");
+    private static readonly Method<RawMessage, RawMessage> TorchPredictions = RawGrpc.ClientMethod(RawGrpc.TorchServeInference, "Predictions");
+    private static readonly Method<RawMessage, RawMessage> TorchPing = RawGrpc.ClientMethod(RawGrpc.TorchServeInference, "Ping");
+    private static readonly Method<RawMessage, RawMessage> TritonInfer = RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelInfer");
+    private static readonly Method<RawMessage, RawMessage> TritonMetadata = RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelMetadata");
+
+    private readonly GrpcChannel _channel;
+    private readonly CallInvoker _invoker;
+    private readonly IWireCodec _codec;
+    private readonly Method<RawMessage, RawMessage> _infer;
+
+    private GrpcInferenceClient(GrpcChannel channel, Scenario scenario, ModelSignature model, string modelName)
+    {
+        _channel = channel;
+        _invoker = channel.CreateCallInvoker();
+        Scenario = scenario;
+        Model = model;
+        ModelName = modelName;
+        _codec = WireCodecs.Create(scenario, model);
+        _infer = InferMethod(scenario.Framework);
+    }
+
+    public Scenario Scenario { get; }
+
+    public ModelSignature Model { get; }
+
+    public string ModelName { get; }
+
+    public static async Task<GrpcInferenceClient> ConnectAsync(
+        Scenario scenario, Uri address, string modelName, ModelSignature catalogueModel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(catalogueModel);
+        var channel = CreateChannel(address);
+        try
+        {
+            var invoker = channel.CreateCallInvoker();
+            ModelSignature model;
+            switch (scenario.Framework)
+            {
+                case Framework.TfServing:
+                    var tf = await CallAsync(invoker, TfMetadata, TfServingControl.EncodeModelRequest(modelName, null, metadata: true), cancellationToken).ConfigureAwait(false);
+                    model = TfServingControl.DecodeModelMetadata(tf.Span, modelName);
+                    break;
+                case Framework.Triton:
+                    var triton = await CallAsync(invoker, TritonMetadata, TritonControl.EncodeModelRequest(modelName, null), cancellationToken).ConfigureAwait(false);
+                    model = TritonControl.DecodeModelMetadata(triton.Span) with { Name = modelName };
+                    break;
+                default:
+                    // TorchServe publishes no tensor metadata: ping, then use the catalogue's signature.
+                    await CallAsync(invoker, TorchPing, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    model = catalogueModel with { Name = modelName };
+                    break;
+            }
+
+            return new GrpcInferenceClient(channel, scenario, model, modelName);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>HTTP/2 (h2c for http://), no message-size caps: real payloads pass 4 MB (Grpc.Net's default).</summary>
+    public static GrpcChannel CreateChannel(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+
+                // Answers can be hundreds of KB (Wav2Vec2 logits, echo floor): start past the 64 KB default window.
+                InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+                UseProxy = false,
+            },
+            MaxReceiveMessageSize = null,
+            MaxSendMessageSize = null,
+        });
+    }
+
+    public async Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken = default)
+    {
+        var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
+        var body = new PooledBufferWriter(64 * 1024);
+        _codec.EncodeRequest(prepared, body);
+        var response = await CallAsync(_invoker, _infer, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+
+        // Only after a completed call is the request surely serialised; a failed one leaves its buffer to the GC.
+        body.Dispose();
+        return _codec.DecodeResponse(response, WireContent.Protobuf);
+    }
+
+    public void Dispose() => _channel.Dispose();
+
+    /// <summary>One unary call of raw message bytes; an RpcException becomes a <see cref="ServingException"/>.</summary>
+    public static async Task<ReadOnlyMemory<byte>> CallAsync(
+        CallInvoker invoker, Method<RawMessage, RawMessage> method, ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var call = invoker.AsyncUnaryCall(method, null, new CallOptions(cancellationToken: cancellationToken), new RawMessage(request));
+            return (await call.ResponseAsync.ConfigureAwait(false)).Bytes;
+        }
+        catch (RpcException ex)
+        {
+            throw new ServingException($"{ex.StatusCode} from {method.FullName}: {ex.Status.Detail}", null, ex.StatusCode, ex.Status.Detail, ex);
+        }
+    }
+
+    private static Method<RawMessage, RawMessage> InferMethod(Framework framework) => framework switch
+    {
+        Framework.TfServing => TfPredict,
+        Framework.TorchServe => TorchPredictions,
+        Framework.Triton => TritonInfer,
+        _ => throw new ArgumentOutOfRangeException(nameof(framework)),
+    };
+}

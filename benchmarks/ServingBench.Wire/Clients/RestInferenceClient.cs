@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Scenarios;
+using ServingBench.Wire.Tensors;
+
+namespace ServingBench.Wire.Clients;
+
+/// <summary>A REST (HTTP/1.1) client for one scenario and model over one pooled <see cref="HttpClient"/>.</summary>
+public sealed class RestInferenceClient : IInferenceClient
+{
+    public const string InferenceHeaderLength = "Inference-Header-Content-Length";
+
+    private readonly HttpClient _http;
+    private readonly IWireCodec _codec;
+    private readonly Uri _inferUri;
+
+    private RestInferenceClient(HttpClient http, Scenario scenario, ModelSignature model, string modelName)
+    {
+        _http = http;
+        Scenario = scenario;
+        Model = model;
+        ModelName = modelName;
+        _codec = WireCodecs.Create(scenario, model);
+        _inferUri = new Uri(http.BaseAddress!, InferPath(scenario.Framework, modelName));
+    }
+
+    public Scenario Scenario { get; }
+
+    public ModelSignature Model { get; }
+
+    public string ModelName { get; }
+
+    /// <summary>Connects and reads the model's signature from the server's metadata endpoint.</summary>
+    public static async Task<RestInferenceClient> ConnectAsync(
+        Scenario scenario, Uri address, string modelName, ModelSignature catalogueModel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(catalogueModel);
+        var http = CreateHttpClient(address);
+        try
+        {
+            var model = await RestMetadata.FetchAsync(http, scenario.Framework, modelName, catalogueModel, cancellationToken).ConfigureAwait(false);
+            return new RestInferenceClient(http, scenario, model, modelName);
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One pooled connection set per target; HTTP/1.1 as the frameworks' REST APIs speak it.</summary>
+    public static HttpClient CreateHttpClient(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            MaxConnectionsPerServer = int.MaxValue,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+        };
+        return new HttpClient(handler)
+        {
+            BaseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+    }
+
+    public async Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken = default)
+    {
+        var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
+        using var body = new PooledBufferWriter(64 * 1024);
+        var content = _codec.EncodeRequest(prepared, body);
+        using var message = new HttpRequestMessage(HttpMethod.Post, _inferUri)
+        {
+            Content = new ReadOnlyMemoryContent(body.WrittenMemory),
+        };
+        message.Content.Headers.TryAddWithoutValidation("Content-Type", content.ContentType);
+        if (content.InferenceHeaderLength is int headerLength)
+        {
+            message.Headers.TryAddWithoutValidation(InferenceHeaderLength, headerLength.ToString(CultureInfo.InvariantCulture));
+        }
+
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw ErrorFrom(response.StatusCode, bytes, _inferUri);
+        }
+
+        return _codec.DecodeResponse(bytes, ResponseContent(response));
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    public static string InferPath(Framework framework, string modelName, string? version = null)
+    {
+        string model = Uri.EscapeDataString(modelName);
+        return framework switch
+        {
+            Framework.TfServing => version is null ? $"v1/models/{model}:predict" : $"v1/models/{model}/versions/{version}:predict",
+            Framework.TorchServe => version is null ? $"predictions/{model}" : $"predictions/{model}/{version}",
+            Framework.Triton => version is null ? $"v2/models/{model}/infer" : $"v2/models/{model}/versions/{version}/infer",
+            _ => throw new ArgumentOutOfRangeException(nameof(framework)),
+        };
+    }
+
+    internal static WireContent ResponseContent(HttpResponseMessage response)
+    {
+        string contentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+        int? headerLength = null;
+        if (response.Headers.TryGetValues(InferenceHeaderLength, out var values)
+            && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int parsed))
+        {
+            headerLength = parsed;
+        }
+
+        return new WireContent(contentType, headerLength);
+    }
+
+    /// <summary>The server's message from TF/Triton <c>{"error"}</c> or TorchServe <c>{"code","type","message"}</c>, else the text.</summary>
+    internal static ServingException ErrorFrom(HttpStatusCode status, byte[] body, Uri uri)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(body);
+        string serverMessage = text.Trim();
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                if (document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+                {
+                    serverMessage = error.GetString() ?? serverMessage;
+                }
+                else if (document.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
+                {
+                    serverMessage = message.GetString() ?? serverMessage;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's page, an empty body): the text itself is the message.
+        }
+
+        return new ServingException($"{(int)status} from {uri.AbsolutePath}: {serverMessage}", (int)status, null, serverMessage);
+    }
+}

@@ -1,0 +1,88 @@
+using Grpc.Core;
+using ServingBench.Emulators;
+using ServingBench.Wire.Clients;
+using ServingBench.Wire.Scenarios;
+
+namespace ServingBench.Tests.Emulators;
+
+/// <summary>gRPC error cases: the status code each real server gives, with a message naming the problem.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class GrpcErrorTests(EmulatorFixture fixture)
+{
+    [Fact]
+    public async Task TfServing_Unknown_Model_Is_NotFound()
+    {
+        var error = await CallAsync(Framework.TfServing, RawGrpc.TfPredictionService, "Predict", TfServingControl.EncodeModelRequest("nope", null, metadata: false));
+        Assert.Equal(StatusCode.NotFound, error.GrpcStatus);
+        Assert.Equal("Servable not found for request: Latest(nope)", error.ServerMessage);
+    }
+
+    [Fact]
+    public async Task Triton_Unknown_Model_Is_NotFound()
+    {
+        var error = await CallAsync(Framework.Triton, RawGrpc.TritonService, "ModelInfer", TritonControl.EncodeModelRequest("nope", null));
+        Assert.Equal(StatusCode.NotFound, error.GrpcStatus);
+        Assert.Contains("'nope'", error.ServerMessage);
+    }
+
+    [Fact]
+    public async Task TorchServe_Unknown_Model_Is_Internal_As_TorchServe_Answers()
+    {
+        var error = await CallAsync(Framework.TorchServe, RawGrpc.TorchServeInference, "Predictions", TritonControl.EncodeModelRequest("nope", null));
+        Assert.Equal(StatusCode.Internal, error.GrpcStatus);
+        Assert.Equal("Model not found: nope", error.ServerMessage);
+    }
+
+    [Theory]
+    [InlineData("tfserving")]
+    [InlineData("triton")]
+    [InlineData("torchserve")]
+    public async Task Truncated_Message_Is_Rejected_With_A_Message(string framework)
+    {
+        // model name "bart", then field 5/3 declaring 255 bytes that never come.
+        byte[] truncated = framework == "tfserving"
+            ? [0x0A, 0x06, 0x0A, 0x04, (byte)'b', (byte)'a', (byte)'r', (byte)'t', 0x12, 0xFF, 0x01, 0x00]
+            : [0x0A, 0x04, (byte)'b', (byte)'a', (byte)'r', (byte)'t', 0x2A, 0xFF, 0x01, 0x00];
+        var (fw, service, method) = framework switch
+        {
+            "tfserving" => (Framework.TfServing, RawGrpc.TfPredictionService, "Predict"),
+            "triton" => (Framework.Triton, RawGrpc.TritonService, "ModelInfer"),
+            _ => (Framework.TorchServe, RawGrpc.TorchServeInference, "Predictions"),
+        };
+        var error = await CallAsync(fw, service, method, truncated);
+        Assert.Equal(fw == Framework.TorchServe ? StatusCode.Internal : StatusCode.InvalidArgument, error.GrpcStatus);
+        Assert.False(string.IsNullOrWhiteSpace(error.ServerMessage));
+    }
+
+    [Fact]
+    public async Task TorchServe_Refuses_Messages_Over_Its_Request_Size_Limit()
+    {
+        var error = await CallAsync(Framework.TorchServe, RawGrpc.TorchServeInference, "Predictions", new byte[EmulatorOptions.TorchServeMaxRequestSize + 10]);
+        Assert.Equal(StatusCode.ResourceExhausted, error.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task Control_Methods_Answer_Like_The_Real_Servers()
+    {
+        using var triton = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.Triton, Protocol.Grpc));
+        var invoker = triton.CreateCallInvoker();
+        Assert.True(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ServerLive"), ReadOnlyMemory<byte>.Empty, default)).Span));
+        Assert.True(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ServerReady"), ReadOnlyMemory<byte>.Empty, default)).Span));
+        Assert.False(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelReady"), TritonControl.EncodeModelRequest("nope", null), default)).Span));
+
+        using var tf = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.TfServing, Protocol.Grpc));
+        var status = await GrpcInferenceClient.CallAsync(tf.CreateCallInvoker(), RawGrpc.ClientMethod(RawGrpc.TfModelService, "GetModelStatus"), TfServingControl.EncodeModelRequest("bart", null, metadata: false), default);
+        Assert.Equal(30, TfServingControl.DecodeModelStatusState(status.Span));
+
+        using var torch = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.TorchServe, Protocol.Grpc));
+        var health = await GrpcInferenceClient.CallAsync(torch.CreateCallInvoker(), RawGrpc.ClientMethod(RawGrpc.TorchServeInference, "Ping"), ReadOnlyMemory<byte>.Empty, default);
+        Assert.Contains("Healthy", TorchServeControl.DecodeHealth(health.Span));
+    }
+
+    private async Task<ServingException> CallAsync(Framework framework, string service, string method, byte[] message)
+    {
+        using var channel = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(framework, Protocol.Grpc));
+        return await Assert.ThrowsAsync<ServingException>(() =>
+            GrpcInferenceClient.CallAsync(channel.CreateCallInvoker(), RawGrpc.ClientMethod(service, method), message, default));
+    }
+}
