@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using ServingBench.Config;
+using ServingBench.Emulators;
 using ServingBench.Models.Store;
 
 namespace ServingBench;
@@ -47,6 +48,7 @@ public static class Program
     private static int RunVerb(string verb, string[] args) => verb switch
     {
         "models" => ModelsCommand.Run(args),
+        "serve" => ServeCommand.RunAsync(args).GetAwaiter().GetResult(),
         _ => Unknown(verb),
     };
 

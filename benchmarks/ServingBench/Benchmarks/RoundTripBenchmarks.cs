@@ -22,7 +22,7 @@ namespace ServingBench.Benchmarks;
 /// scenario to a real server instead (the echo floor stays local). Payloads default to the ResNet50 tensor and
 /// JPEG (13 cells); <c>SERVINGBENCH_ROUNDTRIP_PAYLOADS=all</c> or a comma list (wav2vec2-audio,bart-text) widens it.
 /// </remarks>
-[MemoryDiagnoser]
+[BenchmarkCategory(Categories.RoundTrip)]
 public class RoundTripBenchmarks
 {
     public const string PayloadsVariable = "SERVINGBENCH_ROUNDTRIP_PAYLOADS";
