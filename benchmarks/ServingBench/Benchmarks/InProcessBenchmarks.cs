@@ -24,6 +24,8 @@ public class InProcessBenchmarks
         public WideCaseNames() => SummaryStyle = SummaryStyle.Default.WithMaxParameterColumnWidth(32);
     }
 
+    private static readonly HashSet<string> ReportedSkips = [];
+
     private InProcessRunner? _runner;
 
     [ParamsSource(nameof(Cases))]
@@ -47,8 +49,9 @@ public class InProcessBenchmarks
             {
                 yield return runnable;
             }
-            else
+            else if (ReportedSkips.Add(runnable.ToString()))
             {
+                // BenchmarkDotNet asks for the cases more than once; say why a case is left out once.
                 Console.WriteLine($"// InProcess {runnable} skipped: {reason}");
             }
         }
