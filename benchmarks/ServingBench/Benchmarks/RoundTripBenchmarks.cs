@@ -5,10 +5,11 @@ using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 
 namespace ServingBench.Benchmarks;
 
