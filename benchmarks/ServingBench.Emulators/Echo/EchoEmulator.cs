@@ -8,12 +8,17 @@ using ServingBench.Wire.Clients;
 namespace ServingBench.Emulators.Echo;
 
 /// <summary>
-/// The floor: answers any POST (HTTP/1.1) or <c>servingbench.Echo/Echo</c> call (gRPC) with the bytes it received,
-/// through the same Kestrel, buffering and marshalling as the emulators but with no codec and no backend.
+/// The floor: takes any POST (HTTP/1.1) or <c>servingbench.Echo/Echo</c> call (gRPC) through the same Kestrel,
+/// buffering and marshalling as the emulators, with no codec and no backend, and answers with the bytes it
+/// received — or, when the caller sends <see cref="ResponseBytesHeader"/>, with that many of them (cycled), so a
+/// round trip's floor moves the same request and response sizes as the real exchange.
 /// </summary>
 public static class EchoEmulator
 {
     public const string EchoMethod = "Echo";
+
+    /// <summary>Request header (gRPC metadata key) giving the size of the answer to send back.</summary>
+    public const string ResponseBytesHeader = "x-servingbench-echo-response-bytes";
 
     public static IEnumerable<ListenerSpec> Listeners()
     {
@@ -23,12 +28,8 @@ public static class EchoEmulator
         };
         yield return new ListenerSpec("echo", null, EndpointRole.EchoGrpc, 0)
         {
-            Grpc = new GrpcMethodTable().Add(RawGrpc.EchoService, EchoMethod, (request, _) =>
-            {
-                var copy = new PooledBufferWriter(request.Length);
-                copy.Write(request.Span);
-                return Task.FromResult(copy);
-            }),
+            Grpc = new GrpcMethodTable().Add(RawGrpc.EchoService, EchoMethod, (request, context) =>
+                Task.FromResult(Answer(request.Span, context.RequestHeaders.GetValue(ResponseBytesHeader)))),
         };
     }
 
@@ -36,13 +37,29 @@ public static class EchoEmulator
     {
         try
         {
-            var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted).ConfigureAwait(false);
-            await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, new WireContent(context.Request.ContentType ?? "application/octet-stream"), body)
+            using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted).ConfigureAwait(false);
+            var answer = Answer(body.WrittenSpan, context.Request.Headers[ResponseBytesHeader].ToString());
+            await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, new WireContent(context.Request.ContentType ?? "application/octet-stream"), answer)
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
         {
             context.Abort();
         }
+    }
+
+    /// <summary>The received bytes, or <paramref name="requestedLength"/> bytes cycled from them when it is given.</summary>
+    private static PooledBufferWriter Answer(ReadOnlySpan<byte> received, string? requestedLength)
+    {
+        int length = int.TryParse(requestedLength, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : received.Length;
+        var answer = new PooledBufferWriter(Math.Max(length, 1));
+        var target = answer.GetSpan(length)[..length];
+        for (int offset = 0; offset < length && !received.IsEmpty; offset += received.Length)
+        {
+            received[..Math.Min(received.Length, length - offset)].CopyTo(target[offset..]);
+        }
+
+        answer.Advance(length);
+        return answer;
     }
 }

@@ -11,12 +11,13 @@ namespace ServingBench.Wire.Text;
 public static class NumberParser
 {
     private const ulong MaxExactDoubleInteger = 1UL << 53;
-    private const ulong MaxExactSingleInteger = 1UL << 24;
+
+    // The 29 double significand bits below a normal float's last bit: exactly half a float ulp is a midpoint.
+    private const ulong SingleMidpointMask = (1UL << 29) - 1;
+    private const ulong SingleMidpointBits = 1UL << 28;
 
     private static ReadOnlySpan<double> DoublePowersOfTen =>
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
-
-    private static ReadOnlySpan<float> SinglePowersOfTen => [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
 
     /// <summary>
     /// Parses one JSON number (or NaN, Infinity, -Infinity) at the start of <paramref name="utf8"/>, rounding to
@@ -91,6 +92,18 @@ public static class NumberParser
         return token.Negative ? -magnitude : magnitude;
     }
 
+    // Clinger in double (exact operands, one correctly rounded operation), then to float. Rounding twice gives the
+    // same float as rounding the exact value once unless the double lands exactly on a midpoint between two floats
+    // (midpoints are doubles, and rounding to double never crosses one); those few are left to Eisel–Lemire.
+    // 8- and 9-digit pixel values (above 2^24, beyond the float-only fast path) take this path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryClingerSingle(ulong w, int q, out float value)
+    {
+        double wide = q >= 0 ? w * DoublePowersOfTen[q] : w / DoublePowersOfTen[-q];
+        value = (float)wide;
+        return (BitConverter.DoubleToUInt64Bits(wide) & SingleMidpointMask) != SingleMidpointBits;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ToSingle(in NumberToken token, ReadOnlySpan<byte> text)
     {
@@ -101,9 +114,8 @@ public static class NumberParser
         {
             magnitude = 0;
         }
-        else if (!token.ManyDigits && w <= MaxExactSingleInteger && q is >= -10 and <= 10)
+        else if (!token.ManyDigits && w <= MaxExactDoubleInteger && q is >= -22 and <= 22 && TryClingerSingle(w, (int)q, out magnitude))
         {
-            magnitude = q >= 0 ? w * SinglePowersOfTen[(int)q] : w / SinglePowersOfTen[(int)-q];
         }
         else if (EiselLemire.TrySingle(w, q, out uint bits)
             && (!token.ManyDigits || (EiselLemire.TrySingle(w + 1, q, out uint upper) && upper == bits)))

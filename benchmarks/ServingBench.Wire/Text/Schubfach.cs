@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace ServingBench.Wire.Text;
 
@@ -91,6 +92,17 @@ internal static class Schubfach
     /// <summary>Shortest digits of a positive normal float.</summary>
     public static DecimalDigits Single(uint bits)
     {
+        uint significand = SingleUntrimmed(bits, out int exponent);
+        return DecimalDigits.Trimmed(significand, exponent);
+    }
+
+    /// <summary>
+    /// Shortest digits of a positive normal float as <c>significand × 10^exponent</c>, possibly with trailing
+    /// zeros (at most 9 digits): the fused text writer trims them from the digit text instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint SingleUntrimmed(uint bits, out int exponent)
+    {
         const uint ImplicitBit = 1U << 23;
         int biasedExponent = (int)(bits >> 23);
         uint c = ImplicitBit | (bits & (ImplicitBit - 1));
@@ -100,7 +112,8 @@ internal static class Schubfach
             uint integer = c >> minusQ;
             if (integer << minusQ == c)
             {
-                return DecimalDigits.Trimmed(integer, 0);
+                exponent = 0;
+                return integer;
             }
         }
 
@@ -129,25 +142,33 @@ internal static class Schubfach
 
         uint s = vb >> 2;
 
-        // Both candidate lengths are computed and picked without branches: for random data which one wins is
-        // a coin toss, and a mispredicted branch costs more than the arithmetic.
+        // Both candidate lengths are computed and picked with arithmetic on 0/1 flags, not branches: for random
+        // data which one wins is a coin toss, and each mispredicted branch costs more than the whole computation.
         uint shorter = (uint)((s * 1_717_986_919UL) >> 34); // s / 10 (s ≥ 100 for every normal float)
         uint sp10 = shorter * 10;
         uint tp10 = sp10 + 10;
-        bool upin = vbl + outside <= sp10 << 2;
-        bool wpin = (tp10 << 2) + outside <= vbr;
-        uint shortResult = upin ? shorter : shorter + 1;
+        uint upin = Flag(vbl + outside <= sp10 << 2);
+        uint wpin = Flag((tp10 << 2) + outside <= vbr);
+        uint shortResult = shorter + (upin ^ 1);
 
         uint t = s + 1;
-        bool uin = vbl + outside <= s << 2;
-        bool win = (t << 2) + outside <= vbr;
+        uint uin = Flag(vbl + outside <= s << 2);
+        uint win = Flag((t << 2) + outside <= vbr);
         int cmp = (int)vb - (int)((s + t) << 1);
-        bool closerToS = cmp < 0 || (cmp == 0 && (s & 1) == 0);
-        uint longResult = uin != win ? (uin ? s : t) : (closerToS ? s : t);
+        uint closerToS = ((uint)cmp >> 31) | (Flag(cmp == 0) & (~s & 1));
+        uint oneInside = uin ^ win;
 
-        bool useShort = upin != wpin;
-        return DecimalDigits.Trimmed(useShort ? shortResult : longResult, useShort ? k + 1 : k);
+        // Exactly one of s, t inside: take it (t when w is in); both or neither: the closer, ties to even.
+        uint longResult = s + ((oneInside & win) | ((oneInside ^ 1) & (closerToS ^ 1)));
+
+        uint useShort = upin ^ wpin;
+        exponent = k + (int)useShort;
+        uint shortMask = 0u - useShort;
+        return (shortResult & shortMask) | (longResult & ~shortMask);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Flag(bool condition) => condition ? 1u : 0u;
 
     // floor(cp · g / 2^127), with the lowest bit set when the product is inexact (round to odd).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -164,7 +185,7 @@ internal static class Schubfach
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint RoundOdd(ulong g, ulong cp)
     {
-        ulong x1 = Math.BigMul(g, cp, out _);
+        ulong x1 = Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(g, cp) : Math.BigMul(g, cp, out _);
         ulong vbp = x1 >> 31;
         return (uint)(vbp | (((x1 & uint.MaxValue) + uint.MaxValue) >> 32));
     }

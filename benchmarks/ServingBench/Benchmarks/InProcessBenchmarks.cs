@@ -29,8 +29,13 @@ public class InProcessBenchmarks
     [ParamsSource(nameof(Cases))]
     public InProcessCase Case { get; set; } = new(EngineKind.OnnxRuntime, Device.Cpu, ModelKind.ResNet50);
 
-    /// <summary>Real models unless a test asks for tiny ones.</summary>
-    public ModelSize Size { get; set; } = ModelSize.Real;
+    /// <summary>
+    /// Real models unless a test asks for tiny ones (directly, or through SERVINGBENCH_MODEL_SIZE=tiny when the
+    /// class runs under BenchmarkDotNet, which creates the instance itself).
+    /// </summary>
+    public ModelSize Size { get; set; } = SizeFromEnvironment();
+
+    public const string SizeVariable = "SERVINGBENCH_MODEL_SIZE";
 
     public ModelStore? Store { get; set; }
 
@@ -48,6 +53,9 @@ public class InProcessBenchmarks
             }
         }
     }
+
+    private static ModelSize SizeFromEnvironment() =>
+        string.Equals(Environment.GetEnvironmentVariable(SizeVariable), "tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny : ModelSize.Real;
 
     [GlobalSetup]
     public void Setup()

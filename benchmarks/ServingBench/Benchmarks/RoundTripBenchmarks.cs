@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
+using ServingBench.Emulators.Echo;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads;
 using ServingBench.Wire.Codecs;
@@ -16,7 +17,8 @@ namespace ServingBench.Benchmarks;
 /// <summary>
 /// One inference round trip per invocation: encode, send, server decode + backend + encode, receive, decode.
 /// <c>Echo</c> is the floor (baseline): the same request bytes over the same transport (HTTP/1.1 POST for REST
-/// scenarios, a raw-bytes gRPC method for gRPC ones) bounced back by Kestrel with no codec and no backend.
+/// scenarios, a raw-bytes gRPC method for gRPC ones), answered by Kestrel with as many bytes as the scenario's
+/// response has, with no codec and no backend: the round trip minus everything but moving those bytes.
 /// </summary>
 /// <remarks>
 /// Targets the embedded emulators on loopback port 0; <c>SERVINGBENCH_&lt;FRAMEWORK&gt;_&lt;PROTOCOL&gt;</c> sends a
@@ -35,6 +37,8 @@ public class RoundTripBenchmarks
     private bool _exactShape;
     private byte[] _wireRequest = [];
     private string _wireContentType = "application/octet-stream";
+    private int _wireResponseLength;
+    private Metadata _echoHeaders = [];
     private HttpClient? _echoHttp;
     private Uri? _echoUri;
     private GrpcChannel? _echoChannel;
@@ -60,7 +64,7 @@ public class RoundTripBenchmarks
     [GlobalCleanup]
     public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
 
-    /// <summary>The floor: the request's wire bytes there and back over the scenario's transport.</summary>
+    /// <summary>The floor: the request's wire bytes there, the response's size back, over the scenario's transport.</summary>
     [Benchmark(Baseline = true)]
     public async Task<int> Echo()
     {
@@ -74,12 +78,13 @@ public class RoundTripBenchmarks
         }
         else
         {
-            received = (await GrpcInferenceClient.CallAsync(_echoInvoker!, _echoMethod, _wireRequest, CancellationToken.None).ConfigureAwait(false)).Length;
+            using var call = _echoInvoker!.AsyncUnaryCall(_echoMethod, null, new CallOptions(headers: _echoHeaders), new RawMessage(_wireRequest));
+            received = (await call.ResponseAsync.ConfigureAwait(false)).Bytes.Length;
         }
 
-        return received == _wireRequest.Length
+        return received == _wireResponseLength
             ? received
-            : throw new InvalidOperationException($"echo returned {received} bytes for {_wireRequest.Length}");
+            : throw new InvalidOperationException($"echo returned {received} bytes, expected {_wireResponseLength}");
     }
 
     [Benchmark]
@@ -111,10 +116,20 @@ public class RoundTripBenchmarks
             _wireContentType = content.ContentType;
         }
 
+        using (var body = new PooledBufferWriter())
+        {
+            WireCodecs.Create(scenario, _client.Model).EncodeResponse(payload.Response, body);
+            _wireResponseLength = body.WrittenCount;
+        }
+
+        string responseBytes = _wireResponseLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _echoHeaders = new Metadata { { EchoEmulator.ResponseBytesHeader, responseBytes } };
+
         if (scenario.Protocol == Protocol.Rest)
         {
             _echoUri = new Uri(_servers.Address(EndpointRole.EchoRest), "echo");
             _echoHttp = RestInferenceClient.CreateHttpClient(_echoUri);
+            _echoHttp.DefaultRequestHeaders.Add(EchoEmulator.ResponseBytesHeader, responseBytes);
         }
         else
         {

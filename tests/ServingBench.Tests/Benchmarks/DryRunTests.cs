@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ServingBench.Benchmarks;
 using ServingBench.Config;
+using ServingBench.Tests.Models;
 
 namespace ServingBench.Tests.Benchmarks;
 
@@ -16,6 +17,29 @@ public class DryRunTests
 {
     [Fact]
     public void Every_Serialization_Case_Produces_Measurements() => AssertAllCasesMeasured(typeof(SerializationBenchmarks));
+
+    [Fact]
+    public void Every_RoundTrip_Case_Produces_Measurements() => AssertAllCasesMeasured(typeof(RoundTripBenchmarks));
+
+    [Fact]
+    public void Every_InProcess_Case_Produces_Measurements_On_Tiny_Models()
+    {
+        // The same class and engines as the real run; tiny models (same graph structure) keep it to seconds.
+        TinyModels.Get(ServingBench.Models.Architectures.ModelKind.ResNet50);
+        string? size = Environment.GetEnvironmentVariable(InProcessBenchmarks.SizeVariable);
+        string? store = Environment.GetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable);
+        Environment.SetEnvironmentVariable(InProcessBenchmarks.SizeVariable, "tiny");
+        Environment.SetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable, TinyModels.Store.Root);
+        try
+        {
+            AssertAllCasesMeasured(typeof(InProcessBenchmarks));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(InProcessBenchmarks.SizeVariable, size);
+            Environment.SetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable, store);
+        }
+    }
 
     internal static void AssertAllCasesMeasured(Type benchmarkType)
     {

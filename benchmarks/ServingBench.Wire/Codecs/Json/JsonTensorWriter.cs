@@ -120,6 +120,10 @@ internal static class JsonTensorWriter
         {
             WriteWidenedSingles(ref output, MemoryMarshal.Cast<byte, float>(data), style.Numbers);
         }
+        else if (tensor.DataType == DataType.FP32 && !style.WidenSingles)
+        {
+            output.Singles(MemoryMarshal.Cast<byte, float>(data), ","u8, style.Numbers, style.AllowNonFinite);
+        }
         else
         {
             for (long i = 0; i < tensor.ElementCount; i++)
@@ -253,6 +257,13 @@ internal static class JsonTensorWriter
     private static void WriteSingleRun(ref JsonOutput output, ReadOnlySpan<byte> data, ref int offset, int count, scoped ReadOnlySpan<byte> separator, in JsonElementStyle style)
     {
         var values = MemoryMarshal.Cast<byte, float>(data.Slice(offset, count * 4));
+        if (!style.WidenSingles)
+        {
+            output.Singles(values, separator, style.Numbers, style.AllowNonFinite);
+            offset += count * 4;
+            return;
+        }
+
         for (int i = 0; i < values.Length; i++)
         {
             if (i > 0)

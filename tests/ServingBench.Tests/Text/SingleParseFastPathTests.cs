@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using ServingBench.Wire.Text;
+
+namespace ServingBench.Tests.Text;
+
+/// <summary>
+/// The float32 parse fast paths: Clinger in double (then rounded to float) must settle values at or near a midpoint
+/// between two floats exactly as float.Parse does, and the eight-digit fraction step must read every length.
+/// </summary>
+public class SingleParseFastPathTests
+{
+    private const int Seed = 777; // same seed, repeatable results
+
+    [Theory]
+    [InlineData("16777217")] // 2^24 + 1: a midpoint, ties to even
+    [InlineData("16777219")]
+    [InlineData("0.50000002980232238769531")]
+    [InlineData("1.00000005960464477539062")]
+    [InlineData("1.0000000596046448")]
+    [InlineData("1.0000000596046447")]
+    [InlineData("0.1")]
+    [InlineData("0.12345678")]
+    [InlineData("-2.1179039")]
+    [InlineData("0.000012345678")]
+    [InlineData("123456789.5")]
+    [InlineData("0.1234567890123456789")]
+    public void Parses_Like_Float_Parse(string text) => AssertLikeFloatParse(text);
+
+    [Fact]
+    public void Midpoints_And_Neighbours_Round_Like_Float_Parse()
+    {
+        var random = new Random(Seed);
+        for (int i = 0; i < 300_000; i++)
+        {
+            float f = BitConverter.UInt32BitsToSingle((uint)random.Next(0x0080_0000, 0x7F00_0000));
+            double next = BitConverter.UInt32BitsToSingle(BitConverter.SingleToUInt32Bits(f) + 1);
+            double midpoint = (f + next) / 2; // exact in double
+            AssertLikeFloatParse(midpoint.ToString("R", CultureInfo.InvariantCulture));
+            AssertLikeFloatParse(midpoint.ToString("G17", CultureInfo.InvariantCulture));
+            AssertLikeFloatParse(midpoint.ToString("G9", CultureInfo.InvariantCulture));
+            AssertLikeFloatParse(BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(midpoint) + 1).ToString("R", CultureInfo.InvariantCulture));
+            AssertLikeFloatParse(BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(midpoint) - 1).ToString("R", CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public void Fraction_Digits_Of_Every_Length_Read_Exactly()
+    {
+        var random = new Random(Seed);
+        for (int i = 0; i < 200_000; i++)
+        {
+            int integerDigits = random.Next(0, 4);
+            int fractionDigits = random.Next(1, 21);
+            var text = new StringBuilder();
+            text.Append(integerDigits == 0 ? "0" : random.Next(1, (int)Math.Pow(10, integerDigits)).ToString(CultureInfo.InvariantCulture));
+            text.Append('.');
+            for (int d = 0; d < fractionDigits; d++)
+            {
+                text.Append((char)('0' + random.Next(10)));
+            }
+
+            if (random.Next(4) == 0)
+            {
+                text.Append('e').Append(random.Next(-30, 30).ToString(CultureInfo.InvariantCulture));
+            }
+
+            text.Append(random.Next(3) switch { 0 => ",", 1 => "]", _ => string.Empty });
+            AssertLikeFloatParse(text.ToString());
+        }
+    }
+
+    private static void AssertLikeFloatParse(string text)
+    {
+        byte[] utf8 = Encoding.ASCII.GetBytes(text);
+        Assert.True(NumberParser.TryParseSingle(utf8, out float value, out int consumed), text);
+        string token = text[..consumed];
+        Assert.Equal(text.TrimEnd(',', ']'), token);
+        float expected = float.Parse(token, NumberStyles.Float, CultureInfo.InvariantCulture);
+        Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(value), $"{text}: parsed {value:R}, float.Parse {expected:R}");
+    }
+}
