@@ -1,3 +1,5 @@
+using ServingBench.Wire;
+
 namespace ServingBench.Payloads;
 
 /// <summary>
@@ -17,7 +19,6 @@ public static class FixtureFiles
     public const string Gpt2Vocab = "tokenizer/encoder.json";
     public const string Gpt2Merges = "tokenizer/vocab.bpe";
 
-    private const string SolutionFile = "Benchmarks.sln";
     private const string FolderName = "fixtures";
 
     /// <summary>The full path of a fixture, e.g. <c>GetPath(FixtureFiles.CatJpeg)</c>.</summary>
@@ -42,7 +43,7 @@ public static class FixtureFiles
 
         throw new FileNotFoundException(
             $"fixture '{relativePath}' not found; looked at: {string.Join(", ", searched)}. "
-            + $"Rebuild (ServingBench.Payloads copies fixtures/ into the build output), run from a clone that has fixtures/ beside {SolutionFile}, "
+            + $"Rebuild (ServingBench.Payloads copies fixtures/ into the build output), run from a clone that has fixtures/ beside {RepositoryRoot.SolutionFile}, "
             + $"or set {EnvironmentVariable} to the fixtures folder.",
             searched.Count > 0 ? searched[0] : relativePath);
     }
@@ -61,13 +62,9 @@ public static class FixtureFiles
 
         yield return Path.Combine(baseDirectory, FolderName);
 
-        for (var dir = new DirectoryInfo(baseDirectory); dir is not null; dir = dir.Parent)
+        if (RepositoryRoot.FindAbove(baseDirectory) is { } root)
         {
-            if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
-            {
-                yield return Path.Combine(dir.FullName, FolderName);
-                yield break;
-            }
+            yield return Path.Combine(root, FolderName);
         }
     }
 }

@@ -1,8 +1,9 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 
 namespace ServingBench.Emulators.Echo;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 
 namespace ServingBench.Emulators.Hosting;
 

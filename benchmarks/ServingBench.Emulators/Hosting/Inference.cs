@@ -1,7 +1,7 @@
 using ServingBench.Emulators.Backends;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Tensors;
+using ServingBench.Wire;
 
 namespace ServingBench.Emulators.Hosting;
 

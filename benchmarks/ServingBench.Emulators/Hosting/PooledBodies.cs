@@ -1,5 +1,5 @@
 using System.Buffers;
-using ServingBench.Wire.Clients;
+using ServingBench.Wire;
 
 namespace ServingBench.Emulators.Hosting;
 

@@ -1,5 +1,6 @@
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 
 namespace ServingBench.Emulators.Hosting;

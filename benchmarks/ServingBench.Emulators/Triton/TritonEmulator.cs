@@ -2,10 +2,11 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 
 namespace ServingBench.Emulators.Triton;
 

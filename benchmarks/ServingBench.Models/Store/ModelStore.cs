@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Onnx;
+using ServingBench.Wire;
 
 namespace ServingBench.Models.Store;
 
@@ -32,18 +33,7 @@ public sealed class ModelStore(string root)
             return new ModelStore(configured);
         }
 
-        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Benchmarks.sln")))
-                {
-                    return new ModelStore(Path.Combine(dir.FullName, "models"));
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"cannot find the repository root (Benchmarks.sln) above '{Environment.CurrentDirectory}'; set {EnvironmentVariable} to a models folder");
+        return new ModelStore(Path.Combine(RepositoryRoot.Require($"set {EnvironmentVariable} to a models folder"), "models"));
     }
 
     /// <summary>A user export if one is present (real size only), else the generated model, built if missing or stale.</summary>

@@ -2,7 +2,7 @@ using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Clients;
 
-/// <summary>TensorFlow's DataType enum (types.proto numbers, <c>DT_*</c> names) for the metadata endpoints.</summary>
+/// <summary>TensorFlow's DataType enum (types.proto numbers, <c>DT_*</c> names): the one table the metadata endpoints and the Predict codecs read.</summary>
 public static class TfDataTypes
 {
     private static readonly (DataType Type, int Number, string Name)[] Table =
@@ -18,18 +18,38 @@ public static class TfDataTypes
 
     public static string ToName(DataType type) => Lookup(type).Name;
 
-    public static DataType FromNumber(long number)
+    public static bool TryToNumber(DataType type, out int number)
+    {
+        foreach (var entry in Table)
+        {
+            if (entry.Type == type)
+            {
+                number = entry.Number;
+                return true;
+            }
+        }
+
+        number = 0;
+        return false;
+    }
+
+    public static bool TryFromNumber(long number, out DataType type)
     {
         foreach (var entry in Table)
         {
             if (entry.Number == number)
             {
-                return entry.Type;
+                type = entry.Type;
+                return true;
             }
         }
 
-        throw new WireFormatException($"unsupported TensorFlow dtype {number}");
+        type = default;
+        return false;
     }
+
+    public static DataType FromNumber(long number) =>
+        TryFromNumber(number, out var type) ? type : throw new WireFormatException($"unsupported TensorFlow dtype {number}");
 
     public static DataType FromName(string name)
     {

@@ -6,10 +6,11 @@ using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Echo;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 
 namespace ServingBench.Benchmarks;
 

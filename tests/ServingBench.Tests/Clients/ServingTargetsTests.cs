@@ -1,6 +1,7 @@
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 
 namespace ServingBench.Tests.Clients;
 

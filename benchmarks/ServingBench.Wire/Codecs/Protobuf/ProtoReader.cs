@@ -113,6 +113,34 @@ internal struct ProtoReader
 
     public ProtoReader ReadMessage(string message) => new(ReadLengthDelimited(), message);
 
+    /// <summary>A string field, after checking it arrived length-delimited.</summary>
+    public string ReadString(WireType wireType, string fieldName)
+    {
+        Expect(wireType, WireType.LengthDelimited, fieldName);
+        return ReadString();
+    }
+
+    /// <summary>A bytes field as a view of the buffer, after checking it arrived length-delimited.</summary>
+    public ReadOnlyMemory<byte> ReadBytes(WireType wireType, string fieldName)
+    {
+        Expect(wireType, WireType.LengthDelimited, fieldName);
+        return ReadLengthDelimited();
+    }
+
+    /// <summary>A varint field (int32/int64/uint64/enum), after checking its wire type.</summary>
+    public ulong ReadVarint(WireType wireType, string fieldName)
+    {
+        Expect(wireType, WireType.Varint, fieldName);
+        return ReadVarint();
+    }
+
+    /// <summary>A sub-message field of type <paramref name="message"/>, after checking it arrived length-delimited.</summary>
+    public ProtoReader ReadMessage(WireType wireType, string fieldName, string message)
+    {
+        Expect(wireType, WireType.LengthDelimited, fieldName);
+        return ReadMessage(message);
+    }
+
     /// <summary>Throws unless a known field arrived with the wire type its declaration implies.</summary>
     public readonly void Expect(WireType actual, WireType expected, string fieldName)
     {

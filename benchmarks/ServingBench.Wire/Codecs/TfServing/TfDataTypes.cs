@@ -1,13 +1,12 @@
 using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Tensors;
+using DtypeTable = ServingBench.Wire.Clients.TfDataTypes;
 
 namespace ServingBench.Wire.Codecs.TfServing;
 
-/// <summary>TensorFlow's DataType enum numbers and which TensorProto field carries each type's typed values.</summary>
+/// <summary>Which TensorProto field carries each type's typed values; dtype numbers come from the clients' one table.</summary>
 internal static class TfDataTypes
 {
-    public const int DtString = 7;
-
     public static readonly ScalarField FloatVal = new("float_val", 5, ScalarWire.Fixed, 4, Signed: true);
     public static readonly ScalarField DoubleVal = new("double_val", 6, ScalarWire.Fixed, 8, Signed: true);
     public static readonly ScalarField IntVal = new("int_val", 7, ScalarWire.Varint, 4, Signed: true);
@@ -38,42 +37,15 @@ internal static class TfDataTypes
         _ => null,
     };
 
-    public static int ToTf(DataType type) => type switch
-    {
-        DataType.FP32 => 1,
-        DataType.FP64 => 2,
-        DataType.Int32 => 3,
-        DataType.UInt8 => 4,
-        DataType.Int16 => 5,
-        DataType.Int8 => 6,
-        DataType.Bytes => DtString,
-        DataType.Int64 => 9,
-        DataType.Bool => 10,
-        DataType.BF16 => 14,
-        DataType.UInt16 => 17,
-        DataType.FP16 => 19,
-        DataType.UInt32 => 22,
-        DataType.UInt64 => 23,
-        _ => throw new WireFormatException($"datatype value {(int)type} has no TensorFlow equivalent"),
-    };
+    public static int ToTf(DataType type) =>
+        DtypeTable.TryToNumber(type, out int number)
+            ? number
+            : throw new WireFormatException($"datatype value {(int)type} has no TensorFlow equivalent");
 
     public static DataType FromTf(ulong dtype, string tensorName) => dtype switch
     {
-        1 => DataType.FP32,
-        2 => DataType.FP64,
-        3 => DataType.Int32,
-        4 => DataType.UInt8,
-        5 => DataType.Int16,
-        6 => DataType.Int8,
-        DtString => DataType.Bytes,
-        9 => DataType.Int64,
-        10 => DataType.Bool,
-        14 => DataType.BF16,
-        17 => DataType.UInt16,
-        19 => DataType.FP16,
-        22 => DataType.UInt32,
-        23 => DataType.UInt64,
         0 => throw new WireFormatException($"tensor '{tensorName}': dtype is DT_INVALID (not set)"),
+        <= int.MaxValue when DtypeTable.TryFromNumber((long)dtype, out var type) => type,
         _ => throw new WireFormatException($"tensor '{tensorName}': unsupported TensorFlow dtype {dtype}"),
     };
 

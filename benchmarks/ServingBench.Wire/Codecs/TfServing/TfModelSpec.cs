@@ -84,20 +84,17 @@ internal readonly struct TfModelSpec
             switch (field)
             {
                 case 1:
-                    reader.Expect(wireType, WireType.LengthDelimited, "name");
-                    name = reader.ReadString();
+                    name = reader.ReadString(wireType, "name");
                     break;
                 case 2:
-                    reader.Expect(wireType, WireType.LengthDelimited, "version");
-                    version = ReadInt64Value(reader.ReadMessage("Int64Value")).ToString(CultureInfo.InvariantCulture);
+                    var value = reader.ReadMessage(wireType, "version", "Int64Value");
+                    version = ((long)ProtoMessages.ReadVarintField1(value, "value")).ToString(CultureInfo.InvariantCulture);
                     break;
                 case 3:
-                    reader.Expect(wireType, WireType.LengthDelimited, "signature_name");
-                    signature = reader.ReadString();
+                    signature = reader.ReadString(wireType, "signature_name");
                     break;
                 case 4:
-                    reader.Expect(wireType, WireType.LengthDelimited, "version_label");
-                    version = reader.ReadString();
+                    version = reader.ReadString(wireType, "version_label");
                     break;
                 default:
                     reader.Skip(field, wireType);
@@ -109,23 +106,4 @@ internal readonly struct TfModelSpec
     }
 
     private static long VersionValueSize(long version) => version == 0 ? 0 : 1 + ProtoWriter.VarintSize((ulong)version);
-
-    private static long ReadInt64Value(ProtoReader reader)
-    {
-        long value = 0;
-        while (reader.TryReadTag(out int field, out var wireType))
-        {
-            if (field == 1)
-            {
-                reader.Expect(wireType, WireType.Varint, "value");
-                value = (long)reader.ReadVarint();
-            }
-            else
-            {
-                reader.Skip(field, wireType);
-            }
-        }
-
-        return value;
-    }
 }

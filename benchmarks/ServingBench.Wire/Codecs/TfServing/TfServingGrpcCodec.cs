@@ -24,17 +24,7 @@ public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model, 
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(request.ModelName))
-        {
-            throw new WireFormatException($"{RequestMessage}: model name is missing");
-        }
-
-        if (request.Inputs.Count == 0)
-        {
-            throw new WireFormatException($"{RequestMessage}: no inputs");
-        }
-
+        RequestChecks.RequireModelAndInputs(request, RequestMessage);
         var spec = new TfModelSpec(request.ModelName, request.ModelVersion, request.SignatureName);
         var plans = new TfTensorProto.Plan[request.Inputs.Count];
         long size = ProtoWriter.FieldSize(1, spec.Size) + MeasureMap(request.Inputs, plans, 2, Variant);
@@ -66,16 +56,13 @@ public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model, 
             switch (field)
             {
                 case 1:
-                    reader.Expect(wireType, WireType.LengthDelimited, "model_spec");
-                    spec = TfModelSpec.Read(reader.ReadMessage("ModelSpec"));
+                    spec = TfModelSpec.Read(reader.ReadMessage(wireType, "model_spec", "ModelSpec"));
                     break;
                 case 2:
-                    reader.Expect(wireType, WireType.LengthDelimited, "inputs");
-                    AddOrReplace(inputs, ReadMapEntry(reader.ReadMessage("PredictRequest.InputsEntry")));
+                    AddOrReplace(inputs, ReadMapEntry(reader.ReadMessage(wireType, "inputs", "PredictRequest.InputsEntry")));
                     break;
                 case 3:
-                    reader.Expect(wireType, WireType.LengthDelimited, "output_filter");
-                    (outputs ??= []).Add(new RequestedOutput(reader.ReadString()));
+                    (outputs ??= []).Add(new RequestedOutput(reader.ReadString(wireType, "output_filter")));
                     break;
                 default:
                     reader.Skip(field, wireType);
@@ -127,12 +114,10 @@ public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model, 
             switch (field)
             {
                 case 1:
-                    reader.Expect(wireType, WireType.LengthDelimited, "outputs");
-                    AddOrReplace(outputs, ReadMapEntry(reader.ReadMessage("PredictResponse.OutputsEntry")));
+                    AddOrReplace(outputs, ReadMapEntry(reader.ReadMessage(wireType, "outputs", "PredictResponse.OutputsEntry")));
                     break;
                 case 2:
-                    reader.Expect(wireType, WireType.LengthDelimited, "model_spec");
-                    spec = TfModelSpec.Read(reader.ReadMessage("ModelSpec"));
+                    spec = TfModelSpec.Read(reader.ReadMessage(wireType, "model_spec", "ModelSpec"));
                     break;
                 default:
                     reader.Skip(field, wireType);
@@ -183,26 +168,7 @@ public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model, 
     /// <summary>A map entry {key=1, value=2}; the value is read after the key, whatever their order on the wire.</summary>
     private static Tensor ReadMapEntry(ProtoReader entry)
     {
-        string key = "";
-        ReadOnlyMemory<byte> value = default;
-        while (entry.TryReadTag(out int field, out var wireType))
-        {
-            if (field == 1)
-            {
-                entry.Expect(wireType, WireType.LengthDelimited, "key");
-                key = entry.ReadString();
-            }
-            else if (field == 2)
-            {
-                entry.Expect(wireType, WireType.LengthDelimited, "value");
-                value = entry.ReadLengthDelimited();
-            }
-            else
-            {
-                entry.Skip(field, wireType);
-            }
-        }
-
+        var (key, value) = ProtoMessages.ReadMapEntry(entry);
         return TfTensorProto.Read(new ProtoReader(value, $"TensorProto '{key}'"), key);
     }
 

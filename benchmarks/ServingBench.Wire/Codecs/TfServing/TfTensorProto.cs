@@ -112,24 +112,19 @@ internal static class TfTensorProto
             switch (field)
             {
                 case 1:
-                    reader.Expect(wireType, WireType.Varint, "dtype");
-                    dtype = reader.ReadVarint();
+                    dtype = reader.ReadVarint(wireType, "dtype");
                     break;
                 case 2:
-                    reader.Expect(wireType, WireType.LengthDelimited, "tensor_shape");
-                    ReadShape(reader.ReadMessage("TensorShapeProto"), shape, name);
+                    ReadShape(reader.ReadMessage(wireType, "tensor_shape", "TensorShapeProto"), shape, name);
                     break;
                 case 3:
-                    reader.Expect(wireType, WireType.Varint, "version_number");
-                    reader.ReadVarint();
+                    reader.ReadVarint(wireType, "version_number");
                     break;
                 case 4:
-                    reader.Expect(wireType, WireType.LengthDelimited, "tensor_content");
-                    content = reader.ReadLengthDelimited();
+                    content = reader.ReadBytes(wireType, "tensor_content");
                     break;
                 case 8:
-                    reader.Expect(wireType, WireType.LengthDelimited, "string_val");
-                    (strings ??= []).Add(reader.ReadLengthDelimited());
+                    (strings ??= []).Add(reader.ReadBytes(wireType, "string_val"));
                     break;
                 default:
                     var scalar = TfDataTypes.DecodeField(field);
@@ -195,28 +190,12 @@ internal static class TfTensorProto
         {
             if (field == 2)
             {
-                reader.Expect(wireType, WireType.LengthDelimited, "dim");
-                var dim = reader.ReadMessage("TensorShapeProto.Dim");
-                long size = 0;
-                while (dim.TryReadTag(out int dimField, out var dimType))
-                {
-                    if (dimField == 1)
-                    {
-                        dim.Expect(dimType, WireType.Varint, "size");
-                        size = (long)dim.ReadVarint();
-                    }
-                    else
-                    {
-                        dim.Skip(dimField, dimType);
-                    }
-                }
-
-                shape.Add(size);
+                var dim = reader.ReadMessage(wireType, "dim", "TensorShapeProto.Dim");
+                shape.Add((long)ProtoMessages.ReadVarintField1(dim, "size"));
             }
             else if (field == 3)
             {
-                reader.Expect(wireType, WireType.Varint, "unknown_rank");
-                if (reader.ReadVarint() != 0)
+                if (reader.ReadVarint(wireType, "unknown_rank") != 0)
                 {
                     throw new WireFormatException($"tensor '{name}': shape of unknown rank");
                 }

@@ -24,12 +24,7 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(request.ModelName))
-        {
-            throw new WireFormatException($"{RequestMessage}: model name is missing");
-        }
-
+        RequestChecks.RequireModelName(request, RequestMessage);
         if (request.Inputs.Count != 1)
         {
             throw new WireFormatException($"{RequestMessage}: TorchServe takes one input under '{InputKey}', the request has {request.Inputs.Count}");
@@ -69,16 +64,13 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
             switch (field)
             {
                 case 1:
-                    reader.Expect(wireType, WireType.LengthDelimited, "model_name");
-                    name = reader.ReadString();
+                    name = reader.ReadString(wireType, "model_name");
                     break;
                 case 2:
-                    reader.Expect(wireType, WireType.LengthDelimited, "model_version");
-                    version = reader.ReadString();
+                    version = reader.ReadString(wireType, "model_version");
                     break;
                 case 3:
-                    reader.Expect(wireType, WireType.LengthDelimited, "input");
-                    var (key, value) = ReadEntry(reader.ReadMessage("PredictionsRequest.InputEntry"));
+                    var (key, value) = ProtoMessages.ReadMapEntry(reader.ReadMessage(wireType, "input", "PredictionsRequest.InputEntry"));
                     if (key == InputKey)
                     {
                         data = value;
@@ -138,12 +130,10 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
             switch (field)
             {
                 case 1:
-                    reader.Expect(wireType, WireType.LengthDelimited, "prediction");
-                    prediction = reader.ReadLengthDelimited();
+                    prediction = reader.ReadBytes(wireType, "prediction");
                     break;
                 case 3:
-                    reader.Expect(wireType, WireType.LengthDelimited, "status");
-                    ThrowIfError(reader.ReadMessage("google.rpc.Status"));
+                    ThrowIfError(reader.ReadMessage(wireType, "status", "google.rpc.Status"));
                     break;
                 default:
                     reader.Skip(field, wireType);
@@ -170,31 +160,6 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
         return input.Data[4..];
     }
 
-    private static (string Key, ReadOnlyMemory<byte> Value) ReadEntry(ProtoReader entry)
-    {
-        string key = "";
-        ReadOnlyMemory<byte> value = default;
-        while (entry.TryReadTag(out int field, out var wireType))
-        {
-            if (field == 1)
-            {
-                entry.Expect(wireType, WireType.LengthDelimited, "key");
-                key = entry.ReadString();
-            }
-            else if (field == 2)
-            {
-                entry.Expect(wireType, WireType.LengthDelimited, "value");
-                value = entry.ReadLengthDelimited();
-            }
-            else
-            {
-                entry.Skip(field, wireType);
-            }
-        }
-
-        return (key, value);
-    }
-
     /// <summary>A stream answer may carry google.rpc.Status {code=1, message=2}; a non-zero code is the server's error.</summary>
     private static void ThrowIfError(ProtoReader status)
     {
@@ -202,19 +167,11 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
         string message = "";
         while (status.TryReadTag(out int field, out var wireType))
         {
-            if (field == 1)
+            switch (field)
             {
-                status.Expect(wireType, WireType.Varint, "code");
-                code = status.ReadVarint();
-            }
-            else if (field == 2)
-            {
-                status.Expect(wireType, WireType.LengthDelimited, "message");
-                message = status.ReadString();
-            }
-            else
-            {
-                status.Skip(field, wireType);
+                case 1: code = status.ReadVarint(wireType, "code"); break;
+                case 2: message = status.ReadString(wireType, "message"); break;
+                default: status.Skip(field, wireType); break;
             }
         }
 

@@ -24,17 +24,7 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(request.ModelName))
-        {
-            throw new WireFormatException($"{RequestMessage}: model name is missing");
-        }
-
-        if (request.Inputs.Count == 0)
-        {
-            throw new WireFormatException($"{RequestMessage}: no inputs");
-        }
-
+        RequestChecks.RequireModelAndInputs(request, RequestMessage);
         var header = new Header(request.ModelName, request.ModelVersion, request.Id);
         var plans = new TritonTensorMessage.Plan[request.Inputs.Count];
         long size = header.Size + MeasureTensors(request.Inputs, plans, 5, 7, typed: !Variant);
@@ -65,9 +55,7 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
     public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content)
     {
         var reader = new ProtoReader(body, RequestMessage);
-        string name = "";
-        string? version = null;
-        string? id = null;
+        var ids = default(DecodedIds);
         var headers = new List<TritonTensorMessage.Header>();
         var raws = new List<ReadOnlyMemory<byte>>();
         List<RequestedOutput>? outputs = null;
@@ -75,29 +63,18 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
         {
             switch (field)
             {
-                case 1:
-                    reader.Expect(wireType, WireType.LengthDelimited, "model_name");
-                    name = reader.ReadString();
-                    break;
-                case 2:
-                    reader.Expect(wireType, WireType.LengthDelimited, "model_version");
-                    version = reader.ReadString();
-                    break;
-                case 3:
-                    reader.Expect(wireType, WireType.LengthDelimited, "id");
-                    id = reader.ReadString();
+                case 1 or 2 or 3:
+                    ids.Read(ref reader, field, wireType);
                     break;
                 case 5:
-                    reader.Expect(wireType, WireType.LengthDelimited, "inputs");
-                    headers.Add(TritonTensorMessage.ReadHeader(reader.ReadMessage("InferInputTensor")));
+                    headers.Add(TritonTensorMessage.ReadHeader(reader.ReadMessage(wireType, "inputs", "InferInputTensor")));
                     break;
                 case 6:
-                    reader.Expect(wireType, WireType.LengthDelimited, "outputs");
-                    (outputs ??= []).Add(new RequestedOutput(ReadOutputName(reader.ReadMessage("InferRequestedOutputTensor"))));
+                    var output = reader.ReadMessage(wireType, "outputs", "InferRequestedOutputTensor");
+                    (outputs ??= []).Add(new RequestedOutput(ProtoMessages.ReadStringField1(output, "name")));
                     break;
                 case 7:
-                    reader.Expect(wireType, WireType.LengthDelimited, "raw_input_contents");
-                    raws.Add(reader.ReadLengthDelimited());
+                    raws.Add(reader.ReadBytes(wireType, "raw_input_contents"));
                     break;
                 default:
                     reader.Skip(field, wireType);
@@ -105,7 +82,7 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
             }
         }
 
-        if (name.Length == 0)
+        if (ids.Name.Length == 0)
         {
             throw new WireFormatException($"{RequestMessage}: model_name is missing");
         }
@@ -117,9 +94,9 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
 
         return new InferenceRequest
         {
-            ModelName = name,
-            ModelVersion = string.IsNullOrEmpty(version) ? null : version,
-            Id = string.IsNullOrEmpty(id) ? null : id,
+            ModelName = ids.Name,
+            ModelVersion = ids.Version,
+            Id = ids.Id,
             Inputs = Resolve(headers, raws, RequestMessage, "raw_input_contents"),
             Outputs = outputs ?? [],
         };
@@ -143,34 +120,21 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
     public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content)
     {
         var reader = new ProtoReader(body, ResponseMessage);
-        string name = "";
-        string? version = null;
-        string? id = null;
+        var ids = default(DecodedIds);
         var headers = new List<TritonTensorMessage.Header>();
         var raws = new List<ReadOnlyMemory<byte>>();
         while (reader.TryReadTag(out int field, out var wireType))
         {
             switch (field)
             {
-                case 1:
-                    reader.Expect(wireType, WireType.LengthDelimited, "model_name");
-                    name = reader.ReadString();
-                    break;
-                case 2:
-                    reader.Expect(wireType, WireType.LengthDelimited, "model_version");
-                    version = reader.ReadString();
-                    break;
-                case 3:
-                    reader.Expect(wireType, WireType.LengthDelimited, "id");
-                    id = reader.ReadString();
+                case 1 or 2 or 3:
+                    ids.Read(ref reader, field, wireType);
                     break;
                 case 5:
-                    reader.Expect(wireType, WireType.LengthDelimited, "outputs");
-                    headers.Add(TritonTensorMessage.ReadHeader(reader.ReadMessage("InferOutputTensor")));
+                    headers.Add(TritonTensorMessage.ReadHeader(reader.ReadMessage(wireType, "outputs", "InferOutputTensor")));
                     break;
                 case 6:
-                    reader.Expect(wireType, WireType.LengthDelimited, "raw_output_contents");
-                    raws.Add(reader.ReadLengthDelimited());
+                    raws.Add(reader.ReadBytes(wireType, "raw_output_contents"));
                     break;
                 default:
                     reader.Skip(field, wireType);
@@ -185,9 +149,9 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
 
         return new InferenceResponse
         {
-            ModelName = name.Length > 0 ? name : Model.Name,
-            ModelVersion = string.IsNullOrEmpty(version) ? null : version,
-            Id = string.IsNullOrEmpty(id) ? null : id,
+            ModelName = ids.Name.Length > 0 ? ids.Name : Model.Name,
+            ModelVersion = ids.Version,
+            Id = ids.Id,
             Outputs = Resolve(headers, raws, ResponseMessage, "raw_output_contents"),
         };
     }
@@ -263,23 +227,34 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
         }
     }
 
-    private static string ReadOutputName(ProtoReader reader)
+    /// <summary>model_name=1, model_version=2, id=3 as decoded; an empty version or id reads as absent.</summary>
+    private struct DecodedIds
     {
-        string name = "";
-        while (reader.TryReadTag(out int field, out var wireType))
+        private string? _name;
+        private string? _version;
+        private string? _id;
+
+        public readonly string Name => _name ?? "";
+
+        public readonly string? Version => string.IsNullOrEmpty(_version) ? null : _version;
+
+        public readonly string? Id => string.IsNullOrEmpty(_id) ? null : _id;
+
+        public void Read(ref ProtoReader reader, int field, WireType wireType)
         {
-            if (field == 1)
+            switch (field)
             {
-                reader.Expect(wireType, WireType.LengthDelimited, "name");
-                name = reader.ReadString();
-            }
-            else
-            {
-                reader.Skip(field, wireType);
+                case 1:
+                    _name = reader.ReadString(wireType, "model_name");
+                    break;
+                case 2:
+                    _version = reader.ReadString(wireType, "model_version");
+                    break;
+                default:
+                    _id = reader.ReadString(wireType, "id");
+                    break;
             }
         }
-
-        return name;
     }
 
     /// <summary>model_name=1, model_version=2, id=3: the scalar fields requests and responses share.</summary>

@@ -133,19 +133,16 @@ internal static class TritonTensorMessage
             switch (field)
             {
                 case 1:
-                    reader.Expect(wireType, WireType.LengthDelimited, "name");
-                    name = reader.ReadString();
+                    name = reader.ReadString(wireType, "name");
                     break;
                 case 2:
-                    reader.Expect(wireType, WireType.LengthDelimited, "datatype");
-                    datatype = reader.ReadString();
+                    datatype = reader.ReadString(wireType, "datatype");
                     break;
                 case 3:
                     shape.Add(ref reader, wireType, Shape);
                     break;
                 case 5:
-                    reader.Expect(wireType, WireType.LengthDelimited, "contents");
-                    contents = reader.ReadLengthDelimited();
+                    contents = reader.ReadBytes(wireType, "contents");
                     break;
                 default:
                     reader.Skip(field, wireType);
@@ -184,8 +181,7 @@ internal static class TritonTensorMessage
 
             if (field == BytesContents)
             {
-                reader.Expect(wireType, WireType.LengthDelimited, "bytes_contents");
-                (strings ??= []).Add(reader.ReadLengthDelimited());
+                (strings ??= []).Add(reader.ReadBytes(wireType, "bytes_contents"));
             }
             else
             {

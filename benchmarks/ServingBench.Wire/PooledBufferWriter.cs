@@ -1,10 +1,11 @@
 using System.Buffers;
 
-namespace ServingBench.Wire.Clients;
+namespace ServingBench.Wire;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>: encoding a
 /// 600 KB tensor per request must not allocate a fresh large-object-heap array each time. Dispose returns it.
+/// Clients, emulators and benchmarks share it; decoders can collect elements with <see cref="Append"/>.
 /// </summary>
 public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
@@ -44,6 +45,28 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
+    /// <summary>Reserves <paramref name="count"/> bytes, counts them as written, and returns them for the caller to fill.</summary>
+    public Span<byte> Append(int count)
+    {
+        Ensure(count);
+        var span = _buffer.AsSpan(_written, count);
+        _written += count;
+        return span;
+    }
+
+    /// <summary>Bytes already written, for patching in place (a length prefix known only after its payload).</summary>
+    public Span<byte> Rewrite(int start, int count)
+    {
+        if ((uint)start > (uint)_written || (uint)count > (uint)(_written - start))
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"bytes {start}..{start + count} are not all written ({_written} are)");
+        }
+
+        return _buffer.AsSpan(start, count);
+    }
+
+    public byte[] ToArray() => WrittenSpan.ToArray();
+
     public void Clear() => _written = 0;
 
     public void Dispose()
@@ -64,6 +87,12 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         if (_buffer.Length - _written >= needed)
         {
             return;
+        }
+
+        if ((long)_written + needed > Array.MaxLength)
+        {
+            // Renting a smaller array would hand back a span shorter than asked for.
+            throw new WireFormatException($"{_written + (long)needed} bytes exceed the largest supported buffer ({Array.MaxLength})");
         }
 
         long target = Math.Max((long)_buffer.Length * 2, (long)_written + needed);
