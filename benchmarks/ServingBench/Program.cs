@@ -37,8 +37,9 @@ public static class Program
             }
         }
 
+        var runStarted = DateTime.Now;
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();
-        ReportPublisher.Publish(summaries, RepositoryPaths.Results, Console.Out);
+        ReportPublisher.Publish(summaries, RepositoryPaths.Results, Console.Out, runStarted);
         return summaries.Any(HasErrors) ? 1 : 0;
     }
 

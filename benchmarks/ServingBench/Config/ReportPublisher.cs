@@ -8,7 +8,8 @@ namespace ServingBench.Config;
 /// </summary>
 public static class ReportPublisher
 {
-    public static void Publish(IEnumerable<Summary> summaries, string resultsDirectory, TextWriter output)
+    /// <summary>Copies the reports written since <paramref name="runStarted"/> (older files there belong to earlier runs).</summary>
+    public static void Publish(IEnumerable<Summary> summaries, string resultsDirectory, TextWriter output, DateTime runStarted)
     {
         ArgumentNullException.ThrowIfNull(summaries);
         ArgumentNullException.ThrowIfNull(output);
@@ -20,7 +21,6 @@ public static class ReportPublisher
             }
 
             Directory.CreateDirectory(resultsDirectory);
-            var runStarted = DateTime.Now - summary.TotalTime - TimeSpan.FromMinutes(1);
             foreach (string file in Directory.EnumerateFiles(summary.ResultsDirectoryPath, "*-report*"))
             {
                 if (File.GetLastWriteTime(file) < runStarted)

@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
+using ServingBench.Wire;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Serialization;
 
 /// <summary>
-/// The physical floor: copying the payload's bytes (the tensor's raw bytes, or the JPEG) into a ready buffer.
+/// The physical floor: copying the payload's bytes (the tensor's raw bytes, or the JPEG) into a ready buffer,
+/// with the same copy routine the raw codecs use (<see cref="BulkCopy"/>, which avoids memmove's placement cliff).
 /// No encoding can beat it; every "× memcpy" ratio is read against it.
 /// </summary>
 public sealed class MemcpySubject : SerializationSubject
@@ -31,7 +33,7 @@ public sealed class MemcpySubject : SerializationSubject
 
     public override object DecodeRequest()
     {
-        RequestBody.Span.CopyTo(_requestCopy);
+        BulkCopy.Copy(RequestBody.Span, _requestCopy);
         return _requestCopy;
     }
 
@@ -39,7 +41,7 @@ public sealed class MemcpySubject : SerializationSubject
 
     public override object DecodeResponse()
     {
-        ResponseBody.Span.CopyTo(_responseCopy);
+        BulkCopy.Copy(ResponseBody.Span, _responseCopy);
         return _responseCopy;
     }
 
@@ -51,11 +53,7 @@ public sealed class MemcpySubject : SerializationSubject
         }
     }
 
-    private static void Copy(ReadOnlySpan<byte> source, IBufferWriter<byte> output)
-    {
-        source.CopyTo(output.GetSpan(source.Length));
-        output.Advance(source.Length);
-    }
+    private static void Copy(ReadOnlySpan<byte> source, IBufferWriter<byte> output) => BulkCopy.Write(output, source);
 
     private static byte[] Concat(IReadOnlyList<Tensor> tensors) => tensors.SelectMany(t => t.Data.ToArray()).ToArray();
 }

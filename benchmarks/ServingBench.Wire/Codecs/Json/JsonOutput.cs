@@ -69,7 +69,7 @@ internal ref struct JsonOutput
             }
 
             int n = Math.Min(data.Length, _span.Length - _pos);
-            data[..n].CopyTo(_span[_pos..]);
+            BulkCopy.Copy(data[..n], _span[_pos..]);
             _pos += n;
             data = data[n..];
         }

@@ -51,7 +51,7 @@ internal ref struct ProtoWriter
 
     public void WriteRaw(ReadOnlySpan<byte> bytes)
     {
-        bytes.CopyTo(_span[_position..]);
+        BulkCopy.Copy(bytes, _span[_position..]);
         _position += bytes.Length;
     }
 

@@ -52,11 +52,11 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model,
             }
 
             var file = input.Data.Span[4..];
-            body.Write(file);
+            BulkCopy.Write(body, file);
             return new WireContent(TorchServeBodies.FileContentType(file));
         }
 
-        body.Write(input.Data.Span);
+        BulkCopy.Write(body, input.Data.Span);
         return WireContent.OctetStream;
     }
 
