@@ -6,12 +6,18 @@ using Xunit.Abstractions;
 
 namespace ServingBench.Tests.Clients;
 
-/// <summary>100 concurrent clients × 20 requests per framework and protocol: zero failures, every answer correct.</summary>
+/// <summary>
+/// 100 concurrent clients × 20 requests per framework and protocol: zero failures, every answer correct, and the
+/// managed heap back within a bound afterwards (no buffers kept per request).
+/// </summary>
 [Collection(EmulatorCollection.Name)]
 public sealed class ConcurrencyTests(EmulatorFixture fixture, ITestOutputHelper output)
 {
     private const int Clients = 100;
     private const int RequestsPerClient = 20;
+
+    // Generous for 2,000 requests of a few KB each; a leak of one body per request would exceed it.
+    private const long HeapGrowthBound = 64L * 1024 * 1024;
 
     [Theory]
     [InlineData("tfserving-rest-json-col")]
@@ -27,6 +33,7 @@ public sealed class ConcurrencyTests(EmulatorFixture fixture, ITestOutputHelper 
         var client = await fixture.ClientAsync(scenario, payload.Model.Name);
         var request = payload.RequestFor(scenario);
         await client.InferAsync(request); // warm the connection pool and the JIT outside the clock
+        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var clock = Stopwatch.StartNew();
@@ -40,6 +47,8 @@ public sealed class ConcurrencyTests(EmulatorFixture fixture, ITestOutputHelper 
         }));
         await Task.WhenAll(workers);
         clock.Stop();
-        output.WriteLine($"{scenarioName}: {Clients * RequestsPerClient} requests in {clock.Elapsed.TotalSeconds:F2} s = {Clients * RequestsPerClient / clock.Elapsed.TotalSeconds:F0} req/s");
+        long heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+        output.WriteLine($"{scenarioName}: {Clients * RequestsPerClient} requests in {clock.Elapsed.TotalSeconds:F2} s = {Clients * RequestsPerClient / clock.Elapsed.TotalSeconds:F0} req/s, heap growth {heapGrowth / 1024} KB");
+        Assert.True(heapGrowth < HeapGrowthBound, $"managed heap grew {heapGrowth:N0} bytes over {Clients * RequestsPerClient} requests");
     }
 }
