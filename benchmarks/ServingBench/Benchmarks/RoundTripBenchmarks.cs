@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using ServingBench.Config;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Echo;
@@ -26,6 +27,7 @@ namespace ServingBench.Benchmarks;
 /// JPEG (13 cells); <c>SERVINGBENCH_ROUNDTRIP_PAYLOADS=all</c> or a comma list (wav2vec2-audio,bart-text) widens it.
 /// </remarks>
 [BenchmarkCategory(Categories.RoundTrip)]
+[PromptTiering]
 public class RoundTripBenchmarks
 {
     public const string PayloadsVariable = "SERVINGBENCH_ROUNDTRIP_PAYLOADS";
