@@ -12,8 +12,8 @@ public sealed class Wav2Vec2(ModelSize size) : ModelArchitecture
     public const string FileName = "model.onnx";
     public const int VocabSize = 32;
 
-    private static readonly int[] s_kernels = [10, 3, 3, 3, 3, 2, 2];
-    private static readonly int[] s_strides = [5, 2, 2, 2, 2, 2, 2];
+    private static readonly int[] ConvKernels = [10, 3, 3, 3, 3, 2, 2];
+    private static readonly int[] ConvStrides = [5, 2, 2, 2, 2, 2, 2];
 
     public override ModelKind Kind => ModelKind.Wav2Vec2;
 
@@ -46,12 +46,12 @@ public sealed class Wav2Vec2(ModelSize size) : ModelArchitecture
         // Feature encoder: 7 bias-free convs, GroupNorm(C groups) on the first only (= InstanceNormalization).
         string x = graph.Op("Unsqueeze", ["input_values", graph.ConstInt64(1)]);
         long inChannels = 1;
-        for (int i = 0; i < s_kernels.Length; i++)
+        for (int i = 0; i < ConvKernels.Length; i++)
         {
             string prefix = $"wav2vec2.feature_extractor.conv_layers.{i}";
-            double std = Math.Sqrt(2.0 / (inChannels * s_kernels[i]));
-            string weight = graph.Param($"{prefix}.conv.weight", [ConvDim, inChannels, s_kernels[i]], WeightInit.WithStd(std));
-            x = graph.Op("Conv", [x, weight], null, Attr.Ints("kernel_shape", s_kernels[i]), Attr.Ints("strides", s_strides[i]));
+            double std = Math.Sqrt(2.0 / (inChannels * ConvKernels[i]));
+            string weight = graph.Param($"{prefix}.conv.weight", [ConvDim, inChannels, ConvKernels[i]], WeightInit.WithStd(std));
+            x = graph.Op("Conv", [x, weight], null, Attr.Ints("kernel_shape", ConvKernels[i]), Attr.Ints("strides", ConvStrides[i]));
             if (i == 0)
             {
                 string scale = graph.Param($"{prefix}.layer_norm.weight", [ConvDim], WeightInit.Ones);

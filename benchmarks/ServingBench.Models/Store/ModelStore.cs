@@ -46,7 +46,7 @@ public sealed class ModelStore(string root)
 
         var architecture = ModelArchitecture.Create(kind, size);
         string directory = Path.Combine(CacheDirectory, architecture.Name);
-        lock (s_buildLocks.GetOrAdd(directory, _ => new object()))
+        lock (BuildLocks.GetOrAdd(directory, _ => new object()))
         {
             using var crossProcess = AcquireBuildLock(directory);
             if (!IsCurrent(architecture, directory, fullCheck: false))
@@ -98,7 +98,7 @@ public sealed class ModelStore(string root)
         progress?.Report($"{architecture.Name}: checksumming");
         var manifest = new Manifest(ModelBuildInfo.Version, ModelBuildInfo.Seed,
             architecture.Parts.Select(p => Describe(Path.Combine(directory, p.FileName))).ToList());
-        File.WriteAllText(Path.Combine(directory, ManifestName), JsonSerializer.Serialize(manifest, s_json));
+        File.WriteAllText(Path.Combine(directory, ManifestName), JsonSerializer.Serialize(manifest, ManifestJson));
         progress?.Report($"{architecture.Name}: built in {started.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -115,7 +115,7 @@ public sealed class ModelStore(string root)
         Manifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), s_json);
+            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), ManifestJson);
         }
         catch (JsonException)
         {
@@ -159,7 +159,7 @@ public sealed class ModelStore(string root)
         }
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> s_buildLocks = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> BuildLocks = new(StringComparer.Ordinal);
 
     private static ManifestFile Describe(string path) => new(Path.GetFileName(path), new FileInfo(path).Length, Hash(path));
 
@@ -169,7 +169,7 @@ public sealed class ModelStore(string root)
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true };
 
     private sealed record Manifest(string BuilderVersion, int Seed, List<ManifestFile> Files);
 

@@ -14,23 +14,23 @@ internal static class EiselLemire
     private const int LargestPowerOfFive = 308;
 
     /// <summary>5^q normalised to 128 bits (high word, low word), truncated for q ≥ 0 and rounded up for q &lt; 0.</summary>
-    private static readonly ulong[] s_powersOfFive = BuildPowersOfFive();
+    private static readonly ulong[] PowersOfFive = BuildPowersOfFive();
 
     /// <summary>IEEE layout constants for one binary format.</summary>
     private readonly record struct Format(int MantissaBits, int MinimumExponent, int InfinitePower, int MinRoundToEven, int MaxRoundToEven, int SmallestPowerOfTen, int LargestPowerOfTen);
 
-    private static readonly Format s_double = new(52, -1023, 0x7FF, -4, 23, -342, 308);
-    private static readonly Format s_single = new(23, -127, 0xFF, -17, 10, -64, 38);
+    private static readonly Format DoubleFormat = new(52, -1023, 0x7FF, -4, 23, -342, 308);
+    private static readonly Format SingleFormat = new(23, -127, 0xFF, -17, 10, -64, 38);
 
     /// <summary>Bits of the positive double nearest to w × 10^q (w ≠ 0), or false when undecided.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryDouble(ulong w, long q, out ulong bits) => TryCompute(w, q, s_double, out bits);
+    public static bool TryDouble(ulong w, long q, out ulong bits) => TryCompute(w, q, DoubleFormat, out bits);
 
     /// <summary>Bits of the positive float nearest to w × 10^q (w ≠ 0), or false when undecided.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TrySingle(ulong w, long q, out uint bits)
     {
-        bool decided = TryCompute(w, q, s_single, out ulong wide);
+        bool decided = TryCompute(w, q, SingleFormat, out ulong wide);
         bits = (uint)wide;
         return decided;
     }
@@ -55,11 +55,11 @@ internal static class EiselLemire
 
         // w × 5^q, high 128 bits; the second word only matters when the first product's spare bits are all ones.
         int index = (exponent10 - SmallestPowerOfFive) * 2;
-        ulong high = Math.BigMul(w, s_powersOfFive[index], out ulong low);
+        ulong high = Math.BigMul(w, PowersOfFive[index], out ulong low);
         ulong precisionMask = ulong.MaxValue >> (format.MantissaBits + 3);
         if ((high & precisionMask) == precisionMask)
         {
-            ulong secondHigh = Math.BigMul(w, s_powersOfFive[index + 1], out _);
+            ulong secondHigh = Math.BigMul(w, PowersOfFive[index + 1], out _);
             low += secondHigh;
             if (secondHigh > low)
             {

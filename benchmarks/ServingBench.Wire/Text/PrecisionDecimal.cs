@@ -11,7 +11,7 @@ internal static class PrecisionDecimal
 {
     private const int MaxPowerOfFive = 55; // 5^55 < 2^128
 
-    private static readonly UInt128[] s_powersOfFive = BuildPowersOfFive();
+    private static readonly UInt128[] PowersOfFive = BuildPowersOfFive();
 
     /// <summary>
     /// Rounds c × 2^q (c &gt; 0) to <paramref name="precision"/> digits. <paramref name="leadingExponent"/> is
@@ -60,15 +60,15 @@ internal static class PrecisionDecimal
         int cBits = 64 - BitOperations.LeadingZeroCount(c);
         if (j >= 0)
         {
-            if (j > MaxPowerOfFive || cBits + BitLength(s_powersOfFive[j]) > 128)
+            if (j > MaxPowerOfFive || cBits + BitLength(PowersOfFive[j]) > 128)
             {
                 return false;
             }
 
-            if (cBits + BitLength(s_powersOfFive[j]) <= 64 && binaryExponent is < 0 and > -64)
+            if (cBits + BitLength(PowersOfFive[j]) <= 64 && binaryExponent is < 0 and > -64)
             {
                 // Common for float32 to 9 digits: everything fits one 64-bit word.
-                ulong narrow = c * (ulong)s_powersOfFive[j];
+                ulong narrow = c * (ulong)PowersOfFive[j];
                 int narrowShift = -binaryExponent;
                 ulong narrowFloor = narrow >> narrowShift;
                 ulong narrowRemainder = narrow - (narrowFloor << narrowShift);
@@ -77,7 +77,7 @@ internal static class PrecisionDecimal
                 return true;
             }
 
-            UInt128 scaled = c * s_powersOfFive[j];
+            UInt128 scaled = c * PowersOfFive[j];
             if (binaryExponent >= 0)
             {
                 if (binaryExponent >= 64)
@@ -110,7 +110,7 @@ internal static class PrecisionDecimal
         }
 
         UInt128 numerator = c;
-        UInt128 divisor = s_powersOfFive[m];
+        UInt128 divisor = PowersOfFive[m];
         if (binaryExponent >= 0)
         {
             if (cBits + binaryExponent > 126)

@@ -17,7 +17,7 @@ internal static class Schubfach
     private const int DoubleExponentMax = 292;  // K_MAX
 
     /// <summary>g(k) = floor(10^−k · 2^(125 − flog2pow10(−k))) + 1, split into 63-bit halves g1, g0, for k = K_MIN…K_MAX.</summary>
-    private static readonly ulong[] s_g = BuildTable();
+    private static readonly ulong[] GTable = BuildTable();
 
     /// <summary>Shortest digits of a positive normal double.</summary>
     public static DecimalDigits Double(ulong bits)
@@ -57,8 +57,8 @@ internal static class Schubfach
 
         int h = q + FloorLog2Pow10(-k) + 2;
         int index = (k - DoubleExponentMin) * 2;
-        ulong g1 = s_g[index];
-        ulong g0 = s_g[index + 1];
+        ulong g1 = GTable[index];
+        ulong g0 = GTable[index + 1];
         ulong vb = RoundOdd(g1, g0, cb << h);
         ulong vbl = RoundOdd(g1, g0, cbl << h);
         ulong vbr = RoundOdd(g1, g0, cbr << h);
@@ -135,7 +135,7 @@ internal static class Schubfach
         }
 
         int h = q + FloorLog2Pow10(-k) + 33;
-        ulong g = s_g[(k - DoubleExponentMin) * 2] + 1;
+        ulong g = GTable[(k - DoubleExponentMin) * 2] + 1;
         uint vb = RoundOdd(g, cb << h);
         uint vbl = RoundOdd(g, cbl << h);
         uint vbr = RoundOdd(g, cbr << h);

@@ -6,17 +6,17 @@ namespace ServingBench.Tests.Cleanup;
 public sealed class ProtoMessagesTests
 {
     // map<string, bytes> entry {key="data", value=01 02 03}, value first as a peer may send it, plus an unknown field 9.
-    private static readonly byte[] s_entry = [0x12, 0x03, 1, 2, 3, 0x48, 0x07, 0x0A, 0x04, (byte)'d', (byte)'a', (byte)'t', (byte)'a'];
+    private static readonly byte[] MapEntry = [0x12, 0x03, 1, 2, 3, 0x48, 0x07, 0x0A, 0x04, (byte)'d', (byte)'a', (byte)'t', (byte)'a'];
 
     [Fact]
     public void Map_entry_reads_key_and_views_value_in_place_in_any_order()
     {
-        var (key, value) = ProtoMessages.ReadMapEntry(new ProtoReader(s_entry, "Entry"));
+        var (key, value) = ProtoMessages.ReadMapEntry(new ProtoReader(MapEntry, "Entry"));
 
         Assert.Equal("data", key);
         Assert.Equal(new byte[] { 1, 2, 3 }, value.ToArray());
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(value, out var segment));
-        Assert.Same(s_entry, segment.Array);
+        Assert.Same(MapEntry, segment.Array);
     }
 
     [Fact]

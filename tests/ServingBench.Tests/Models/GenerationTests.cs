@@ -6,15 +6,15 @@ namespace ServingBench.Tests.Models;
 
 public sealed class GenerationTests
 {
-    private static readonly long[] s_input = [0, 17, 23, 31, 40, 41, 9, 2];
+    private static readonly long[] SourceIds = [0, 17, 23, 31, 40, 41, 9, 2];
 
     [Fact]
     public void Beam_Search_Is_Deterministic_And_Honours_Its_Constraints()
     {
         using var backend = new OrtBartBackend(TinyModels.Get(ModelKind.Bart).Directory, Device.Cpu);
         var options = new GenerationOptions { NumBeams = 4, MinLength = 8, MaxLength = 20, NoRepeatNgramSize = 3 };
-        var first = BartGenerator.Generate(backend, s_input, options);
-        var second = BartGenerator.Generate(backend, s_input, options);
+        var first = BartGenerator.Generate(backend, SourceIds, options);
+        var second = BartGenerator.Generate(backend, SourceIds, options);
 
         Assert.Equal(first, second);
         Assert.Equal(Bart.DecoderStartId, first[0]);
@@ -30,7 +30,7 @@ public sealed class GenerationTests
     {
         using var backend = new OrtBartBackend(TinyModels.Get(ModelKind.Bart).Directory, Device.Cpu);
         var options = GenerationOptions.Greedy with { MinLength = 12, MaxLength = 12 };
-        var sequence = BartGenerator.Generate(backend, s_input, options);
+        var sequence = BartGenerator.Generate(backend, SourceIds, options);
         Assert.Equal(12, sequence.Length);
         Assert.Equal(Bart.EosId, sequence[^1]);
         AssertNoRepeatedTrigram(sequence);

@@ -8,8 +8,8 @@ namespace ServingBench.Models.Engines.TorchSharp;
 /// <summary>Wav2Vec2ForCTC forward in TorchSharp over the ONNX file's weights (weight norm applied once at load).</summary>
 public sealed class TorchWav2Vec2
 {
-    private static readonly long[] s_kernels = [10, 3, 3, 3, 3, 2, 2];
-    private static readonly long[] s_strides = [5, 2, 2, 2, 2, 2, 2];
+    private static readonly long[] ConvKernels = [10, 3, 3, 3, 3, 2, 2];
+    private static readonly long[] ConvStrides = [5, 2, 2, 2, 2, 2, 2];
     private readonly TorchWeights _weights;
     private readonly Wav2Vec2 _architecture;
     private readonly Tensor _positionWeight;
@@ -28,10 +28,10 @@ public sealed class TorchWav2Vec2
     public Tensor Forward(Tensor input)
     {
         var x = input.unsqueeze(1);
-        for (int i = 0; i < s_kernels.Length; i++)
+        for (int i = 0; i < ConvKernels.Length; i++)
         {
             string prefix = $"wav2vec2.feature_extractor.conv_layers.{i}";
-            x = F.conv1d(x, _weights[$"{prefix}.conv.weight"], null, s_strides[i]);
+            x = F.conv1d(x, _weights[$"{prefix}.conv.weight"], null, ConvStrides[i]);
             if (i == 0)
             {
                 x = F.group_norm(x, _architecture.ConvDim, _weights[$"{prefix}.layer_norm.weight"], _weights[$"{prefix}.layer_norm.bias"], 1e-5);

@@ -57,21 +57,21 @@ public sealed class TorchWeights : IDisposable
 /// <summary>Loads TorchSharp's native backend once, after making its glue library loadable on older libstdc++.</summary>
 public static class TorchRuntime
 {
-    private static readonly Lock s_lock = new();
-    private static bool s_loaded;
+    private static readonly Lock LoadLock = new();
+    private static bool _loaded;
 
     public static void EnsureLoaded()
     {
-        lock (s_lock)
+        lock (LoadLock)
         {
-            if (s_loaded)
+            if (_loaded)
             {
                 return;
             }
 
             LibTorchSharpCompat.EnsurePatched();
             torch.InitializeDeviceType(DeviceType.CPU);
-            s_loaded = true;
+            _loaded = true;
         }
     }
 
