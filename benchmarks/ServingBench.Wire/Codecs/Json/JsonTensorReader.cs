@@ -29,7 +29,7 @@ internal sealed class JsonTensorReader : IDisposable
     private readonly JsonBytesForm _bytesForm;
     private readonly bool _rejectLossyIntegers;
     private readonly long[] _dims = new long[JsonInput.MaxDepth + 1];
-    private readonly PooledBuffer _buffer;
+    private readonly PooledBufferWriter _buffer;
     private int _rank = -1;
     private long _count;
 
@@ -46,7 +46,7 @@ internal sealed class JsonTensorReader : IDisposable
         _allowNonFinite = allowNonFinite;
         _bytesForm = bytesForm;
         _rejectLossyIntegers = rejectLossyIntegers;
-        _buffer = new PooledBuffer(capacityHint);
+        _buffer = new PooledBufferWriter(capacityHint);
         Array.Fill(_dims, -1);
     }
 
@@ -241,7 +241,7 @@ internal sealed class JsonTensorReader : IDisposable
 
     private void ReadBytesElement(ref JsonInput json)
     {
-        int lengthAt = _buffer.Length;
+        int lengthAt = _buffer.WrittenCount;
         _buffer.Append(4);
         byte c = json.PeekRequired();
         if (c == '{' && _bytesForm == JsonBytesForm.Base64Object)
@@ -270,12 +270,12 @@ internal sealed class JsonTensorReader : IDisposable
             throw json.Error($"expected a string for a BYTES element, found {json.Describe()}");
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.Slice(lengthAt, 4), (uint)(_buffer.Length - lengthAt - 4));
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.Rewrite(lengthAt, 4), (uint)(_buffer.WrittenCount - lengthAt - 4));
     }
 
     private void AppendBase64(ref JsonInput json)
     {
-        using var text = new PooledBuffer(256);
+        using var text = new PooledBufferWriter(256);
         json.ReadStringBytes(text);
         var utf8 = text.WrittenSpan;
         var destination = _buffer.GetSpan(System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(utf8.Length));
