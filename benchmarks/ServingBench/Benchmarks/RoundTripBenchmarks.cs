@@ -109,18 +109,14 @@ public class RoundTripBenchmarks
         _servers = await EmulatedServers.StartAsync(options, target is null ? [scenario.Framework] : [], withEcho: true).ConfigureAwait(false);
         _client = await InferenceClients.ConnectAsync(scenario, payload.Model, target ?? _servers.Address(scenario.Framework, scenario.Protocol)).ConfigureAwait(false);
 
-        // The echo carries exactly what the client sends for this cell.
+        // The echo carries exactly what the client sends for this cell, and answers with as many bytes as the server.
+        var codec = WireCodecs.Create(scenario, _client.Model);
         using (var body = new PooledBufferWriter())
         {
-            var codec = WireCodecs.Create(scenario, _client.Model);
-            var content = codec.EncodeRequest(_request, body);
-            _wireRequest = body.WrittenSpan.ToArray();
-            _wireContentType = content.ContentType;
-        }
-
-        using (var body = new PooledBufferWriter())
-        {
-            WireCodecs.Create(scenario, _client.Model).EncodeResponse(payload.Response, body);
+            _wireContentType = codec.EncodeRequest(_request, body).ContentType;
+            _wireRequest = body.ToArray();
+            body.Clear();
+            codec.EncodeResponse(payload.Response, body);
             _wireResponseLength = body.WrittenCount;
         }
 
