@@ -15,13 +15,20 @@ namespace ServingBench.Benchmarks;
 /// <remarks>One warm-up and five measured iterations: a BART case is ≈5 s per call on 2 cores.</remarks>
 [BenchmarkCategory(Categories.InProcess)]
 [SlowOperations(warmupCount: 1, iterationCount: 5)]
-[Config(typeof(WideCaseNames))]
+[Config(typeof(FloorColumnsAndWideCaseNames))]
 public class InProcessBenchmarks
 {
-    /// <summary>Case names such as torchsharp-cpu-wav2vec2 exceed BenchmarkDotNet's default 20-character column.</summary>
-    private sealed class WideCaseNames : ManualConfig
+    /// <summary>
+    /// The floor columns (work, host ceiling, floor, × floor, × onnxruntime); and case names such as
+    /// torchsharp-cpu-wav2vec2 exceed BenchmarkDotNet's default 20-character column.
+    /// </summary>
+    private sealed class FloorColumnsAndWideCaseNames : ManualConfig
     {
-        public WideCaseNames() => SummaryStyle = SummaryStyle.Default.WithMaxParameterColumnWidth(32);
+        public FloorColumnsAndWideCaseNames()
+        {
+            SummaryStyle = SummaryStyle.Default.WithMaxParameterColumnWidth(32);
+            AddColumn(InProcessFloorColumn.All);
+        }
     }
 
     private static readonly HashSet<string> ReportedSkips = [];
@@ -57,7 +64,7 @@ public class InProcessBenchmarks
         }
     }
 
-    private static ModelSize SizeFromEnvironment() =>
+    public static ModelSize SizeFromEnvironment() =>
         string.Equals(Environment.GetEnvironmentVariable(SizeVariable), "tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny : ModelSize.Real;
 
     [GlobalSetup]

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ServingBench.Benchmarks;
@@ -30,18 +31,44 @@ public class DryRunTests
         string? store = Environment.GetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable);
         Environment.SetEnvironmentVariable(InProcessBenchmarks.SizeVariable, "tiny");
         Environment.SetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable, TinyModels.Store.Root);
+        Summary summary;
         try
         {
-            AssertAllCasesMeasured(typeof(InProcessBenchmarks));
+            summary = AssertAllCasesMeasured(typeof(InProcessBenchmarks));
+
+            // Tiny models are not the architectures the floors describe: their rows show no floor figures.
+            Assert.All(summary.BenchmarksCases, b => Assert.Equal("-", InProcessFloorColumn.TimesFloor.GetValue(summary, b)));
         }
         finally
         {
             Environment.SetEnvironmentVariable(InProcessBenchmarks.SizeVariable, size);
             Environment.SetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable, store);
         }
+
+        // Read as real-size rows, the columns are wired to the right cases: work from the architecture, a floor,
+        // and each ONNX Runtime row is its own × onnxruntime reference.
+        if (Environment.GetEnvironmentVariable(InProcessBenchmarks.SizeVariable) is null)
+        {
+            foreach (var benchmark in summary.BenchmarksCases)
+            {
+                var row = (InProcessCase)benchmark.Parameters["Case"];
+                string expectedWork = row.Model switch
+                {
+                    ServingBench.Models.Architectures.ModelKind.ResNet50 => "8.18 GFLOP",
+                    ServingBench.Models.Architectures.ModelKind.Wav2Vec2 => "148.16 GFLOP",
+                    _ => "193.3 GFLOP + 128 GB read",
+                };
+                Assert.Equal(expectedWork, InProcessFloorColumn.Work.GetValue(summary, benchmark));
+                Assert.Matches(@"^\d+(\.\d+)? (ms|s)$", InProcessFloorColumn.Floor.GetValue(summary, benchmark));
+                if (row.Engine == ServingBench.Models.Engines.EngineKind.OnnxRuntime)
+                {
+                    Assert.Equal("1.00", InProcessFloorColumn.TimesOnnxRuntime.GetValue(summary, benchmark));
+                }
+            }
+        }
     }
 
-    internal static void AssertAllCasesMeasured(Type benchmarkType)
+    internal static Summary AssertAllCasesMeasured(Type benchmarkType)
     {
         string artifacts = Path.Combine(Path.GetTempPath(), "servingbench-dry-" + Guid.NewGuid().ToString("N"));
         var config = ManualConfig.Create(ServingBenchConfig.Create(withDefaultJob: false))
@@ -57,6 +84,7 @@ public class DryRunTests
                 .Select(r => r.BenchmarkCase.DisplayInfo)
                 .ToList();
             Assert.True(failed.Count == 0, $"{failed.Count} of {summary.Reports.Length} cases produced no measurement:\n" + string.Join("\n", failed));
+            return summary;
         }
         finally
         {

@@ -11,7 +11,10 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
 {
     private readonly TorchWeights _weights;
     private readonly Bart _architecture;
-    private readonly Tensor _lmHead;
+    private readonly ColumnSplitLinear _lmHead;
+
+    /// <summary>The decoder weights a step multiplies by, in the layout that spreads one-row products over the cores.</summary>
+    private readonly Dictionary<string, ColumnSplitLinear> _stepLinears = new(StringComparer.Ordinal);
     private Tensor? _encoderStates;
     private Tensor[] _crossKeys = [];
     private Tensor[] _crossValues = [];
@@ -25,7 +28,13 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
         ArgumentNullException.ThrowIfNull(architecture);
         _architecture = architecture;
         _weights = new TorchWeights([Path.Combine(directory, Bart.EncoderFile), Path.Combine(directory, Bart.DecoderFile)]);
-        _lmHead = _weights["model.shared.weight"].t().contiguous();
+        _lmHead = new ColumnSplitLinear(_weights["model.shared.weight"].t(), _weights["final_logits_bias"].flatten(), ColumnSplitLinear.PartsFor(architecture.VocabSize));
+        foreach (string prefix in StepLinearPrefixes(architecture))
+        {
+            var weight = _weights[$"{prefix}.weight"];
+            _stepLinears[prefix] = new ColumnSplitLinear(weight, _weights[$"{prefix}.bias"], ColumnSplitLinear.PartsFor(weight.shape[1]));
+            _weights.Remove($"{prefix}.weight"); // the split copy replaces it: BART's decoder is 0.9 GB
+        }
         VocabSize = architecture.VocabSize;
     }
 
@@ -102,7 +111,7 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
             h = FeedForward(h, prefix);
         }
 
-        var output = torch.matmul(h.reshape(_rows, -1), _lmHead) + _weights["final_logits_bias"];
+        var output = _lmHead.Forward(h.reshape(_rows, -1));
         output.data<float>().CopyTo(logits);
         _past++;
     }
@@ -123,6 +132,10 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
     {
         ResetState();
         _lmHead.Dispose();
+        foreach (var linear in _stepLinears.Values)
+        {
+            linear.Dispose();
+        }
         _weights.Dispose();
     }
 
@@ -153,15 +166,24 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
         return TorchLayers.LayerNorm(_weights, tokens + positions, $"{prefix}.layernorm_embedding");
     }
 
+    /// <summary>Every decoder projection a cached step uses (not the cross-attention K/V, computed once in Start).</summary>
+    private static IEnumerable<string> StepLinearPrefixes(Bart architecture) =>
+        from layer in Enumerable.Range(0, architecture.LayerCount)
+        from name in (string[])["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.out_proj", "encoder_attn.q_proj", "encoder_attn.out_proj", "fc1", "fc2"]
+        select $"model.decoder.layers.{layer}.{name}";
+
+    private Tensor Linear(Tensor x, string prefix) =>
+        _stepLinears.TryGetValue(prefix, out var split) ? split.Forward(x) : TorchLayers.Linear(_weights, x, prefix);
+
     private Tensor Project(Tensor x, string prefix) =>
-        TorchLayers.SplitHeads(TorchLayers.Linear(_weights, x, prefix), _architecture.Heads, _architecture.HeadDim);
+        TorchLayers.SplitHeads(Linear(x, prefix), _architecture.Heads, _architecture.HeadDim);
 
     private Tensor Attention(Tensor q, Tensor k, Tensor v, Tensor? mask, string outPrefix) =>
-        TorchLayers.Linear(_weights, TorchLayers.MergeHeads(TorchLayers.Attend(q, k, v, _architecture.HeadDim, mask)), outPrefix);
+        Linear(TorchLayers.MergeHeads(TorchLayers.Attend(q, k, v, _architecture.HeadDim, mask)), outPrefix);
 
     private Tensor FeedForward(Tensor h, string prefix)
     {
-        var ff = TorchLayers.Linear(_weights, F.gelu(TorchLayers.Linear(_weights, h, $"{prefix}.fc1")), $"{prefix}.fc2");
+        var ff = Linear(F.gelu(Linear(h, $"{prefix}.fc1")), $"{prefix}.fc2");
         return TorchLayers.LayerNorm(_weights, h + ff, $"{prefix}.final_layer_norm");
     }
 }

@@ -43,6 +43,15 @@ public sealed class TorchWeights : IDisposable
         ? tensor
         : throw new KeyNotFoundException($"weight '{name}' is not among the ONNX initializers (a real export may name it differently)");
 
+    /// <summary>Drops a weight an engine has re-laid out for itself, so the model is not held twice.</summary>
+    public void Remove(string name)
+    {
+        if (_tensors.Remove(name, out var tensor))
+        {
+            tensor.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var tensor in _tensors.Values)
@@ -70,6 +79,7 @@ public static class TorchRuntime
             }
 
             LibTorchSharpCompat.EnsurePatched();
+            NativeAllocatorTuning.Apply();
             torch.InitializeDeviceType(DeviceType.CPU);
             _loaded = true;
         }

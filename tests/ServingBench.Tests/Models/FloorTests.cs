@@ -1,0 +1,69 @@
+using ServingBench.Models.Architectures;
+using ServingBench.Models.Engines;
+using ServingBench.Models.Performance;
+
+namespace ServingBench.Tests.Models;
+
+/// <summary>The "× floor" column's numerator and denominator: MODELS.md §4's figures, and a ceiling measured here.</summary>
+public sealed class FloorTests
+{
+    /// <summary>MODELS.md's ceilings: OpenBLAS sgemm on its 2-core Zen 5 host, and its sgemv bandwidth.</summary>
+    private static readonly HostCeiling ModelsMdHost = new(465, 38.7, 2, 512);
+
+    [Fact]
+    public void ResNet50_Work_And_Floor_Match_Models_Md()
+    {
+        var work = ModelWork.ResNet50(new ResNet50(ModelSize.Real));
+        Assert.Equal(8.18, work.ComputeGflop, 0.005);
+        Assert.Equal(0, work.StreamedGigabytes);
+        Assert.Equal(17.6, work.Floor(ModelsMdHost).TotalMilliseconds, 0.05);
+    }
+
+    [Theory]
+    [InlineData(80_000, 71.7, 154)]
+    [InlineData(160_000, 148.1, 319)]
+    public void Wav2Vec2_Work_And_Floor_Match_Models_Md(long samples, double gflop, double floorMilliseconds)
+    {
+        var work = ModelWork.Wav2Vec2(new Wav2Vec2(ModelSize.Real), samples);
+        Assert.Equal(gflop, work.ComputeGflop, 0.1);
+        Assert.Equal(floorMilliseconds, work.Floor(ModelsMdHost).TotalMilliseconds, 1.0);
+    }
+
+    [Fact]
+    public void Bart_Work_Matches_Models_Md()
+    {
+        var architecture = new Bart(ModelSize.Real);
+        var encodeOnly = ModelWork.Bart(architecture, 512, steps: 0);
+
+        // 167.5 GFLOP of encoder plus the cross-attention K/V, 12·2·S·d² MACs, once per sequence.
+        Assert.Equal(167.5 + (2 * 12.0 * 2 * 512 * 1024 * 1024 / 1e9), encodeOnly.ComputeGflop, 0.1);
+
+        // Each step streams the 227.6 M weights it multiplies by, as fp32.
+        var oneStep = ModelWork.Bart(architecture, 512, steps: 1);
+        Assert.Equal(227.6e6 * 4 / 1e9, oneStep.StreamedGigabytes, 0.001);
+    }
+
+    [Fact]
+    public void Bart_Generation_Floor_Is_Memory_Bound_As_Models_Md_Says()
+    {
+        // MODELS.md: ≈3.7 s for 142 tokens on its host, the decode steps at the measured sgemv bandwidth.
+        var work = ModelWork.ForInProcess(ModelKind.Bart);
+        var floor = work.Floor(ModelsMdHost);
+        Assert.InRange(floor.TotalSeconds, 3.5, 3.9);
+        Assert.True(work.StreamedGigabytes / ModelsMdHost.GigabytesPerSecond > work.StreamedGflop / ModelsMdHost.Gflops);
+        Assert.Equal(InProcessRunner.NewTokens, (int)Math.Round(work.StreamedGigabytes / ModelWork.Bart(new Bart(ModelSize.Real), 512, 1).StreamedGigabytes));
+    }
+
+    [Fact]
+    public void Host_Ceiling_Is_Measured_On_Every_Core()
+    {
+        var ceiling = HostCeiling.Measure();
+        Assert.Equal(Environment.ProcessorCount, ceiling.Threads);
+        Assert.Contains(ceiling.VectorBits, (int[])[256, 512]);
+
+        // Loose physical bounds: any host this suite runs on does more than 1 GFLOP/s and reads faster than
+        // 0.5 GB/s, and no CPU core reaches 1 TFLOP/s of fp32 FMA.
+        Assert.InRange(ceiling.Gflops, 1, 1000.0 * ceiling.Threads);
+        Assert.InRange(ceiling.GigabytesPerSecond, 0.5, 10_000);
+    }
+}
