@@ -7,14 +7,16 @@ using ServingBench.Serialization;
 
 namespace ServingBench.Config;
 
-/// <summary>Shared plumbing for columns that read the <c>Case</c> parameter of a benchmark.</summary>
-public abstract class CaseColumn : IColumn
+/// <summary>Shared plumbing for columns that read the <c>Case</c> parameter (of type <typeparamref name="TCase"/>) of a benchmark.</summary>
+public abstract class CaseColumn<TCase> : IColumn
+    where TCase : class
 {
-    protected CaseColumn(string name, string legend, int priority)
+    protected CaseColumn(string name, string legend, int priority, bool isNumeric = true)
     {
         ColumnName = name;
         Legend = legend;
         PriorityInCategory = priority;
+        IsNumeric = isNumeric;
     }
 
     public string Id => GetType().Name + "." + ColumnName;
@@ -27,7 +29,7 @@ public abstract class CaseColumn : IColumn
 
     public int PriorityInCategory { get; }
 
-    public bool IsNumeric => true;
+    public bool IsNumeric { get; }
 
     public UnitType UnitType => UnitType.Dimensionless;
 
@@ -41,12 +43,36 @@ public abstract class CaseColumn : IColumn
 
     public abstract string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style);
 
-    protected static SerializationCase? CaseOf(BenchmarkCase benchmarkCase) =>
-        benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Case")?.Value as SerializationCase;
+    protected static TCase? CaseOf(BenchmarkCase benchmarkCase) =>
+        benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Case")?.Value as TCase;
+
+    /// <summary>
+    /// This row's mean ÷ the mean of the reference row (same method and job) that <paramref name="isReference"/>
+    /// picks: "0.00", or "?" when the reference did not run.
+    /// </summary>
+    protected static string RatioToReference(Summary summary, BenchmarkCase benchmarkCase, Func<TCase, bool> isReference)
+    {
+        if (summary[benchmarkCase]?.ResultStatistics is not { } stats)
+        {
+            return "-";
+        }
+
+        var reference = summary.BenchmarksCases.FirstOrDefault(b =>
+            b.Descriptor == benchmarkCase.Descriptor
+            && b.Job.DisplayInfo == benchmarkCase.Job.DisplayInfo
+            && CaseOf(b) is { } candidate
+            && isReference(candidate));
+        if (reference is null || summary[reference]?.ResultStatistics is not { Mean: > 0 } referenceStats)
+        {
+            return "?";
+        }
+
+        return (stats.Mean / referenceStats.Mean).ToString("0.00", CultureInfo.InvariantCulture);
+    }
 }
 
 /// <summary>Bytes on the wire, computed from the payload by the case's own codec (not by reflection).</summary>
-public sealed class WireBytesColumn : CaseColumn
+public sealed class WireBytesColumn : CaseColumn<SerializationCase>
 {
     private static readonly ConcurrentDictionary<SerializationCase, (int Request, int Response)> Sizes = new();
     private readonly bool _request;
@@ -90,7 +116,7 @@ public sealed class WireBytesColumn : CaseColumn
 /// Mean time of this row divided by the mean of a reference row of the same method and payload: the memcpy
 /// control (the physical floor) or the payload's raw encoding (the ratio baseline).
 /// </summary>
-public sealed class RatioToCaseColumn : CaseColumn
+public sealed class RatioToCaseColumn : CaseColumn<SerializationCase>
 {
     private readonly Func<SerializationCase, SerializationCase, bool> _isReference;
 
@@ -108,23 +134,6 @@ public sealed class RatioToCaseColumn : CaseColumn
         "× raw", "Mean ÷ mean of the payload's raw encoding (triton-grpc-raw; torchserve-rest-raw for JPEG), same method", 3,
         (row, candidate) => candidate.Payload == row.Payload && candidate.IsRatioBaseline);
 
-    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        if (CaseOf(benchmarkCase) is not { } row || summary[benchmarkCase]?.ResultStatistics is not { } stats)
-        {
-            return "-";
-        }
-
-        var reference = summary.BenchmarksCases.FirstOrDefault(b =>
-            b.Descriptor == benchmarkCase.Descriptor
-            && b.Job.DisplayInfo == benchmarkCase.Job.DisplayInfo
-            && CaseOf(b) is { } candidate
-            && _isReference(row, candidate));
-        if (reference is null || summary[reference]?.ResultStatistics is not { Mean: > 0 } referenceStats)
-        {
-            return "?";
-        }
-
-        return (stats.Mean / referenceStats.Mean).ToString("0.00", CultureInfo.InvariantCulture);
-    }
+    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+        CaseOf(benchmarkCase) is { } row ? RatioToReference(summary, benchmarkCase, candidate => _isReference(row, candidate)) : "-";
 }

@@ -14,16 +14,13 @@ namespace ServingBench.Config;
 /// the host's measured ceiling, the floor it implies, the row's multiple of it, and TorchSharp against ONNX
 /// Runtime. Only real-size CPU rows get figures; tiny test models and CUDA rows show "-".
 /// </summary>
-public sealed class InProcessFloorColumn : IColumn
+public sealed class InProcessFloorColumn : CaseColumn<InProcessCase>
 {
     private readonly Func<Summary, BenchmarkCase, InProcessCase, string> _value;
 
     private InProcessFloorColumn(string name, string legend, int priority, bool numeric, Func<Summary, BenchmarkCase, InProcessCase, string> value)
+        : base(name, legend, priority, numeric)
     {
-        ColumnName = name;
-        Legend = legend;
-        PriorityInCategory = priority;
-        IsNumeric = numeric;
         _value = value;
     }
 
@@ -33,7 +30,7 @@ public sealed class InProcessFloorColumn : IColumn
 
     public static InProcessFloorColumn Ceiling { get; } = new(
         "Host ceiling", "This host's peak fp32 FMA throughput on all cores and its memory read bandwidth, measured when the report is written", 1, false,
-        (_, _, _) => $"{HostCeiling.Current.Gflops:0} GFLOP/s, {HostCeiling.Current.GigabytesPerSecond:0.0} GB/s");
+        (_, _, _) => string.Create(CultureInfo.InvariantCulture, $"{HostCeiling.Current.Gflops:0} GFLOP/s, {HostCeiling.Current.GigabytesPerSecond:0.0} GB/s"));
 
     public static InProcessFloorColumn Floor { get; } = new(
         "Floor", "Work ÷ host ceiling: the shortest time the call could take here (compute at peak FMA rate; BART's steps at memory bandwidth)", 2, true,
@@ -51,49 +48,15 @@ public sealed class InProcessFloorColumn : IColumn
 
     public static IColumn[] All { get; } = [Work, Ceiling, Floor, TimesFloor, TimesOnnxRuntime];
 
-    public string Id => nameof(InProcessFloorColumn) + "." + ColumnName;
-
-    public string ColumnName { get; }
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory { get; }
-
-    public bool IsNumeric { get; }
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend { get; }
-
-    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => CaseOf(b) is not null);
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
         CaseOf(benchmarkCase) is { Device: Device.Cpu } row && InProcessBenchmarks.SizeFromEnvironment() == ModelSize.Real
             ? _value(summary, benchmarkCase, row)
             : "-";
 
-    private static InProcessCase? CaseOf(BenchmarkCase benchmarkCase) =>
-        benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Case")?.Value as InProcessCase;
-
     private static TimeSpan FloorOf(InProcessCase row) => ModelWork.ForInProcess(row.Model).Floor(HostCeiling.Current);
 
-    private static string TimesOnnxRuntimeOf(Summary summary, BenchmarkCase benchmark, InProcessCase row)
-    {
-        var reference = summary.BenchmarksCases.FirstOrDefault(b =>
-            b.Job.DisplayInfo == benchmark.Job.DisplayInfo
-            && CaseOf(b) is { Engine: EngineKind.OnnxRuntime } candidate
-            && candidate.Device == row.Device
-            && candidate.Model == row.Model);
-        return summary[benchmark]?.ResultStatistics is { } stats && reference is not null && summary[reference]?.ResultStatistics is { Mean: > 0 } referenceStats
-            ? (stats.Mean / referenceStats.Mean).ToString("0.00", CultureInfo.InvariantCulture)
-            : "-";
-    }
+    private static string TimesOnnxRuntimeOf(Summary summary, BenchmarkCase benchmark, InProcessCase row) =>
+        RatioToReference(summary, benchmark, candidate => candidate == row with { Engine = EngineKind.OnnxRuntime });
 
     private static string Describe(ModelWork work) => work.StreamedGigabytes > 0
         ? string.Create(CultureInfo.InvariantCulture, $"{work.ComputeGflop:0.#} GFLOP + {work.StreamedGigabytes:0} GB read")
