@@ -49,8 +49,9 @@ public sealed record HostCeiling(double Gflops, double GigabytesPerSecond, int T
         return new HostCeiling(gflops, bandwidth, threads, VectorWidth);
     }
 
-    public override string ToString() =>
-        $"{Gflops:0} GFLOP/s fp32 FMA ({VectorBits}-bit, {Threads} threads), {GigabytesPerSecond:0.0} GB/s read";
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"{Gflops:0} GFLOP/s fp32 FMA ({VectorBits}-bit, {Threads} threads), {GigabytesPerSecond:0.0} GB/s read");
 
     /// <summary>512 with AVX-512; otherwise Vector&lt;T&gt;'s width, which is always hardware (256 with AVX2, 128 with Arm NEON).</summary>
     private static int VectorWidth =>

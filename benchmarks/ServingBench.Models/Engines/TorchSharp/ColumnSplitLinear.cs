@@ -31,8 +31,9 @@ public sealed class ColumnSplitLinear : IDisposable
         }
 
         using var noGrad = torch.no_grad();
-        _blocks = weight.reshape(_inputs, parts, _outputs / parts).permute(1, 0, 2).contiguous();
-        _bias = (bias ?? torch.zeros(_outputs)).reshape(parts, 1, _outputs / parts).contiguous();
+        using var scope = torch.NewDisposeScope(); // the reshaped views in between are freed with it
+        _blocks = weight.reshape(_inputs, parts, _outputs / parts).permute(1, 0, 2).contiguous().DetachFromDisposeScope();
+        _bias = (bias is null ? torch.zeros(parts, 1, _outputs / parts) : bias.reshape(parts, 1, _outputs / parts).contiguous()).DetachFromDisposeScope();
     }
 
     /// <summary>Column blocks for this machine: the thread count when it divides the width, else one block.</summary>

@@ -28,13 +28,19 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
         ArgumentNullException.ThrowIfNull(architecture);
         _architecture = architecture;
         _weights = new TorchWeights([Path.Combine(directory, Bart.EncoderFile), Path.Combine(directory, Bart.DecoderFile)]);
-        _lmHead = new ColumnSplitLinear(_weights["model.shared.weight"].t(), _weights["final_logits_bias"].flatten(), ColumnSplitLinear.PartsFor(architecture.VocabSize));
+        using (var embeddingTransposed = _weights["model.shared.weight"].t())
+        using (var logitsBias = _weights["final_logits_bias"].flatten())
+        {
+            _lmHead = new ColumnSplitLinear(embeddingTransposed, logitsBias, ColumnSplitLinear.PartsFor(architecture.VocabSize));
+        }
+
         foreach (string prefix in StepLinearPrefixes(architecture))
         {
             var weight = _weights[$"{prefix}.weight"];
             _stepLinears[prefix] = new ColumnSplitLinear(weight, _weights[$"{prefix}.bias"], ColumnSplitLinear.PartsFor(weight.shape[1]));
             _weights.Remove($"{prefix}.weight"); // the split copy replaces it: BART's decoder is 0.9 GB
         }
+
         VocabSize = architecture.VocabSize;
     }
 
@@ -136,6 +142,7 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
         {
             linear.Dispose();
         }
+
         _weights.Dispose();
     }
 

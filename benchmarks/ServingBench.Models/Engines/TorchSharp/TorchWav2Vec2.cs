@@ -78,13 +78,11 @@ internal static class TorchLayers
     /// x·W + b, W stored [in, out] as in the ONNX file. One addmm over the flattened rows: the bias rides in the
     /// product instead of a second pass, and a decode step (one row) runs ≈ 40 fewer ops per BART layer stack.
     /// </summary>
-    public static Tensor Linear(TorchWeights weights, Tensor x, string prefix) =>
-        Linear(x, weights[$"{prefix}.weight"], weights[$"{prefix}.bias"]);
-
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor bias)
+    public static Tensor Linear(TorchWeights weights, Tensor x, string prefix)
     {
+        var weight = weights[$"{prefix}.weight"];
         long[] shape = x.shape;
-        var y = torch.addmm(bias, x.reshape(-1, shape[^1]), weight, 1, 1);
+        var y = torch.addmm(weights[$"{prefix}.bias"], x.reshape(-1, shape[^1]), weight, 1, 1);
         shape[^1] = weight.shape[1];
         return y.reshape(shape);
     }
