@@ -9,6 +9,9 @@ namespace ServingBench.Models.Engines.TorchSharp;
 /// <summary>BART encoder and cached decoder in TorchSharp over the Optimum files' weights.</summary>
 public sealed class TorchBartBackend : ISeq2SeqBackend
 {
+    /// <summary>Key of a layer's fused self-attention q/k/v projection in <see cref="_stepLinears"/>.</summary>
+    private const string SelfProjections = "self_attn.qkv";
+
     private readonly TorchWeights _weights;
     private readonly Bart _architecture;
     private readonly ColumnSplitLinear _lmHead;
@@ -16,8 +19,6 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
     /// <summary>The decoder weights a step multiplies by, in the layout that spreads one-row products over the cores.</summary>
     private readonly Dictionary<string, ColumnSplitLinear> _stepLinears = new(StringComparer.Ordinal);
 
-    /// <summary>Key of a layer's fused self-attention q/k/v projection in <see cref="_stepLinears"/>.</summary>
-    private const string SelfProjections = "self_attn.qkv";
     private Tensor? _encoderStates;
     private Tensor[] _crossKeys = [];
     private Tensor[] _crossValues = [];
