@@ -1,22 +1,22 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using ServingBench.Config;
-using ServingBench.Emulators;
 using ServingBench.Models.Store;
+using ServingBench.Verbs;
 
 namespace ServingBench;
 
 /// <summary>
 /// Entry point: BenchmarkDotNet's switcher (<c>--filter '*'</c>, <c>--list flat</c>, <c>--job dry</c> …) with the
-/// suite's config, plus the verbs <c>serve</c> and <c>models</c>.
+/// suite's config, plus the verbs in <see cref="AppVerbs"/>.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && !args[0].StartsWith('-'))
+        if (AppVerbs.IsVerb(args))
         {
-            return RunVerb(args[0], args[1..]);
+            return AppVerbs.Run(args);
         }
 
         ServingBenchConfig.CommandLineNamesJob = ServingBenchConfig.NamesJob(args);
@@ -45,17 +45,4 @@ public static class Program
 
     private static bool HasErrors(Summary summary) =>
         summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success || r.ResultStatistics is null);
-
-    private static int RunVerb(string verb, string[] args) => verb switch
-    {
-        "models" => ModelsCommand.Run(args),
-        "serve" => ServeCommand.RunAsync(args).GetAwaiter().GetResult(),
-        _ => Unknown(verb),
-    };
-
-    private static int Unknown(string verb)
-    {
-        Console.Error.WriteLine($"unknown verb '{verb}'. Verbs: serve, models; or BenchmarkDotNet options such as --filter '*', --list flat.");
-        return 2;
-    }
 }
