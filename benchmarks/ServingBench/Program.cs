@@ -19,8 +19,10 @@ public static class Program
             return AppVerbs.Run(args);
         }
 
+        var startedUtc = DateTimeOffset.UtcNow;
+        string scratch = RunRecorder.ScratchDirectory(RepositoryPaths.Results, startedUtc);
         ServingBenchConfig.CommandLineNamesJob = ServingBenchConfig.NamesJob(args);
-        var config = ServingBenchConfig.Create(withDefaultJob: !ServingBenchConfig.CommandLineNamesJob);
+        var config = ServingBenchConfig.Create(withDefaultJob: !ServingBenchConfig.CommandLineNamesJob, artifactsPath: scratch);
         if (CaseListing.IsFlatListRequest(args))
         {
             CaseListing.Print(typeof(Program).Assembly, args, config, Console.Out);
@@ -37,9 +39,9 @@ public static class Program
             }
         }
 
-        var runStarted = DateTime.Now;
+        // Each run lands in a new folder of its own; publishing is the separate `report --publish` step.
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();
-        ReportPublisher.Publish(summaries, RepositoryPaths.Results, Console.Out, runStarted);
+        RunRecorder.Record(summaries, config, args, RepositoryPaths.Results, scratch, startedUtc, Console.Out);
         return summaries.Any(HasErrors) ? 1 : 0;
     }
 

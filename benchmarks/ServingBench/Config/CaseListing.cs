@@ -60,7 +60,8 @@ public static class CaseListing
 
     private static bool IsBenchmark(MethodInfo method) => method.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false).Length > 0;
 
-    private static IEnumerable<string> Filters(string[] args)
+    /// <summary>The globs after <c>--filter</c> (or <c>-f</c>).</summary>
+    public static IEnumerable<string> Filters(string[] args)
     {
         for (int i = 0; i < args.Length; i++)
         {

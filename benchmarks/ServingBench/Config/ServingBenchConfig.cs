@@ -30,9 +30,10 @@ public static class ServingBenchConfig
 
     /// <summary>
     /// The suite's config. The default job is left out when the command line names a job: BenchmarkDotNet would
-    /// otherwise take a config's default job as the base and ignore <c>--job</c>.
+    /// otherwise take a config's default job as the base and ignore <c>--job</c>. BenchmarkDotNet works in
+    /// <paramref name="artifactsPath"/> (default: results/bdn/, not committed); Program gives each run its own.
     /// </summary>
-    public static IConfig Create(bool withDefaultJob = true)
+    public static IConfig Create(bool withDefaultJob = true, string? artifactsPath = null)
     {
         var config = ManualConfig.CreateEmpty();
         if (withDefaultJob)
@@ -50,7 +51,7 @@ public static class ServingBenchConfig
             .AddAnalyser(DefaultConfig.Instance.GetAnalysers().ToArray())
             .AddValidator(DefaultConfig.Instance.GetValidators().ToArray())
             .AddValidator(CategoryValidator.Instance)
-            .WithArtifactsPath(Path.Combine(RepositoryPaths.Results, "bdn"))
+            .WithArtifactsPath(artifactsPath ?? Path.Combine(RepositoryPaths.Results, "bdn"))
             .WithOrderer(new DefaultOrderer(SummaryOrderPolicy.Declared, MethodOrderPolicy.Declared))
             .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(64))
             .WithOptions(ConfigOptions.DisableLogFile);
