@@ -1,9 +1,9 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Wire.Codecs;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
+using ServingBench.Wire.Codecs;
 
 namespace ServingBench.Emulators.Echo;
 
@@ -28,7 +28,7 @@ public static class EchoEmulator
         };
         yield return new ListenerSpec("echo", null, EndpointRole.EchoGrpc, 0)
         {
-            Grpc = new GrpcMethodTable().Add(RawGrpc.EchoService, EchoMethod, (request, context) =>
+            Grpc = new GrpcMethodTable().Add(GrpcServices.EchoService, EchoMethod, (request, context) =>
                 Task.FromResult(Answer(request.Span, context.RequestHeaders.GetValue(ResponseBytesHeader)))),
         };
     }

@@ -1,17 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using ServingBench.Wire.Codecs;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
+using ServingBench.Wire.Codecs;
 
 namespace ServingBench.Emulators.Hosting;
 
 /// <summary>Reading request bodies and writing responses with exact lengths, shared by the REST hosts.</summary>
 internal static class HttpExchange
 {
-    public const string InferenceHeaderLength = RestInferenceClient.InferenceHeaderLength;
-
     /// <summary>
     /// The whole body in a pooled buffer; more than <paramref name="limit"/> bytes is a TooLarge error. With
     /// <paramref name="decompress"/>, a gzip or deflate Content-Encoding is undone (TF Serving and Triton accept both).
@@ -83,11 +81,11 @@ internal static class HttpExchange
     public static WireContent RequestContent(HttpRequest request)
     {
         int? headerLength = null;
-        if (request.Headers.TryGetValue(InferenceHeaderLength, out var value))
+        if (request.Headers.TryGetValue(WireContent.InferenceHeaderLengthName, out var value))
         {
             if (!int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out int parsed))
             {
-                throw new ServerError(ErrorKind.InvalidArgument, $"{InferenceHeaderLength} header '{value}' is not a byte count");
+                throw new ServerError(ErrorKind.InvalidArgument, $"{WireContent.InferenceHeaderLengthName} header '{value}' is not a byte count");
             }
 
             headerLength = parsed;
@@ -105,7 +103,7 @@ internal static class HttpExchange
             response.ContentType = content.ContentType;
             if (content.InferenceHeaderLength is int headerLength)
             {
-                response.Headers[InferenceHeaderLength] = headerLength.ToString(CultureInfo.InvariantCulture);
+                response.Headers[WireContent.InferenceHeaderLengthName] = headerLength.ToString(CultureInfo.InvariantCulture);
             }
 
             response.ContentLength = body.WrittenCount;

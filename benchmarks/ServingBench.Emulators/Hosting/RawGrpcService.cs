@@ -1,7 +1,7 @@
+using System.Buffers;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Emulators.Hosting;
 
@@ -17,7 +17,7 @@ public sealed class GrpcMethodTable
 
     public GrpcMethodTable Add(string service, string method, RawUnaryHandler handler)
     {
-        _methods.Add((RawGrpc.ServerMethod(service, method), handler));
+        _methods.Add((PooledGrpcMarshaller.ServerMethod(service, method), handler));
         return this;
     }
 }
@@ -46,4 +46,42 @@ internal sealed class RawGrpcMethodProvider(GrpcMethodTable table) : IServiceMet
             });
         }
     }
+}
+
+/// <summary>The server side's raw-bytes marshaller: requests arrive as pooled copies, responses go back to the pool.</summary>
+internal static class PooledGrpcMarshaller
+{
+    /// <summary>
+    /// Writes a <see cref="PooledBufferWriter"/>'s bytes and returns its array to the pool: a server's response
+    /// buffer lives until the framework serialises it, which happens after the handler has returned.
+    /// </summary>
+    public static Marshaller<PooledBufferWriter> Marshaller { get; } = new(
+        static (message, context) =>
+        {
+            try
+            {
+                context.SetPayloadLength(message.WrittenCount);
+                var writer = context.GetBufferWriter();
+                writer.Write(message.WrittenSpan);
+                context.Complete();
+            }
+            finally
+            {
+                message.Dispose();
+            }
+        },
+        static context =>
+        {
+            var sequence = context.PayloadAsReadOnlySequence();
+            var copy = new PooledBufferWriter((int)sequence.Length);
+            foreach (var segment in sequence)
+            {
+                copy.Write(segment.Span);
+            }
+
+            return copy;
+        });
+
+    public static Grpc.Core.Method<PooledBufferWriter, PooledBufferWriter> ServerMethod(string service, string method) =>
+        new(MethodType.Unary, service, method, Marshaller, Marshaller);
 }

@@ -11,17 +11,20 @@ public enum ErrorKind
     Unavailable,
     TooLarge,
     Unimplemented,
+
+    /// <summary>A known path asked with the wrong HTTP method (REST only).</summary>
+    MethodNotAllowed,
     Internal,
 }
 
 /// <summary>A request the emulator refuses, with the message the real server would give.</summary>
 public sealed class ServerError : Exception
 {
-    public ServerError(ErrorKind kind, string message, string? typeName = null)
+    public ServerError(ErrorKind kind, string message, string? torchServeType = null)
         : base(message)
     {
         Kind = kind;
-        TypeName = typeName;
+        TorchServeType = torchServeType;
     }
 
     public ServerError()
@@ -42,8 +45,8 @@ public sealed class ServerError : Exception
 
     public ErrorKind Kind { get; }
 
-    /// <summary>TorchServe's exception class name for its error body ("ModelNotFoundException").</summary>
-    public string? TypeName { get; }
+    /// <summary>The exception class TorchServe names in its error body's "type" ("ModelNotFoundException"); null: derived from <see cref="Kind"/>.</summary>
+    public string? TorchServeType { get; }
 
     /// <summary>HTTP status as TF Serving / Triton map these kinds.</summary>
     public int HttpStatus => Kind switch
@@ -53,6 +56,7 @@ public sealed class ServerError : Exception
         ErrorKind.Unavailable => (int)HttpStatusCode.ServiceUnavailable,
         ErrorKind.TooLarge => (int)HttpStatusCode.RequestEntityTooLarge,
         ErrorKind.Unimplemented => (int)HttpStatusCode.NotImplemented,
+        ErrorKind.MethodNotAllowed => (int)HttpStatusCode.MethodNotAllowed,
         _ => (int)HttpStatusCode.InternalServerError,
     };
 
@@ -62,7 +66,7 @@ public sealed class ServerError : Exception
         ErrorKind.NotFound => StatusCode.NotFound,
         ErrorKind.Unavailable => StatusCode.Unavailable,
         ErrorKind.TooLarge => StatusCode.ResourceExhausted,
-        ErrorKind.Unimplemented => StatusCode.Unimplemented,
+        ErrorKind.Unimplemented or ErrorKind.MethodNotAllowed => StatusCode.Unimplemented,
         _ => StatusCode.Internal,
     };
 }

@@ -1,12 +1,13 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Buffers;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -30,9 +31,9 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Grpc, DefaultGrpcPort)
         {
             Grpc = new GrpcMethodTable()
-                .Add(RawGrpc.TfPredictionService, "Predict", Guard(PredictGrpcAsync))
-                .Add(RawGrpc.TfPredictionService, "GetModelMetadata", Guard(MetadataGrpcAsync))
-                .Add(RawGrpc.TfModelService, "GetModelStatus", Guard(StatusGrpcAsync)),
+                .Add(GrpcServices.TfPredictionService, "Predict", Guard(PredictGrpcAsync))
+                .Add(GrpcServices.TfPredictionService, "GetModelMetadata", Guard(MetadataGrpcAsync))
+                .Add(GrpcServices.TfModelService, "GetModelStatus", Guard(StatusGrpcAsync)),
         };
         yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Rest, DefaultRestPort)
         {

@@ -2,11 +2,11 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
-using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Emulators.TorchServe;
 
@@ -49,8 +49,8 @@ public sealed class TorchServeEmulator : IDisposable
         {
             // TorchServe reports every failure of a unary call as INTERNAL with the exception's message.
             Grpc = new GrpcMethodTable()
-                .Add(RawGrpc.TorchServeInference, "Ping", GrpcErrors.Guard(PingGrpcAsync, GrpcStatusOf))
-                .Add(RawGrpc.TorchServeInference, "Predictions", GrpcErrors.Guard(PredictionsGrpcAsync, GrpcStatusOf)),
+                .Add(GrpcServices.TorchServeInference, "Ping", GrpcErrors.Guard(PingGrpcAsync, GrpcStatusOf))
+                .Add(GrpcServices.TorchServeInference, "Predictions", GrpcErrors.Guard(PredictionsGrpcAsync, GrpcStatusOf)),
             MaxGrpcReceiveBytes = _options.TorchServeMaxRequestBytes,
         };
     }
@@ -243,7 +243,7 @@ public sealed class TorchServeEmulator : IDisposable
         new(ErrorKind.NotFound, "Requested resource is not found, please refer to API document.", "ResourceNotFoundException");
 
     private static ServerError MethodNotAllowed() =>
-        new(ErrorKind.Unimplemented, "Requested method is not allowed, please refer to API document.", "MethodNotAllowedException");
+        new(ErrorKind.MethodNotAllowed, "Requested method is not allowed, please refer to API document.", "MethodNotAllowedException");
 
     private static void RequireMethod(HttpRequest request, string method)
     {
@@ -259,10 +259,9 @@ public sealed class TorchServeEmulator : IDisposable
     /// <summary>TorchServe's error body (NettyUtils.sendError): Gson pretty JSON, 2 spaces, trailing newline.</summary>
     private static Task WriteErrorAsync(HttpResponse response, ServerError error)
     {
-        int status = error.TypeName == "MethodNotAllowedException" ? StatusCodes.Status405MethodNotAllowed
-            : error.Kind == ErrorKind.Internal ? StatusCodes.Status500InternalServerError
+        int status = error.Kind == ErrorKind.Internal ? StatusCodes.Status500InternalServerError
             : error.HttpStatus;
-        string type = error.TypeName ?? error.Kind switch
+        string type = error.TorchServeType ?? error.Kind switch
         {
             ErrorKind.InvalidArgument => "BadRequestException",
             ErrorKind.TooLarge => "TooLongFrameException",

@@ -2,11 +2,11 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
-using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Emulators.Triton;
 
@@ -41,14 +41,14 @@ public sealed class TritonEmulator(EmulatorOptions options)
         yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Grpc, DefaultGrpcPort)
         {
             Grpc = new GrpcMethodTable()
-                .Add(RawGrpc.TritonService, "ServerLive", Guard((_, _) => Flag(true)))
-                .Add(RawGrpc.TritonService, "ServerReady", Guard((_, _) => Flag(true)))
-                .Add(RawGrpc.TritonService, "ModelReady", Guard((request, _) => Flag(IsReady(TritonControl.DecodeModelRequest(request.Span)))))
-                .Add(RawGrpc.TritonService, "ServerMetadata", Guard((_, _) => Message(TritonControl.EncodeServerMetadata(ServerName, ServerVersion, Extensions))))
-                .Add(RawGrpc.TritonService, "ModelMetadata", Guard(ModelMetadataGrpc))
-                .Add(RawGrpc.TritonService, "ModelConfig", Guard(ModelConfigGrpc))
-                .Add(RawGrpc.TritonService, "ModelStatistics", Guard(ModelStatisticsGrpc))
-                .Add(RawGrpc.TritonService, "ModelInfer", Guard(InferGrpcAsync)),
+                .Add(GrpcServices.TritonService, "ServerLive", Guard((_, _) => Flag(true)))
+                .Add(GrpcServices.TritonService, "ServerReady", Guard((_, _) => Flag(true)))
+                .Add(GrpcServices.TritonService, "ModelReady", Guard((request, _) => Flag(IsReady(TritonControl.DecodeModelRequest(request.Span)))))
+                .Add(GrpcServices.TritonService, "ServerMetadata", Guard((_, _) => Message(TritonControl.EncodeServerMetadata(ServerName, ServerVersion, Extensions))))
+                .Add(GrpcServices.TritonService, "ModelMetadata", Guard(ModelMetadataGrpc))
+                .Add(GrpcServices.TritonService, "ModelConfig", Guard(ModelConfigGrpc))
+                .Add(GrpcServices.TritonService, "ModelStatistics", Guard(ModelStatisticsGrpc))
+                .Add(GrpcServices.TritonService, "ModelInfer", Guard(InferGrpcAsync)),
         };
     }
 
@@ -106,7 +106,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
             case ["infer"]:
                 if (!HttpMethods.IsPost(context.Request.Method))
                 {
-                    throw new ServerError(ErrorKind.InvalidArgument, "Method Not Allowed", "405");
+                    throw new ServerError(ErrorKind.MethodNotAllowed, "Method Not Allowed");
                 }
 
                 await InferRestAsync(context, Resolve(name, version)).ConfigureAwait(false);
@@ -189,7 +189,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
     {
         if (!get)
         {
-            throw new ServerError(ErrorKind.InvalidArgument, "Method Not Allowed", "405");
+            throw new ServerError(ErrorKind.MethodNotAllowed, "Method Not Allowed");
         }
     }
 
@@ -281,8 +281,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
     /// <summary>Triton's error body: compact <c>{"error":"..."}</c>; a wrong method is 405.</summary>
     private static Task WriteErrorAsync(HttpResponse response, ServerError error)
     {
-        int status = error.TypeName == "405" ? StatusCodes.Status405MethodNotAllowed
-            : error.Kind == ErrorKind.TooLarge ? StatusCodes.Status400BadRequest
+        int status = error.Kind == ErrorKind.TooLarge ? StatusCodes.Status400BadRequest
             : error.HttpStatus;
         return HttpExchange.WriteJsonAsync(response, status, writer =>
         {

@@ -1,3 +1,4 @@
+using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Clients;

@@ -12,12 +12,12 @@ namespace ServingBench.Wire.Clients;
 /// </summary>
 public sealed class GrpcInferenceClient : IInferenceClient
 {
-    private static readonly Method<RawMessage, RawMessage> TfPredict = RawGrpc.ClientMethod(RawGrpc.TfPredictionService, "Predict");
-    private static readonly Method<RawMessage, RawMessage> TfMetadata = RawGrpc.ClientMethod(RawGrpc.TfPredictionService, "GetModelMetadata");
-    private static readonly Method<RawMessage, RawMessage> TorchPredictions = RawGrpc.ClientMethod(RawGrpc.TorchServeInference, "Predictions");
-    private static readonly Method<RawMessage, RawMessage> TorchPing = RawGrpc.ClientMethod(RawGrpc.TorchServeInference, "Ping");
-    private static readonly Method<RawMessage, RawMessage> TritonInfer = RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelInfer");
-    private static readonly Method<RawMessage, RawMessage> TritonMetadata = RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelMetadata");
+    private static readonly Method<RawMessage, RawMessage> TfPredict = RawGrpc.ClientMethod(GrpcServices.TfPredictionService, "Predict");
+    private static readonly Method<RawMessage, RawMessage> TfMetadata = RawGrpc.ClientMethod(GrpcServices.TfPredictionService, "GetModelMetadata");
+    private static readonly Method<RawMessage, RawMessage> TorchPredictions = RawGrpc.ClientMethod(GrpcServices.TorchServeInference, "Predictions");
+    private static readonly Method<RawMessage, RawMessage> TorchPing = RawGrpc.ClientMethod(GrpcServices.TorchServeInference, "Ping");
+    private static readonly Method<RawMessage, RawMessage> TritonInfer = RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelInfer");
+    private static readonly Method<RawMessage, RawMessage> TritonMetadata = RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelMetadata");
 
     private readonly GrpcChannel _channel;
     private readonly CallInvoker _invoker;

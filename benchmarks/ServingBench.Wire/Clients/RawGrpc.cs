@@ -1,22 +1,15 @@
 using System.Buffers;
 using Grpc.Core;
+using ServingBench.Wire.Codecs;
 
 namespace ServingBench.Wire.Clients;
 
 /// <summary>
-/// gRPC methods whose messages stay bytes: the codec, not a generated class, turns them into tensors. One
-/// marshaller pair serves clients and servers; the service and method names are the frameworks' real ones.
+/// The client's gRPC methods whose messages stay bytes: the codec, not a generated class, turns them into tensors.
+/// Service names come from <see cref="GrpcServices"/>; the emulators' server-side marshaller lives with them.
 /// </summary>
 public static class RawGrpc
 {
-    public const string TfPredictionService = "tensorflow.serving.PredictionService";
-    public const string TfModelService = "tensorflow.serving.ModelService";
-    public const string TorchServeInference = "org.pytorch.serve.grpc.inference.InferenceAPIsService";
-    public const string TritonService = "inference.GRPCInferenceService";
-
-    /// <summary>The floor rows' echo method: same framing, no codec.</summary>
-    public const string EchoService = "servingbench.Echo";
-
     /// <summary>Writes an already-encoded message (the codec's output) as the gRPC payload; reads one as an owned array.</summary>
     public static Marshaller<RawMessage> MessageMarshaller { get; } = new(
         static (message, context) =>
@@ -27,37 +20,6 @@ public static class RawGrpc
             context.Complete();
         },
         static context => new RawMessage(CopyPayload(context)));
-
-    /// <summary>
-    /// Writes a <see cref="PooledBufferWriter"/>'s bytes and returns its array to the pool: a server's response
-    /// buffer lives until the framework serialises it, which happens after the handler has returned.
-    /// </summary>
-    public static Marshaller<PooledBufferWriter> PooledMarshaller { get; } = new(
-        static (message, context) =>
-        {
-            try
-            {
-                context.SetPayloadLength(message.WrittenCount);
-                var writer = context.GetBufferWriter();
-                writer.Write(message.WrittenSpan);
-                context.Complete();
-            }
-            finally
-            {
-                message.Dispose();
-            }
-        },
-        static context =>
-        {
-            var sequence = context.PayloadAsReadOnlySequence();
-            var copy = new PooledBufferWriter((int)sequence.Length);
-            foreach (var segment in sequence)
-            {
-                copy.Write(segment.Span);
-            }
-
-            return copy;
-        });
 
     /// <summary>
     /// Response bytes as an array the caller owns. Grpc.Net.Client reads each message into a buffer rented from
@@ -78,9 +40,6 @@ public static class RawGrpc
 
     public static Method<RawMessage, RawMessage> ClientMethod(string service, string method) =>
         new(MethodType.Unary, service, method, MessageMarshaller, MessageMarshaller);
-
-    public static Method<PooledBufferWriter, PooledBufferWriter> ServerMethod(string service, string method) =>
-        new(MethodType.Unary, service, method, PooledMarshaller, PooledMarshaller);
 }
 
 /// <summary>One gRPC message as bytes (a reference type, as Grpc.Core's generic methods require).</summary>

@@ -10,8 +10,6 @@ namespace ServingBench.Wire.Clients;
 /// <summary>A REST (HTTP/1.1) client for one scenario and model over one pooled <see cref="HttpClient"/>.</summary>
 public sealed class RestInferenceClient : IInferenceClient
 {
-    public const string InferenceHeaderLength = "Inference-Header-Content-Length";
-
     private readonly HttpClient _http;
     private readonly IWireCodec _codec;
     private readonly Uri _inferUri;
@@ -83,7 +81,7 @@ public sealed class RestInferenceClient : IInferenceClient
         message.Content.Headers.TryAddWithoutValidation("Content-Type", content.ContentType);
         if (content.InferenceHeaderLength is int headerLength)
         {
-            message.Headers.TryAddWithoutValidation(InferenceHeaderLength, headerLength.ToString(CultureInfo.InvariantCulture));
+            message.Headers.TryAddWithoutValidation(WireContent.InferenceHeaderLengthName, headerLength.ToString(CultureInfo.InvariantCulture));
         }
 
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
@@ -114,7 +112,7 @@ public sealed class RestInferenceClient : IInferenceClient
     {
         string contentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
         int? headerLength = null;
-        if (response.Headers.TryGetValues(InferenceHeaderLength, out var values)
+        if (response.Headers.TryGetValues(WireContent.InferenceHeaderLengthName, out var values)
             && int.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int parsed))
         {
             headerLength = parsed;

@@ -9,6 +9,9 @@ namespace ServingBench.Wire.Codecs;
 /// </summary>
 public readonly record struct WireContent(string ContentType, int? InferenceHeaderLength = null)
 {
+    /// <summary>The HTTP header that carries <see cref="InferenceHeaderLength"/> (Triton's binary tensor data extension).</summary>
+    public const string InferenceHeaderLengthName = "Inference-Header-Content-Length";
+
     public static WireContent Json { get; } = new("application/json");
 
     public static WireContent Protobuf { get; } = new("application/grpc");

@@ -15,17 +15,17 @@ public static class WireCodecs
         ArgumentNullException.ThrowIfNull(model);
         return (scenario.Framework, scenario.Protocol, scenario.Encoding) switch
         {
-            (Framework.TfServing, Protocol.Rest, Encoding.JsonRow) => new TfServingRestCodec(scenario, model, rowFormat: true),
-            (Framework.TfServing, Protocol.Rest, Encoding.JsonCol) => new TfServingRestCodec(scenario, model, rowFormat: false),
-            (Framework.TfServing, Protocol.Grpc, Encoding.Typed) => new TfServingGrpcCodec(scenario, model, raw: false),
-            (Framework.TfServing, Protocol.Grpc, Encoding.Raw) => new TfServingGrpcCodec(scenario, model, raw: true),
-            (Framework.TorchServe, Protocol.Rest, Encoding.Raw) => new TorchServeRestCodec(scenario, model, json: false),
-            (Framework.TorchServe, Protocol.Rest, Encoding.Json) => new TorchServeRestCodec(scenario, model, json: true),
+            (Framework.TfServing, Protocol.Rest, Encoding.JsonRow) => new TfServingRestCodec(scenario, model),
+            (Framework.TfServing, Protocol.Rest, Encoding.JsonCol) => new TfServingRestCodec(scenario, model),
+            (Framework.TfServing, Protocol.Grpc, Encoding.Typed) => new TfServingGrpcCodec(scenario, model),
+            (Framework.TfServing, Protocol.Grpc, Encoding.Raw) => new TfServingGrpcCodec(scenario, model),
+            (Framework.TorchServe, Protocol.Rest, Encoding.Raw) => new TorchServeRestCodec(scenario, model),
+            (Framework.TorchServe, Protocol.Rest, Encoding.Json) => new TorchServeRestCodec(scenario, model),
             (Framework.TorchServe, Protocol.Grpc, Encoding.Raw) => new TorchServeGrpcCodec(scenario, model),
-            (Framework.Triton, Protocol.Rest, Encoding.Json) => new TritonRestCodec(scenario, model, binary: false),
-            (Framework.Triton, Protocol.Rest, Encoding.Binary) => new TritonRestCodec(scenario, model, binary: true),
-            (Framework.Triton, Protocol.Grpc, Encoding.Typed) => new TritonGrpcCodec(scenario, model, raw: false),
-            (Framework.Triton, Protocol.Grpc, Encoding.Raw) => new TritonGrpcCodec(scenario, model, raw: true),
+            (Framework.Triton, Protocol.Rest, Encoding.Json) => new TritonRestCodec(scenario, model),
+            (Framework.Triton, Protocol.Rest, Encoding.Binary) => new TritonRestCodec(scenario, model),
+            (Framework.Triton, Protocol.Grpc, Encoding.Typed) => new TritonGrpcCodec(scenario, model),
+            (Framework.Triton, Protocol.Grpc, Encoding.Raw) => new TritonGrpcCodec(scenario, model),
             _ => throw new ArgumentException($"scenario '{scenario.Name}' is not in the catalogue", nameof(scenario)),
         };
     }

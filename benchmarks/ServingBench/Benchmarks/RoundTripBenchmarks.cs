@@ -7,11 +7,11 @@ using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Echo;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads;
+using ServingBench.Wire;
+using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
-using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Benchmarks;
 
@@ -45,7 +45,7 @@ public class RoundTripBenchmarks
     private Uri? _echoUri;
     private GrpcChannel? _echoChannel;
     private CallInvoker? _echoInvoker;
-    private readonly Method<RawMessage, RawMessage> _echoMethod = RawGrpc.ClientMethod(RawGrpc.EchoService, "Echo");
+    private readonly Method<RawMessage, RawMessage> _echoMethod = RawGrpc.ClientMethod(GrpcServices.EchoService, "Echo");
 
     [ParamsSource(nameof(Cases))]
     public RoundTripCase Case { get; set; } = new(ScenarioCatalog.TritonGrpcRaw, PayloadKind.Resnet50Tensor);

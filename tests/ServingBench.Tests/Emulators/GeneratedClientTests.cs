@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
+using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Protos.TfServing;
 using ServingBench.Wire.Protos.TorchServe;
@@ -44,9 +45,9 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture)
     {
         using var channel = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.Triton, Protocol.Grpc));
         var invoker = channel.CreateCallInvoker();
-        var config = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelConfig"), TritonControl.EncodeModelRequest("bart", null), default);
+        var config = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelConfig"), TritonControl.EncodeModelRequest("bart", null), default);
         Assert.True(config.Span.IndexOf("input_ids"u8) >= 0 && config.Span.IndexOf("onnxruntime"u8) >= 0);
-        var stats = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelStatistics"), ReadOnlyMemory<byte>.Empty, default);
+        var stats = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelStatistics"), ReadOnlyMemory<byte>.Empty, default);
         Assert.True(stats.Span.IndexOf("wav2vec2"u8) >= 0);
     }
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using ServingBench.Emulators;
 using ServingBench.Wire.Clients;
+using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
@@ -12,7 +13,7 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     [Fact]
     public async Task TfServing_Unknown_Model_Is_NotFound()
     {
-        var error = await CallAsync(Framework.TfServing, RawGrpc.TfPredictionService, "Predict", TfServingControl.EncodeModelRequest("nope", null, metadata: false));
+        var error = await CallAsync(Framework.TfServing, GrpcServices.TfPredictionService, "Predict", TfServingControl.EncodeModelRequest("nope", null, metadata: false));
         Assert.Equal(StatusCode.NotFound, error.GrpcStatus);
         Assert.Equal("Servable not found for request: Latest(nope)", error.ServerMessage);
     }
@@ -20,7 +21,7 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     [Fact]
     public async Task Triton_Unknown_Model_Is_NotFound()
     {
-        var error = await CallAsync(Framework.Triton, RawGrpc.TritonService, "ModelInfer", TritonControl.EncodeModelRequest("nope", null));
+        var error = await CallAsync(Framework.Triton, GrpcServices.TritonService, "ModelInfer", TritonControl.EncodeModelRequest("nope", null));
         Assert.Equal(StatusCode.NotFound, error.GrpcStatus);
         Assert.Contains("'nope'", error.ServerMessage);
     }
@@ -28,7 +29,7 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     [Fact]
     public async Task TorchServe_Unknown_Model_Is_Internal_As_TorchServe_Answers()
     {
-        var error = await CallAsync(Framework.TorchServe, RawGrpc.TorchServeInference, "Predictions", TritonControl.EncodeModelRequest("nope", null));
+        var error = await CallAsync(Framework.TorchServe, GrpcServices.TorchServeInference, "Predictions", TritonControl.EncodeModelRequest("nope", null));
         Assert.Equal(StatusCode.Internal, error.GrpcStatus);
         Assert.Equal("Model not found: nope", error.ServerMessage);
     }
@@ -45,9 +46,9 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
             : [0x0A, 0x04, (byte)'b', (byte)'a', (byte)'r', (byte)'t', 0x2A, 0xFF, 0x01, 0x00];
         var (fw, service, method) = framework switch
         {
-            "tfserving" => (Framework.TfServing, RawGrpc.TfPredictionService, "Predict"),
-            "triton" => (Framework.Triton, RawGrpc.TritonService, "ModelInfer"),
-            _ => (Framework.TorchServe, RawGrpc.TorchServeInference, "Predictions"),
+            "tfserving" => (Framework.TfServing, GrpcServices.TfPredictionService, "Predict"),
+            "triton" => (Framework.Triton, GrpcServices.TritonService, "ModelInfer"),
+            _ => (Framework.TorchServe, GrpcServices.TorchServeInference, "Predictions"),
         };
         var error = await CallAsync(fw, service, method, truncated);
         Assert.Equal(fw == Framework.TorchServe ? StatusCode.Internal : StatusCode.InvalidArgument, error.GrpcStatus);
@@ -57,7 +58,7 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     [Fact]
     public async Task TorchServe_Refuses_Messages_Over_Its_Request_Size_Limit()
     {
-        var error = await CallAsync(Framework.TorchServe, RawGrpc.TorchServeInference, "Predictions", new byte[EmulatorOptions.TorchServeMaxRequestSize + 10]);
+        var error = await CallAsync(Framework.TorchServe, GrpcServices.TorchServeInference, "Predictions", new byte[EmulatorOptions.TorchServeMaxRequestSize + 10]);
         Assert.Equal(StatusCode.ResourceExhausted, error.GrpcStatus);
     }
 
@@ -66,16 +67,16 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     {
         using var triton = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.Triton, Protocol.Grpc));
         var invoker = triton.CreateCallInvoker();
-        Assert.True(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ServerLive"), ReadOnlyMemory<byte>.Empty, default)).Span));
-        Assert.True(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ServerReady"), ReadOnlyMemory<byte>.Empty, default)).Span));
-        Assert.False(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(RawGrpc.TritonService, "ModelReady"), TritonControl.EncodeModelRequest("nope", null), default)).Span));
+        Assert.True(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ServerLive"), ReadOnlyMemory<byte>.Empty, default)).Span));
+        Assert.True(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ServerReady"), ReadOnlyMemory<byte>.Empty, default)).Span));
+        Assert.False(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelReady"), TritonControl.EncodeModelRequest("nope", null), default)).Span));
 
         using var tf = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.TfServing, Protocol.Grpc));
-        var status = await GrpcInferenceClient.CallAsync(tf.CreateCallInvoker(), RawGrpc.ClientMethod(RawGrpc.TfModelService, "GetModelStatus"), TfServingControl.EncodeModelRequest("bart", null, metadata: false), default);
+        var status = await GrpcInferenceClient.CallAsync(tf.CreateCallInvoker(), RawGrpc.ClientMethod(GrpcServices.TfModelService, "GetModelStatus"), TfServingControl.EncodeModelRequest("bart", null, metadata: false), default);
         Assert.Equal(30, TfServingControl.DecodeModelStatusState(status.Span));
 
         using var torch = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.TorchServe, Protocol.Grpc));
-        var health = await GrpcInferenceClient.CallAsync(torch.CreateCallInvoker(), RawGrpc.ClientMethod(RawGrpc.TorchServeInference, "Ping"), ReadOnlyMemory<byte>.Empty, default);
+        var health = await GrpcInferenceClient.CallAsync(torch.CreateCallInvoker(), RawGrpc.ClientMethod(GrpcServices.TorchServeInference, "Ping"), ReadOnlyMemory<byte>.Empty, default);
         Assert.Contains("Healthy", TorchServeControl.DecodeHealth(health.Span));
     }
 

@@ -93,7 +93,7 @@ public class GrpcRoundTripTests
     [Fact]
     public void TorchServe_Request_RoundTrips_Raw_Tensor_Bytes()
     {
-        // TorchServeBodies.DecodeInput (helper/rest) reads raw bytes as the model's first input with a batch of one.
+        // TorchServeBodies.DecodeInput reads raw bytes as the model's first input with a batch of one.
         var model = new ModelSignature("m", [new TensorSpec("x", DataType.FP32, [-1, 4])], [new TensorSpec("y", DataType.FP32, [-1, 4])]);
         var codec = WireCodecs.Create(ScenarioCatalog.TorchServeGrpcRaw, model);
         var request = Request(Tensor.FromFloats("x", [1, 4], [1f, 2.5f, -3f, 0.1f]));
@@ -121,7 +121,7 @@ public class GrpcRoundTripTests
     [Fact]
     public void TorchServe_Response_RoundTrips()
     {
-        // Needs TorchServeBodies.WriteResponse / ReadResponse (helper/rest).
+        // The answer goes through TorchServeBodies.WriteResponse / ReadResponse, as the REST codec writes it.
         var codec = WireCodecs.Create(ScenarioCatalog.TorchServeGrpcRaw, Model);
         var response = Response(Golden("y"));
         var decoded = codec.DecodeResponse(EncodeResponse(codec, response), WireContent.Protobuf);

@@ -10,7 +10,7 @@ namespace ServingBench.Wire.Codecs.TfServing;
 /// typed fields (float_val ...) or, when <c>raw</c>, tensor_content; responses are always typed because the real
 /// server answers with AsProtoField. Decoders accept either form and view tensor bytes in the body where they can.
 /// </summary>
-public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model, bool raw) : IWireCodec
+public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model) : IWireCodec
 {
     private const string RequestMessage = "PredictRequest";
     private const string ResponseMessage = "PredictResponse";
@@ -19,15 +19,15 @@ public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model, 
 
     public ModelSignature Model { get; } = model;
 
-    /// <summary>True: requests use tensor_content; false: typed repeated fields.</summary>
-    public bool Variant { get; } = raw;
+    // Tensors in tensor_content rather than the typed *_val fields.
+    private readonly bool _rawContent = scenario.Encoding == Encoding.Raw;
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
         RequestChecks.RequireModelAndInputs(request, RequestMessage);
         var spec = new TfModelSpec(request.ModelName, request.ModelVersion, request.SignatureName);
         var plans = new TfTensorProto.Plan[request.Inputs.Count];
-        long size = ProtoWriter.FieldSize(1, spec.Size) + MeasureMap(request.Inputs, plans, 2, Variant);
+        long size = ProtoWriter.FieldSize(1, spec.Size) + MeasureMap(request.Inputs, plans, 2, _rawContent);
         foreach (var output in request.Outputs)
         {
             size += ProtoWriter.FieldSize(3, ProtoWriter.Utf8Size(output.Name));
@@ -35,7 +35,7 @@ public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model, 
 
         var writer = new ProtoWriter(ProtoBody.Reserve(body, size, RequestMessage));
         spec.Write(ref writer, 1);
-        WriteMap(ref writer, request.Inputs, plans, 2, Variant);
+        WriteMap(ref writer, request.Inputs, plans, 2, _rawContent);
         foreach (var output in request.Outputs)
         {
             writer.WriteStringField(3, output.Name, ProtoWriter.Utf8Size(output.Name));

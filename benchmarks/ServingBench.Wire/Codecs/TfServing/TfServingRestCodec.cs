@@ -11,7 +11,7 @@ namespace ServingBench.Wire.Codecs.TfServing;
 /// tensors as nested lists typed by the model's signature. Answers are written as json_tensor.cc writes them
 /// (rapidjson PrettyWriter, rows on one line, floats in printf-shortest style).
 /// </summary>
-public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, bool rowFormat) : IWireCodec
+public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) : IWireCodec
 {
     // Shortest float32 digits with ".0" on integral values ("3.0", "1e-7"): TF refuses integer literals beyond a
     // float's mantissa, and its rapidjson reader takes this spelling; printf-style rounding would cost twice as much.
@@ -21,7 +21,8 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
 
     public ModelSignature Model { get; } = model;
 
-    public bool Variant { get; } = rowFormat;
+    // Row format ({"instances"}) rather than columnar ({"inputs"}).
+    private readonly bool _rowFormat = scenario.Encoding == Encoding.JsonRow;
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
@@ -47,7 +48,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
             JsonTensorWriter.EnsureJsonType(input);
         }
 
-        if (Variant)
+        if (_rowFormat)
         {
             output.Raw("\"instances\":"u8);
             if (inputs.Count == 1)
@@ -158,7 +159,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model, 
         var layout = default(RapidJsonPretty);
         layout.StartObject(ref output);
         bool named = outputs.Count > 1;
-        if (Variant)
+        if (_rowFormat)
         {
             WritePrettyRows(ref output, ref layout, outputs, named);
         }

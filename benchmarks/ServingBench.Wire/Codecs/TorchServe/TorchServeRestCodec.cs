@@ -7,11 +7,11 @@ using ServingBench.Wire.Text;
 namespace ServingBench.Wire.Codecs.TorchServe;
 
 /// <summary>
-/// TorchServe's REST predictions API. Raw (json: false): the body is the file itself (JPEG, WAV, UTF-8 text) or raw
-/// tensor bytes. JSON (json: true): a custom handler's <c>{"data": nested list}</c>. Either way the answer is the
+/// TorchServe's REST predictions API. Encoding <c>raw</c>: the body is the file itself (JPEG, WAV, UTF-8 text) or raw
+/// tensor bytes. Encoding <c>json</c>: a custom handler's <c>{"data": nested list}</c>. Either way the answer is the
 /// handler's json.dumps(..., indent=2) text (<see cref="TorchServeBodies"/>).
 /// </summary>
-public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model, bool json) : IWireCodec
+public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model) : IWireCodec
 {
     /// <summary>TorchServe names a non-form body's single handler input "body".</summary>
     public const string BodyInputName = "body";
@@ -22,7 +22,8 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model,
 
     public ModelSignature Model { get; } = model;
 
-    public bool Variant { get; } = json;
+    // A custom handler's JSON body rather than the raw file or tensor bytes.
+    private readonly bool _jsonBody = scenario.Encoding == Encoding.Json;
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
@@ -34,7 +35,7 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model,
         }
 
         var input = request.Inputs[0];
-        if (Variant)
+        if (_jsonBody)
         {
             var output = new JsonOutput(body);
             output.Raw("{\"data\":"u8);
@@ -62,7 +63,7 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model,
 
     public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content)
     {
-        if (!Variant)
+        if (!_jsonBody)
         {
             return TorchServeBodies.DecodeInput(body, content.ContentType, Model, BodyInputName);
         }

@@ -7,10 +7,10 @@ namespace ServingBench.Wire.Codecs.Triton;
 
 /// <summary>
 /// Triton's (KServe v2) gRPC ModelInfer: the body is an inference.ModelInferRequest / ModelInferResponse.
-/// Requests carry InferTensorContents or, when <c>raw</c>, raw_input_contents; responses always use
+/// Requests carry InferTensorContents (encoding <c>typed</c>) or raw_input_contents (<c>raw</c>); responses always use
 /// raw_output_contents, as Triton does. Decoders accept both forms, never mixed, and view raw bytes in place.
 /// </summary>
-public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, bool raw) : IWireCodec
+public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model) : IWireCodec
 {
     private const string RequestMessage = "ModelInferRequest";
     private const string ResponseMessage = "ModelInferResponse";
@@ -19,15 +19,15 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
 
     public ModelSignature Model { get; } = model;
 
-    /// <summary>True: requests use raw_input_contents; false: InferTensorContents.</summary>
-    public bool Variant { get; } = raw;
+    // raw_input_contents rather than typed InferTensorContents.
+    private readonly bool _rawContents = scenario.Encoding == Encoding.Raw;
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
         RequestChecks.RequireModelAndInputs(request, RequestMessage);
         var header = new Header(request.ModelName, request.ModelVersion, request.Id);
         var plans = new TritonTensorMessage.Plan[request.Inputs.Count];
-        long size = header.Size + MeasureTensors(request.Inputs, plans, 5, 7, typed: !Variant);
+        long size = header.Size + MeasureTensors(request.Inputs, plans, 5, 7, typed: !_rawContents);
         foreach (var output in request.Outputs)
         {
             size += ProtoWriter.FieldSize(6, ProtoWriter.FieldSize(1, ProtoWriter.Utf8Size(output.Name)));
@@ -35,7 +35,7 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
 
         var writer = new ProtoWriter(ProtoBody.Reserve(body, size, RequestMessage));
         header.Write(ref writer);
-        WriteTensors(ref writer, request.Inputs, plans, 5, typed: !Variant);
+        WriteTensors(ref writer, request.Inputs, plans, 5, typed: !_rawContents);
         foreach (var output in request.Outputs)
         {
             int length = ProtoWriter.Utf8Size(output.Name);
@@ -43,7 +43,7 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model, boo
             writer.WriteStringField(1, output.Name, length);
         }
 
-        if (Variant)
+        if (_rawContents)
         {
             WriteRaw(ref writer, request.Inputs, 7);
         }

@@ -7,11 +7,11 @@ using ServingBench.Wire.Text;
 namespace ServingBench.Wire.Codecs.Triton;
 
 /// <summary>
-/// KServe v2 / Triton REST inference: JSON tensors with flat data (binary: false), or a JSON header followed by
-/// raw tensor bytes (binary: true, the binary tensor data extension; decoded tensors view the body in place).
+/// KServe v2 / Triton REST inference: JSON tensors with flat data (encoding <c>json</c>), or a JSON header followed by
+/// raw tensor bytes (encoding <c>binary</c>, the binary tensor data extension; decoded tensors view the body in place).
 /// Answers are written as Triton writes them: compact, FP32 widened to double in rapidjson style.
 /// </summary>
-public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, bool binary) : IWireCodec
+public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : IWireCodec
 {
     private static readonly JsonElementStyle ClientStyle = new(NumberStyle.Ecma, WidenSingles: false, JsonBytesForm.Text, AllowNonFinite: false);
     private static readonly JsonElementStyle ServerStyle = new(NumberStyle.RapidJson, WidenSingles: true, JsonBytesForm.Text, AllowNonFinite: false);
@@ -20,7 +20,8 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
 
     public ModelSignature Model { get; } = model;
 
-    public bool Variant { get; } = binary;
+    // Binary tensor data extension rather than JSON-only tensors.
+    private readonly bool _binaryTensors = scenario.Encoding == Encoding.Binary;
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
@@ -68,7 +69,7 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
             output.Byte((byte)']');
         }
 
-        if (Variant || request.BinaryDataOutput)
+        if (_binaryTensors || request.BinaryDataOutput)
         {
             output.Raw(",\"parameters\":{\"binary_data_output\":true}"u8);
         }
@@ -265,7 +266,7 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
             WriteDatatype(ref output, tensor);
         }
 
-        if (Variant)
+        if (_binaryTensors)
         {
             output.Raw(",\"parameters\":{\"binary_data_size\":"u8);
             output.Int64(tensor.Data.Length);
@@ -305,7 +306,7 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model, boo
     // Binary: the raw bytes follow the header, whose length travels as Inference-Header-Content-Length.
     private WireContent FinishBody(ref JsonOutput output, IReadOnlyList<Tensor> tensors)
     {
-        if (!Variant)
+        if (!_binaryTensors)
         {
             output.Flush();
             return WireContent.Json;
