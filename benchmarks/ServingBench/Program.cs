@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using ServingBench.Config;
+using ServingBench.Models.Architectures;
 using ServingBench.Models.Store;
 using ServingBench.Verbs;
 
@@ -32,11 +33,7 @@ public static class Program
         // Models are built here, once, with progress on the console, rather than inside a benchmark's setup.
         if (CaseListing.Selects(typeof(Program).Assembly, args, config, nameof(Benchmarks.InProcessBenchmarks)))
         {
-            int built = ModelsCommand.Run(["build"]);
-            if (built != 0)
-            {
-                return built;
-            }
+            ModelStoreOperations.Build(ModelStore.Default(), Enum.GetValues<ModelKind>(), ModelSize.Real, Console.Out);
         }
 
         // Each run lands in a new folder of its own; publishing is the separate `report --publish` step.
