@@ -2,7 +2,6 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 
 namespace ServingBench.Emulators.Echo;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 
 namespace ServingBench.Emulators.Hosting;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Google.Protobuf;
 using ServingBench.Wire;
 
 namespace ServingBench.Emulators.Hosting;
@@ -10,6 +11,14 @@ internal static class PooledBodies
     {
         var body = new PooledBufferWriter(message.Length);
         body.Write(message);
+        return body;
+    }
+
+    /// <summary>A control-plane message (a generated protobuf type) encoded straight into a response buffer.</summary>
+    public static PooledBufferWriter Wrap(IMessage message)
+    {
+        var body = new PooledBufferWriter(message.CalculateSize());
+        message.WriteTo(body);
         return body;
     }
 }

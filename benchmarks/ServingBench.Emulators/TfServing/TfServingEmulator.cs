@@ -5,7 +5,6 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Scenarios;
@@ -103,7 +102,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
 
     private async Task<PooledBufferWriter> PredictGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
-        var reference = TfServingControl.DecodeModelSpecOf(request);
+        var reference = TfServingControl.PeekModelSpec(request, "PredictRequest");
         var model = Resolve(reference.Name, reference.Version, reference.Label);
 
         // The request may carry typed fields or tensor_content; the real server answers typed either way.
@@ -116,16 +115,16 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
 
     private Task<PooledBufferWriter> MetadataGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
-        var reference = TfServingControl.DecodeModelSpecOf(request);
+        var reference = TfServingControl.PeekModelSpec(request, "GetModelMetadataRequest");
         var model = Resolve(reference.Name, reference.Version, reference.Label);
-        return Task.FromResult(PooledBodies.Wrap(TfServingControl.EncodeModelMetadata(model, ServedVersion)));
+        return Task.FromResult(PooledBodies.Wrap(TfServingControl.Metadata(model, ServedVersion)));
     }
 
     private Task<PooledBufferWriter> StatusGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
-        var reference = TfServingControl.DecodeModelSpecOf(request);
+        var reference = TfServingControl.PeekModelSpec(request, "GetModelStatusRequest");
         Resolve(reference.Name, reference.Version, reference.Label);
-        return Task.FromResult(PooledBodies.Wrap(TfServingControl.EncodeModelStatus(ServedVersion)));
+        return Task.FromResult(PooledBodies.Wrap(TfServingControl.Available(ServedVersion)));
     }
 
     private static string Version => ServedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -125,7 +124,7 @@ public sealed class TorchServeEmulator : IDisposable
 
     private async Task<PooledBufferWriter> PredictionsGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
-        var reference = TorchServeControl.PeekModel(request);
+        var reference = ModelReference.PeekNameAndVersion(request, "PredictionsRequest");
         var model = Resolve(reference.Name, reference.Version);
         var codec = _models.Codec(ScenarioCatalog.TorchServeGrpcRaw, model);
         var (admitted, result) = await _queues[model.Name].TryRunAsync(async () =>
@@ -151,7 +150,7 @@ public sealed class TorchServeEmulator : IDisposable
         _options.TorchServeDefaultHandlers && Backends.RequestValidator.IsFileRequest(model, request);
 
     private static Task<PooledBufferWriter> PingGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context) =>
-        Task.FromResult(PooledBodies.Wrap(TorchServeControl.EncodeHealth(HealthyJson)));
+        Task.FromResult(PooledBodies.Wrap(new ServingBench.Wire.Protos.TorchServe.TorchServeHealthResponse { Health = HealthyJson }));
 
     private async Task HandleManagementAsync(HttpContext context)
     {

@@ -1,12 +1,16 @@
 using System.Text.Json;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Wire;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Codecs.Protobuf;
+using ServingBench.Wire.Codecs.Triton;
+using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
+using DataType = ServingBench.Wire.Tensors.DataType;
 
 namespace ServingBench.Emulators.Triton;
 
@@ -43,8 +47,8 @@ public sealed class TritonEmulator(EmulatorOptions options)
             Grpc = new GrpcMethodTable()
                 .Add(GrpcServices.TritonService, "ServerLive", Guard((_, _) => Flag(true)))
                 .Add(GrpcServices.TritonService, "ServerReady", Guard((_, _) => Flag(true)))
-                .Add(GrpcServices.TritonService, "ModelReady", Guard((request, _) => Flag(IsReady(TritonControl.DecodeModelRequest(request.Span)))))
-                .Add(GrpcServices.TritonService, "ServerMetadata", Guard((_, _) => Message(TritonControl.EncodeServerMetadata(ServerName, ServerVersion, Extensions))))
+                .Add(GrpcServices.TritonService, "ModelReady", Guard(ModelReadyGrpc))
+                .Add(GrpcServices.TritonService, "ServerMetadata", Guard((_, _) => Message(new ServerMetadataResponse { Name = ServerName, Version = ServerVersion, Extensions = { Extensions } })))
                 .Add(GrpcServices.TritonService, "ModelMetadata", Guard(ModelMetadataGrpc))
                 .Add(GrpcServices.TritonService, "ModelConfig", Guard(ModelConfigGrpc))
                 .Add(GrpcServices.TritonService, "ModelStatistics", Guard(ModelStatisticsGrpc))
@@ -95,7 +99,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
                 return;
             case ["ready"]:
                 RequireGet(get);
-                int status = IsReady(new ModelReference(name, version)) ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
+                int status = IsReady(name, version) ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest;
                 await HttpExchange.WriteEmptyAsync(context.Response, status).ConfigureAwait(false);
                 return;
             case ["config"]:
@@ -140,29 +144,36 @@ public sealed class TritonEmulator(EmulatorOptions options)
         return body;
     }
 
+    private Task<PooledBufferWriter> ModelReadyGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
+    {
+        var asked = Parse(ModelReadyRequest.Parser, request);
+        return Flag(IsReady(asked.Name, asked.Version));
+    }
+
     private Task<PooledBufferWriter> ModelMetadataGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
-        var reference = TritonControl.DecodeModelRequest(request.Span);
-        var model = Resolve(reference.Name, reference.Version);
-        return Message(TritonControl.EncodeModelMetadata(model, [ServedVersion], Platform));
+        var asked = Parse(ModelMetadataRequest.Parser, request);
+        return Message(TritonControl.Metadata(Resolve(asked.Name, asked.Version), [ServedVersion], Platform));
     }
 
     private Task<PooledBufferWriter> ModelConfigGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
-        var reference = TritonControl.DecodeModelRequest(request.Span);
-        return Message(TritonControl.EncodeModelConfig(Resolve(reference.Name, reference.Version), Platform, "onnxruntime"));
+        var asked = Parse(ModelConfigRequest.Parser, request);
+        return Message(TritonControl.Config(Resolve(asked.Name, asked.Version), Platform, "onnxruntime"));
     }
 
     /// <summary>perf_analyzer asks for statistics; an empty name means every model.</summary>
     private Task<PooledBufferWriter> ModelStatisticsGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
-        var reference = TritonControl.DecodeModelRequest(request.Span);
-        var models = string.IsNullOrEmpty(reference.Name) ? _models.All : [Resolve(reference.Name, reference.Version)];
-        return Message(TritonControl.EncodeModelStatistics(models.Select(m => (m.Name, ServedVersion))));
+        var asked = Parse(ModelStatisticsRequest.Parser, request);
+        var models = string.IsNullOrEmpty(asked.Name) ? _models.All : [Resolve(asked.Name, asked.Version)];
+        var statistics = new ModelStatisticsResponse();
+        statistics.ModelStats.AddRange(models.Select(m => new ModelStatistics { Name = m.Name, Version = ServedVersion }));
+        return Message(statistics);
     }
 
-    private bool IsReady(ModelReference reference) =>
-        _models.Find(reference.Name) is not null && (reference.Version is null || reference.Version == ServedVersion);
+    private bool IsReady(string name, string? version) =>
+        _models.Find(name) is not null && (string.IsNullOrEmpty(version) || version == ServedVersion);
 
     private ModelSignature Resolve(string name, string? version)
     {
@@ -193,9 +204,13 @@ public sealed class TritonEmulator(EmulatorOptions options)
         }
     }
 
-    private static Task<PooledBufferWriter> Flag(bool value) => Message(TritonControl.EncodeFlag(value));
+    // ServerLiveResponse, ServerReadyResponse and ModelReadyResponse are one bool in field 1 each: one encoding serves all three.
+    private static Task<PooledBufferWriter> Flag(bool value) => Message(new ModelReadyResponse { Ready = value });
 
-    private static Task<PooledBufferWriter> Message(byte[] message) => Task.FromResult(PooledBodies.Wrap(message));
+    private static Task<PooledBufferWriter> Message(IMessage message) => Task.FromResult(PooledBodies.Wrap(message));
+
+    private static T Parse<T>(MessageParser<T> parser, ReadOnlyMemory<byte> request)
+        where T : IMessage<T> => GeneratedMessages.Parse(parser, request.Span);
 
     private static void WriteServerMetadata(Utf8JsonWriter writer)
     {

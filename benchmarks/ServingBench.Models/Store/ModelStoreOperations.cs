@@ -12,10 +12,7 @@ public static class ModelStoreOperations
     /// <summary>Builds each model that is missing or stale, with progress on <paramref name="output"/>.</summary>
     public static void Build(ModelStore store, IReadOnlyList<ModelKind> kinds, ModelSize size, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(kinds);
-        ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine($"models folder: {store.Root}");
+        Begin(store, kinds, output);
         foreach (var kind in kinds)
         {
             var model = store.Resolve(kind, size, new SynchronousProgress(output));
@@ -26,10 +23,7 @@ public static class ModelStoreOperations
     /// <summary>One line per model: a real export, or the generated model and whether it is built yet.</summary>
     public static void List(ModelStore store, IReadOnlyList<ModelKind> kinds, ModelSize size, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(kinds);
-        ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine($"models folder: {store.Root}");
+        Begin(store, kinds, output);
         foreach (var kind in kinds)
         {
             var architecture = ModelArchitecture.Create(kind, size);
@@ -44,10 +38,7 @@ public static class ModelStoreOperations
     /// <summary>Checks every model's files in full; returns how many are damaged or unreadable (0: all good).</summary>
     public static int Verify(ModelStore store, IReadOnlyList<ModelKind> kinds, ModelSize size, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(kinds);
-        ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine($"models folder: {store.Root}");
+        Begin(store, kinds, output);
         int failures = 0;
         foreach (var kind in kinds)
         {
@@ -70,6 +61,14 @@ public static class ModelStoreOperations
         }
 
         return failures;
+    }
+
+    private static void Begin(ModelStore store, IReadOnlyList<ModelKind> kinds, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteLine($"models folder: {store.Root}");
     }
 
     private static string Describe(ResolvedModel model) =>

@@ -1,6 +1,12 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Codecs.Protobuf;
+using ServingBench.Wire.Codecs.TfServing;
+using ServingBench.Wire.Codecs.Triton;
+using ServingBench.Wire.Protos.Kserve;
+using ServingBench.Wire.Protos.TfServing;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -8,7 +14,7 @@ namespace ServingBench.Wire.Clients;
 
 /// <summary>
 /// A gRPC (HTTP/2) client for one scenario and model over one <see cref="GrpcChannel"/>; messages are raw bytes
-/// handed to the codec (no generated classes on the hot path).
+/// handed to the codec (no generated classes on the hot path; the one metadata call at connect uses them).
 /// </summary>
 public sealed class GrpcInferenceClient : IInferenceClient
 {
@@ -54,12 +60,13 @@ public sealed class GrpcInferenceClient : IInferenceClient
             switch (scenario.Framework)
             {
                 case Framework.TfServing:
-                    var tf = await CallAsync(invoker, TfMetadata, TfServingControl.EncodeModelRequest(modelName, null, metadata: true), cancellationToken).ConfigureAwait(false);
-                    model = TfServingControl.DecodeModelMetadata(tf.Span, modelName);
+                    var tfRequest = new GetModelMetadataRequest { ModelSpec = new ModelSpec { Name = modelName }, MetadataField = { TfServingControl.SignatureDefField } };
+                    var tf = await CallAsync(invoker, TfMetadata, tfRequest.ToByteArray(), cancellationToken).ConfigureAwait(false);
+                    model = TfServingControl.Signature(GeneratedMessages.Parse(GetModelMetadataResponse.Parser, tf.Span), modelName);
                     break;
                 case Framework.Triton:
-                    var triton = await CallAsync(invoker, TritonMetadata, TritonControl.EncodeModelRequest(modelName, null), cancellationToken).ConfigureAwait(false);
-                    model = TritonControl.DecodeModelMetadata(triton.Span) with { Name = modelName };
+                    var triton = await CallAsync(invoker, TritonMetadata, new ModelMetadataRequest { Name = modelName }.ToByteArray(), cancellationToken).ConfigureAwait(false);
+                    model = TritonControl.Signature(GeneratedMessages.Parse(ModelMetadataResponse.Parser, triton.Span)) with { Name = modelName };
                     break;
                 default:
                     // TorchServe publishes no tensor metadata: ping, then use the catalogue's signature.

@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
 using ServingBench.Wire;
+using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -102,4 +105,70 @@ public sealed class NaiveJsonSubject : SerializationSubject
         JsonSerializer.Serialize(_writer, value, type);
         _writer.Flush();
     }
+}
+
+/// <summary>
+/// The stock path for the ratio baseline's messages: Triton's ModelInferRequest / ModelInferResponse with raw
+/// contents, through the classes Google.Protobuf generates from protos/kserve, as a user of the generated client
+/// writes it (tensor bytes wrapped, not copied, on the way out; views of the parsed ByteStrings on the way in).
+/// Its "× raw" is how much the hand-written codec (triton-grpc-raw, the same wire bytes) saves on tensor messages.
+/// </summary>
+public sealed class GoogleProtobufSubject : SerializationSubject
+{
+    private readonly InferenceRequest _request;
+    private readonly InferenceResponse _response;
+
+    public GoogleProtobufSubject(Payload payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        _request = payload.RequestFor(ScenarioCatalog.TritonGrpcRaw);
+        _response = payload.Response;
+        RequestBody = ToRequest(_request).ToByteArray();
+        ResponseBody = ToResponse(_response).ToByteArray();
+    }
+
+    public override void EncodeRequest(IBufferWriter<byte> output) => ToRequest(_request).WriteTo(output);
+
+    public override object DecodeRequest()
+    {
+        var message = ModelInferRequest.Parser.ParseFrom(RequestBody.Span);
+        var inputs = ToTensors(message.Inputs.Select(i => (i.Name, i.Datatype, i.Shape)), message.RawInputContents);
+        return new InferenceRequest { ModelName = message.ModelName, ModelVersion = message.ModelVersion, Inputs = inputs };
+    }
+
+    public override void EncodeResponse(IBufferWriter<byte> output) => ToResponse(_response).WriteTo(output);
+
+    public override object DecodeResponse()
+    {
+        var message = ModelInferResponse.Parser.ParseFrom(ResponseBody.Span);
+        var outputs = ToTensors(message.Outputs.Select(o => (o.Name, o.Datatype, o.Shape)), message.RawOutputContents);
+        return new InferenceResponse { ModelName = message.ModelName, ModelVersion = message.ModelVersion, Outputs = outputs };
+    }
+
+    public override void Verify()
+    {
+        RequireSameTensors("google-protobuf request", _request.Inputs, ((InferenceRequest)DecodeRequest()).Inputs);
+        RequireSameTensors("google-protobuf response", _response.Outputs, ((InferenceResponse)DecodeResponse()).Outputs);
+    }
+
+    private static ModelInferRequest ToRequest(InferenceRequest request)
+    {
+        var message = new ModelInferRequest { ModelName = request.ModelName, ModelVersion = request.ModelVersion ?? string.Empty, Id = request.Id ?? string.Empty };
+        message.Inputs.AddRange(request.Inputs.Select(t => new ModelInferRequest.Types.InferInputTensor { Name = t.Name, Datatype = t.DataType.ToKServeName(), Shape = { t.Shape.ToArray() } }));
+        message.Outputs.AddRange(request.Outputs.Select(o => new ModelInferRequest.Types.InferRequestedOutputTensor { Name = o.Name }));
+        message.RawInputContents.AddRange(request.Inputs.Select(t => UnsafeByteOperations.UnsafeWrap(t.Data)));
+        return message;
+    }
+
+    private static ModelInferResponse ToResponse(InferenceResponse response)
+    {
+        var message = new ModelInferResponse { ModelName = response.ModelName, ModelVersion = response.ModelVersion ?? string.Empty };
+        message.Outputs.AddRange(response.Outputs.Select(t => new ModelInferResponse.Types.InferOutputTensor { Name = t.Name, Datatype = t.DataType.ToKServeName(), Shape = { t.Shape.ToArray() } }));
+        message.RawOutputContents.AddRange(response.Outputs.Select(t => UnsafeByteOperations.UnsafeWrap(t.Data)));
+        return message;
+    }
+
+    /// <summary>Tensors that view the parsed ByteStrings, as the hand-written codec's tensors view the body.</summary>
+    private static Tensor[] ToTensors(IEnumerable<(string Name, string Datatype, RepeatedField<long> Shape)> headers, IReadOnlyList<ByteString> contents) =>
+        [.. headers.Select((h, i) => new Tensor(h.Name, DataTypeInfo.ParseKServeName(h.Datatype), h.Shape.ToArray(), contents[i].Memory))];
 }

@@ -4,13 +4,16 @@ namespace ServingBench.Serialization;
 
 /// <summary>
 /// One row family of the Serialization table: a payload and how it is encoded — a catalogue scenario, or one
-/// of the two controls that frame it: <c>memcpy</c> (the physical floor: copying the same bytes) and
-/// <c>naive-json</c> (System.Text.Json over nested arrays, what most users write first; the peer to beat).
+/// of the controls that frame it: <c>memcpy</c> (the physical floor: copying the same bytes), <c>naive-json</c>
+/// (System.Text.Json over nested arrays, what most users write first; the peer to beat) and
+/// <c>google-protobuf</c> (the ratio baseline's messages through the generated classes: what the hand-written
+/// tensor codecs save).
 /// </summary>
 public sealed class SerializationCase : IComparable<SerializationCase>, IComparable
 {
     public const string Memcpy = "memcpy";
     public const string NaiveJson = "naive-json";
+    public const string GoogleProtobuf = "google-protobuf";
 
     private SerializationCase(PayloadKind payload, Scenario? scenario, string control, int order)
     {
@@ -42,7 +45,7 @@ public sealed class SerializationCase : IComparable<SerializationCase>, ICompara
     public static Scenario BaselineScenario(PayloadKind payload) =>
         payload == PayloadKind.Resnet50Jpeg ? ScenarioCatalog.TorchServeRestRaw : ScenarioCatalog.TritonGrpcRaw;
 
-    /// <summary>Every case: per payload, memcpy, naive JSON (tensor payloads only), then each valid scenario.</summary>
+    /// <summary>Every case: per payload, memcpy, naive JSON and stock protobuf (tensor payloads only), then each valid scenario.</summary>
     public static IReadOnlyList<SerializationCase> All { get; } = Build();
 
     public override string ToString() => $"{Payload.Name}/{Encoding}";
@@ -60,8 +63,9 @@ public sealed class SerializationCase : IComparable<SerializationCase>, ICompara
             cases.Add(new SerializationCase(payload, null, Memcpy, cases.Count));
             if (payload != PayloadKind.Resnet50Jpeg)
             {
-                // JPEG bytes have no nested-array JSON form; the naive row exists for tensors only.
+                // JPEG bytes have no nested-array JSON form and travel in no Triton message: these rows are for tensors.
                 cases.Add(new SerializationCase(payload, null, NaiveJson, cases.Count));
+                cases.Add(new SerializationCase(payload, null, GoogleProtobuf, cases.Count));
             }
 
             foreach (var scenario in ScenarioCatalog.Scenarios.Where(s => ScenarioCatalog.Supports(s, payload)))

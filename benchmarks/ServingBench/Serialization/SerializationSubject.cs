@@ -37,6 +37,7 @@ public abstract class SerializationSubject
         {
             SerializationCase.Memcpy => new MemcpySubject(payload),
             SerializationCase.NaiveJson => new NaiveJsonSubject(payload),
+            SerializationCase.GoogleProtobuf => new GoogleProtobufSubject(payload),
             _ => new CodecSubject(WireCodecs.Create(@case.Scenario!, payload.Model), payload),
         };
     }

@@ -1,7 +1,6 @@
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
+using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Clients;
 
@@ -40,25 +39,6 @@ public sealed class ServingTargetsTests
 
         Assert.Null(ServingTargets.ConfiguredAddress(Framework.TorchServe, Protocol.Grpc));
         Assert.Equal("bart", ServingTargets.ModelName(Framework.TorchServe, "bart"));
-    }
-
-    [Fact]
-    public void Control_Messages_Round_Trip_Signatures()
-    {
-        var model = ModelCatalog.Wav2Vec2Signature;
-        var triton = TritonControl.DecodeModelMetadata(TritonControl.EncodeModelMetadata(model, ["1"], "onnxruntime_onnx"));
-        var tf = TfServingControl.DecodeModelMetadata(TfServingControl.EncodeModelMetadata(model, 1), model.Name);
-        foreach (var decoded in new[] { triton, tf })
-        {
-            Assert.Equal(model.Inputs.Select(i => i.ToString()), decoded.Inputs.Select(i => i.ToString()));
-            Assert.Equal(model.Outputs.Select(i => i.ToString()), decoded.Outputs.Select(i => i.ToString()));
-        }
-    }
-
-    [Fact]
-    public void Malformed_Control_Message_Is_A_WireFormatException()
-    {
-        Assert.Throws<ServingBench.Wire.WireFormatException>(() => TritonControl.DecodeModelMetadata(new byte[] { 0x22, 0x10, 0x01 }));
     }
 
     [Fact]

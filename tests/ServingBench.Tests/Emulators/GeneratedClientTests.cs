@@ -11,7 +11,7 @@ namespace ServingBench.Tests.Emulators;
 
 /// <summary>
 /// Clients generated from the frameworks' .proto files (what grpcurl, tritonclient and tensorflow-serving-api see)
-/// talk to the emulators: proves the hand-written control messages and raw-bytes methods match the real APIs.
+/// talk to the emulators: proves the control messages and raw-bytes methods match the real APIs.
 /// </summary>
 [Collection(EmulatorCollection.Name)]
 public sealed class GeneratedClientTests(EmulatorFixture fixture)
@@ -45,7 +45,8 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture)
     {
         using var channel = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.Triton, Protocol.Grpc));
         var invoker = channel.CreateCallInvoker();
-        var config = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelConfig"), TritonControl.EncodeModelRequest("bart", null), default);
+        var config = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelConfig"), new ModelConfigRequest { Name = "bart" }.ToByteArray(), default);
+        Assert.Equal("input_ids", ModelConfigResponse.Parser.ParseFrom(config.Span).Config.Input[0].Name);
         Assert.True(config.Span.IndexOf("input_ids"u8) >= 0 && config.Span.IndexOf("onnxruntime"u8) >= 0);
         var stats = await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelStatistics"), ReadOnlyMemory<byte>.Empty, default);
         Assert.True(stats.Span.IndexOf("wav2vec2"u8) >= 0);

@@ -1,7 +1,11 @@
+using Google.Protobuf;
 using Grpc.Core;
 using ServingBench.Emulators;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Protos.Kserve;
+using ServingBench.Wire.Protos.TfServing;
+using ServingBench.Wire.Protos.TorchServe;
 using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
@@ -13,7 +17,7 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     [Fact]
     public async Task TfServing_Unknown_Model_Is_NotFound()
     {
-        var error = await CallAsync(Framework.TfServing, GrpcServices.TfPredictionService, "Predict", TfServingControl.EncodeModelRequest("nope", null, metadata: false));
+        var error = await CallAsync(Framework.TfServing, GrpcServices.TfPredictionService, "Predict", Bytes(new PredictRequest { ModelSpec = new ModelSpec { Name = "nope" } }));
         Assert.Equal(StatusCode.NotFound, error.GrpcStatus);
         Assert.Equal("Servable not found for request: Latest(nope)", error.ServerMessage);
     }
@@ -21,7 +25,7 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     [Fact]
     public async Task Triton_Unknown_Model_Is_NotFound()
     {
-        var error = await CallAsync(Framework.Triton, GrpcServices.TritonService, "ModelInfer", TritonControl.EncodeModelRequest("nope", null));
+        var error = await CallAsync(Framework.Triton, GrpcServices.TritonService, "ModelInfer", Bytes(new ModelInferRequest { ModelName = "nope" }));
         Assert.Equal(StatusCode.NotFound, error.GrpcStatus);
         Assert.Contains("'nope'", error.ServerMessage);
     }
@@ -29,7 +33,7 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     [Fact]
     public async Task TorchServe_Unknown_Model_Is_Internal_As_TorchServe_Answers()
     {
-        var error = await CallAsync(Framework.TorchServe, GrpcServices.TorchServeInference, "Predictions", TritonControl.EncodeModelRequest("nope", null));
+        var error = await CallAsync(Framework.TorchServe, GrpcServices.TorchServeInference, "Predictions", Bytes(new PredictionsRequest { ModelName = "nope" }));
         Assert.Equal(StatusCode.Internal, error.GrpcStatus);
         Assert.Equal("Model not found: nope", error.ServerMessage);
     }
@@ -67,18 +71,20 @@ public sealed class GrpcErrorTests(EmulatorFixture fixture)
     {
         using var triton = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.Triton, Protocol.Grpc));
         var invoker = triton.CreateCallInvoker();
-        Assert.True(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ServerLive"), ReadOnlyMemory<byte>.Empty, default)).Span));
-        Assert.True(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ServerReady"), ReadOnlyMemory<byte>.Empty, default)).Span));
-        Assert.False(TritonControl.DecodeFlag((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelReady"), TritonControl.EncodeModelRequest("nope", null), default)).Span));
+        Assert.True(ServerLiveResponse.Parser.ParseFrom((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ServerLive"), ReadOnlyMemory<byte>.Empty, default)).Span).Live);
+        Assert.True(ServerReadyResponse.Parser.ParseFrom((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ServerReady"), ReadOnlyMemory<byte>.Empty, default)).Span).Ready);
+        Assert.False(ModelReadyResponse.Parser.ParseFrom((await GrpcInferenceClient.CallAsync(invoker, RawGrpc.ClientMethod(GrpcServices.TritonService, "ModelReady"), Bytes(new ModelReadyRequest { Name = "nope" }), default)).Span).Ready);
 
         using var tf = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.TfServing, Protocol.Grpc));
-        var status = await GrpcInferenceClient.CallAsync(tf.CreateCallInvoker(), RawGrpc.ClientMethod(GrpcServices.TfModelService, "GetModelStatus"), TfServingControl.EncodeModelRequest("bart", null, metadata: false), default);
-        Assert.Equal(30, TfServingControl.DecodeModelStatusState(status.Span));
+        var status = await GrpcInferenceClient.CallAsync(tf.CreateCallInvoker(), RawGrpc.ClientMethod(GrpcServices.TfModelService, "GetModelStatus"), Bytes(new GetModelStatusRequest { ModelSpec = new ModelSpec { Name = "bart" } }), default);
+        Assert.Equal(ModelVersionStatus.Types.State.Available, GetModelStatusResponse.Parser.ParseFrom(status.Span).ModelVersionStatus[0].State);
 
         using var torch = GrpcInferenceClient.CreateChannel(fixture.Servers.Address(Framework.TorchServe, Protocol.Grpc));
         var health = await GrpcInferenceClient.CallAsync(torch.CreateCallInvoker(), RawGrpc.ClientMethod(GrpcServices.TorchServeInference, "Ping"), ReadOnlyMemory<byte>.Empty, default);
-        Assert.Contains("Healthy", TorchServeControl.DecodeHealth(health.Span));
+        Assert.Contains("Healthy", TorchServeHealthResponse.Parser.ParseFrom(health.Span).Health);
     }
+
+    private static byte[] Bytes(IMessage message) => message.ToByteArray();
 
     private async Task<ServingException> CallAsync(Framework framework, string service, string method, byte[] message)
     {
