@@ -10,7 +10,7 @@ namespace ServingBench.Models.Engines;
 /// </summary>
 public sealed class InProcessRunner : IDisposable
 {
-    /// <summary>10 s of 16 kHz audio, the W2V2 row of MODELS.md's compute table.</summary>
+    /// <summary>10 s of 16 kHz audio, the Wav2Vec2 10 s row of docs/models.md's compute table.</summary>
     public const int AudioSamples = 160_000;
 
     /// <summary>Source length for BART (the table's 512-token encode); generation adds <see cref="NewTokens"/>.</summary>

@@ -12,7 +12,7 @@ namespace ServingBench.Models.Performance;
 /// its <see cref="ModelWork"/> divided by these.
 /// </summary>
 /// <remarks>
-/// Measured because published figures travel badly: MODELS.md's 465 GFLOP/s was an OpenBLAS sgemm on a Zen 5 host
+/// Measured because published figures travel badly: the 465 GFLOP/s in docs/models.md was an OpenBLAS sgemm on a Zen 5 host
 /// with full-width AVX-512, while a Zen 4 host of the same two-core size executes each 512-bit FMA as two 256-bit
 /// halves and peaks near half that. A floor the hardware cannot reach would make every ratio against it meaningless.
 /// </remarks>

@@ -3,7 +3,7 @@ using ServingBench.Models.Architectures;
 namespace ServingBench.Models.Performance;
 
 /// <summary>
-/// The arithmetic and weight traffic one InProcess call cannot avoid, from MODELS.md §4's formulas applied to the
+/// The arithmetic and weight traffic one InProcess call cannot avoid, from the formulas in docs/models.md applied to the
 /// architecture: the numerator of the "× floor" column. Work counts multiply-accumulates of the matrix products
 /// and convolutions only (normalisation, activations and softmax are a rounding error next to them).
 /// </summary>
@@ -79,7 +79,7 @@ public sealed record ModelWork(double ComputeGflop, double StreamedGigabytes, do
     /// <summary>
     /// BART: encode <paramref name="sourceTokens"/>, project cross-attention K/V once, then <paramref name="steps"/>
     /// cached decode steps of one token. Each step reads every decoder weight it multiplies by (self-attention
-    /// q/k/v/o, cross-attention q/o, feed-forward, LM head: MODELS.md's 227.6 M per token) once: memory-bound.
+    /// q/k/v/o, cross-attention q/o, feed-forward, LM head: docs/models.md's 227.6 M per token) once: memory-bound.
     /// </summary>
     public static ModelWork Bart(Bart architecture, long sourceTokens, int steps)
     {
@@ -110,7 +110,7 @@ public sealed record ModelWork(double ComputeGflop, double StreamedGigabytes, do
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown model"),
     };
 
-    /// <summary>Q/K/V/O projections, the two attention products and the feed-forward pair (MODELS.md §4).</summary>
+    /// <summary>Q/K/V/O projections, the two attention products and the feed-forward pair (docs/models.md, compute).</summary>
     private static long TransformerLayerMacs(long tokens, long width, long ffn) =>
         (4 * tokens * width * width) + (2 * tokens * tokens * width) + (2 * tokens * width * ffn);
 

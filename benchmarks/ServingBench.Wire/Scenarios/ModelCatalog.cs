@@ -3,7 +3,7 @@ using ServingBench.Wire.Tensors;
 namespace ServingBench.Wire.Scenarios;
 
 /// <summary>
-/// The served models and their published signatures. Names follow the Hugging Face export names (DESIGN.md);
+/// The served models and their published signatures. Names follow the Hugging Face export names (docs/architecture.md);
 /// clients read them from the server's metadata, these are what the emulators publish.
 /// </summary>
 public static class ModelCatalog

@@ -16,7 +16,7 @@ public enum Protocol
     Grpc,
 }
 
-/// <summary>What travels in the body; DESIGN.md's matrix says which framework × protocol offers which.</summary>
+/// <summary>What travels in the body; docs/architecture.md's matrix says which framework × protocol offers which.</summary>
 public enum Encoding
 {
     /// <summary>TF Serving REST row format: <c>{"instances": [...]}</c>.</summary>

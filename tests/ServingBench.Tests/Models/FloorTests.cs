@@ -4,10 +4,10 @@ using ServingBench.Models.Performance;
 
 namespace ServingBench.Tests.Models;
 
-/// <summary>The "× floor" column's numerator and denominator: MODELS.md §4's figures, and a ceiling measured here.</summary>
+/// <summary>The "× floor" column's numerator and denominator: docs/models.md's compute table, and a ceiling measured here.</summary>
 public sealed class FloorTests
 {
-    /// <summary>MODELS.md's ceilings: OpenBLAS sgemm on its 2-core Zen 5 host, and its sgemv bandwidth.</summary>
+    /// <summary>The reference host's ceilings in docs/models.md: OpenBLAS sgemm on a 2-core Zen 5, and its sgemv bandwidth.</summary>
     private static readonly HostCeiling ModelsMdHost = new(465, 38.7, 2, 512);
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class FloorTests
     [Fact]
     public void Bart_Generation_Floor_Is_Memory_Bound_As_Models_Md_Says()
     {
-        // MODELS.md: ≈3.7 s for 142 tokens on its host, the decode steps at the measured sgemv bandwidth.
+        // docs/models.md: ≈3.7 s for 142 tokens on the reference host, the decode steps at the measured sgemv bandwidth.
         var work = ModelWork.ForInProcess(ModelKind.Bart);
         var floor = work.Floor(ModelsMdHost);
         Assert.InRange(floor.TotalSeconds, 3.5, 3.9);
