@@ -1,12 +1,8 @@
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Codecs.Triton;
-using ServingBench.Wire.Protos.Kserve;
-using ServingBench.Wire.Protos.TfServing;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -60,13 +56,12 @@ public sealed class GrpcInferenceClient : IInferenceClient
             switch (scenario.Framework)
             {
                 case Framework.TfServing:
-                    var tfRequest = new GetModelMetadataRequest { ModelSpec = new ModelSpec { Name = modelName }, MetadataField = { TfServingControl.SignatureDefField } };
-                    var tf = await CallAsync(invoker, TfMetadata, tfRequest.ToByteArray(), cancellationToken).ConfigureAwait(false);
-                    model = TfServingControl.Signature(GeneratedMessages.Parse(GetModelMetadataResponse.Parser, tf.Span), modelName);
+                    var tf = await CallAsync(invoker, TfMetadata, TfServingControl.MetadataRequest(modelName), cancellationToken).ConfigureAwait(false);
+                    model = TfServingControl.ReadSignature(tf.Span, modelName);
                     break;
                 case Framework.Triton:
-                    var triton = await CallAsync(invoker, TritonMetadata, new ModelMetadataRequest { Name = modelName }.ToByteArray(), cancellationToken).ConfigureAwait(false);
-                    model = TritonControl.Signature(GeneratedMessages.Parse(ModelMetadataResponse.Parser, triton.Span)) with { Name = modelName };
+                    var triton = await CallAsync(invoker, TritonMetadata, TritonControl.MetadataRequest(modelName), cancellationToken).ConfigureAwait(false);
+                    model = TritonControl.ReadSignature(triton.Span) with { Name = modelName };
                     break;
                 default:
                     // TorchServe publishes no tensor metadata: ping, then use the catalogue's signature.

@@ -29,7 +29,7 @@ public sealed class ControlMessageGoldenTests
         Assert.Equal("0801", Hex(new ServerLiveResponse { Live = true }));
         Assert.Equal("", Hex(new ModelReadyResponse { Ready = false }));
         Assert.Equal("0A0462617274120133", Hex(new ModelReadyRequest { Name = "bart", Version = "3" }));
-        Assert.Equal("0A0462617274", Hex(new ModelMetadataRequest { Name = "bart" }));
+        Assert.Equal("0A0462617274", Convert.ToHexString(TritonControl.MetadataRequest("bart")));
         Assert.Equal(
             "0A06747269746F6E1206322E36312E301A0E636C617373696669636174696F6E1A1262696E6172795F74656E736F725F"
             + "64617461",
@@ -55,7 +55,7 @@ public sealed class ControlMessageGoldenTests
             + "010B6F6E6E7872756E74696D65",
             Hex(TritonControl.Config(Model, "onnxruntime_onnx", "onnxruntime")));
 
-        var read = TritonControl.Signature(ModelMetadataResponse.Parser.ParseFrom(metadata.ToByteArray()));
+        var read = TritonControl.ReadSignature(metadata.ToByteArray());
         Assert.Equal(Model.Inputs, read.Inputs, SpecComparer.Instance);
         Assert.Equal(Model.Outputs, read.Outputs, SpecComparer.Instance);
     }
@@ -64,6 +64,7 @@ public sealed class ControlMessageGoldenTests
     public void TfServing_Requests_Status_And_Metadata_Keep_Their_Bytes_And_Read_Back()
     {
         Assert.Equal("0A060A0462617274", Hex(new GetModelStatusRequest { ModelSpec = new ModelSpec { Name = "bart" } }));
+        Assert.Equal("0A060A0462617274120D7369676E61747572655F646566", Convert.ToHexString(TfServingControl.MetadataRequest("bart")));
         Assert.Equal(
             "0A0A0A046261727412020807120D7369676E61747572655F646566",
             Hex(new GetModelMetadataRequest { ModelSpec = new ModelSpec { Name = "bart", Version = 7 }, MetadataField = { TfServingControl.SignatureDefField } }));
@@ -82,7 +83,7 @@ public sealed class ControlMessageGoldenTests
             + "74696F6E656443616C6C3A30100A1A0212001A1A74656E736F72666C6F772F73657276696E672F70726564696374",
             Hex(metadata));
 
-        var read = TfServingControl.Signature(GetModelMetadataResponse.Parser.ParseFrom(metadata.ToByteArray()), "m");
+        var read = TfServingControl.ReadSignature(metadata.ToByteArray(), "m");
         Assert.Equal(Model.Inputs, read.Inputs, SpecComparer.Instance);
         Assert.Equal(Model.Outputs, read.Outputs, SpecComparer.Instance);
     }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Protos.TensorFlow;
@@ -78,6 +79,14 @@ public static class TfServingControl
             Metadata = { [SignatureDefField] = Any.Pack(map) },
         };
     }
+
+    /// <summary>The client's GetModelMetadataRequest: the signatures of the latest version of <paramref name="modelName"/>.</summary>
+    public static byte[] MetadataRequest(string modelName) =>
+        new GetModelMetadataRequest { ModelSpec = new ModelSpec { Name = modelName }, MetadataField = { SignatureDefField } }.ToByteArray();
+
+    /// <summary>The serving_default signature of a GetModelMetadataResponse as it arrived.</summary>
+    public static ModelSignature ReadSignature(ReadOnlySpan<byte> response, string modelName) =>
+        Signature(GeneratedMessages.Parse(GetModelMetadataResponse.Parser, response), modelName);
 
     /// <summary>The serving_default signature of a GetModelMetadataResponse, keyed by the aliases requests use.</summary>
     public static ModelSignature Signature(GetModelMetadataResponse metadata, string modelName)

@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Tensors;
 using ConfigDataType = ServingBench.Wire.Protos.Kserve.DataType;
@@ -22,6 +24,13 @@ public static class TritonControl
         metadata.Outputs.AddRange(model.Outputs.Select(TensorMetadata));
         return metadata;
     }
+
+    /// <summary>The client's ModelMetadataRequest for the version the server picks.</summary>
+    public static byte[] MetadataRequest(string modelName) => new ModelMetadataRequest { Name = modelName }.ToByteArray();
+
+    /// <summary>The signature in a ModelMetadataResponse as it arrived.</summary>
+    public static ModelSignature ReadSignature(ReadOnlySpan<byte> response) =>
+        Signature(GeneratedMessages.Parse(ModelMetadataResponse.Parser, response));
 
     public static ModelSignature Signature(ModelMetadataResponse metadata)
     {
