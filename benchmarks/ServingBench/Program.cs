@@ -22,18 +22,27 @@ public static class Program
 
         var startedUtc = DateTimeOffset.UtcNow;
         string scratch = RunRecorder.ScratchDirectory(RepositoryPaths.Results, startedUtc);
-        ServingBenchConfig.CommandLineNamesJob = ServingBenchConfig.NamesJob(args);
-        var config = ServingBenchConfig.Create(withDefaultJob: !ServingBenchConfig.CommandLineNamesJob, artifactsPath: scratch);
-        if (CaseListing.IsFlatListRequest(args))
+        var config = ServingBenchConfig.Create(artifactsPath: scratch);
+        var selection = CaseListing.FromCommandLine(typeof(Program).Assembly, args, config);
+        if (selection is not null && CaseListing.IsFlatListRequest(args))
         {
-            CaseListing.Print(typeof(Program).Assembly, args, config, Console.Out);
+            selection.Print(Console.Out);
             return 0;
         }
 
-        // Models are built here, once, with progress on the console, rather than inside a benchmark's setup.
-        if (CaseListing.Selects(typeof(Program).Assembly, args, config, nameof(Benchmarks.InProcessBenchmarks)))
+        if (selection is { HasFilter: true })
         {
-            ModelStoreOperations.Build(ModelStore.Default(), Enum.GetValues<ModelKind>(), ModelSize.Real, Console.Out);
+            // One line for the rows this build leaves out, and only when the filter asked for them.
+            if (RunnableCases.Describe(selection.Requested(typeof(Benchmarks.InProcessBenchmarks))) is { } leftOut)
+            {
+                Console.WriteLine(leftOut);
+            }
+
+            // Models are built here, once, with progress on the console, rather than inside a benchmark's setup.
+            if (selection.Cases(typeof(Benchmarks.InProcessBenchmarks)).Any())
+            {
+                ModelStoreOperations.Build(ModelStore.Default(), Enum.GetValues<ModelKind>(), ModelSize.Real, Console.Out);
+            }
         }
 
         // Each run lands in a new folder of its own; publishing is the separate `report --publish` step.

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace ServingBench.Models.Engines;
 
 public enum Device
@@ -14,29 +12,22 @@ public enum EngineKind
     TorchSharp,
 }
 
-/// <summary>Whether an engine can run on a device in this build, and if not, why (printed instead of failing a run).</summary>
+/// <summary>
+/// Whether an engine can run on a device in this build on this machine, and if not, why (printed instead of failing
+/// a run). Answers from the application's files and the machine's driver only: asking loads and changes nothing.
+/// </summary>
 public static class EngineSupport
 {
     public static string? WhyNot(EngineKind engine, Device device) => (engine, device) switch
     {
         (EngineKind.OnnxRuntime, Device.Cpu) => null,
-        (EngineKind.OnnxRuntime, Device.Cuda) => OrtCudaAvailable()
-            ? null
-            : "ONNX Runtime has no CUDAExecutionProvider in this build (the CPU package Microsoft.ML.OnnxRuntime is referenced; build with -p:ServingBenchGpu=true where a registry serves Microsoft.ML.OnnxRuntime.Gpu, on a machine with CUDA 12 and cuDNN 9)",
-        (EngineKind.TorchSharp, Device.Cpu) => TorchSharp.TorchRuntime.WhyNot(),
-        (EngineKind.TorchSharp, Device.Cuda) => "TorchSharp here is the CPU build (libtorch-cpu-linux-x64); build with -p:ServingBenchGpu=true where a registry serves TorchSharp-cuda-linux, on a machine with CUDA",
+        (EngineKind.OnnxRuntime, Device.Cuda) => WhyNotOrtCuda(),
+        (EngineKind.TorchSharp, _) => TorchSharp.TorchRuntime.WhyNot(device),
         _ => $"unknown engine/device {engine}/{device}",
     };
 
-    private static bool OrtCudaAvailable()
-    {
-        try
-        {
-            return OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider");
-        }
-        catch (OnnxRuntimeException)
-        {
-            return false;
-        }
-    }
+    private static string? WhyNotOrtCuda() =>
+        NativeFiles.Exists(AppContext.BaseDirectory, NativeFiles.LibraryFileName("onnxruntime_providers_cuda"))
+            ? NativeFiles.WhyNoCudaDriver()
+            : "ONNX Runtime has no CUDA execution provider in this build, the CPU package being referenced; build with -p:ServingBenchGpu=true and run on a machine with an NVIDIA driver, CUDA 12 and cuDNN 9";
 }

@@ -51,7 +51,7 @@ public sealed class InProcessRunner : IDisposable
                 break;
             case ModelKind.Bart:
                 ISeq2SeqBackend backend = engine == EngineKind.TorchSharp
-                    ? new TorchSharp.TorchBartBackend(Model.Directory, new Bart(size))
+                    ? new TorchSharp.TorchBartBackend(Model.Directory, new Bart(size), device)
                     : new OrtBartBackend(Model.Directory, device);
                 _seq2seq = backend;
                 int length = size == ModelSize.Real ? SourceTokens : 16;
@@ -102,7 +102,7 @@ public sealed class InProcessRunner : IDisposable
 
     private (OrtSingleTensorModel?, TorchSharp.TorchSingleTensorModel?) Open(EngineKind engine, Device device, ModelArchitecture architecture, float[] input, long[] inputShape, long[] outputShape) =>
         engine == EngineKind.TorchSharp
-            ? (null, new TorchSharp.TorchSingleTensorModel(Model.MainFile, architecture, input, inputShape, outputShape))
+            ? (null, new TorchSharp.TorchSingleTensorModel(Model.MainFile, architecture, input, inputShape, outputShape, device))
             : (new OrtSingleTensorModel(Model.MainFile, device, input, inputShape, outputShape), null);
 
     private static float[] Noise(Random random, int count)

@@ -9,12 +9,13 @@ using ServingBench.Models.Store;
 namespace ServingBench.Benchmarks;
 
 /// <summary>
-/// The in-process floor: the model call alone, no protocol. Engine × device × model; cases the build cannot
-/// run (CUDA without a GPU package, an engine not present) are left out with their reason printed.
+/// The in-process floor: the model call alone, no protocol. Engine × device × model; cases the build or machine
+/// cannot run (CUDA without a CUDA package or a GPU) are left out by <see cref="RunnableCases"/>, and Program
+/// prints why once when a filter asks for them.
 /// </summary>
 /// <remarks>One warm-up and five measured iterations: a BART case is ≈5 s per call on 2 cores.</remarks>
 [BenchmarkCategory(Categories.InProcess)]
-[SlowOperations(warmupCount: 1, iterationCount: 5)]
+[SuiteJob(warmupCount: 1, iterationCount: 5)]
 [Config(typeof(FloorColumnsAndWideCaseNames))]
 public class InProcessBenchmarks
 {
@@ -31,8 +32,6 @@ public class InProcessBenchmarks
         }
     }
 
-    private static readonly HashSet<string> ReportedSkips = [];
-
     private InProcessRunner? _runner;
 
     [ParamsSource(nameof(Cases))]
@@ -48,21 +47,8 @@ public class InProcessBenchmarks
 
     public ModelStore? Store { get; set; }
 
-    public static IEnumerable<InProcessCase> Cases()
-    {
-        foreach (var (runnable, reason) in InProcessCase.All())
-        {
-            if (reason is null)
-            {
-                yield return runnable;
-            }
-            else if (ReportedSkips.Add(runnable.ToString()))
-            {
-                // BenchmarkDotNet asks for the cases more than once; say why a case is left out once.
-                Console.WriteLine($"// InProcess {runnable} skipped: {reason}");
-            }
-        }
-    }
+    /// <summary>Every engine × device × model, runnable or not, so case indices are the same in every process.</summary>
+    public static IEnumerable<InProcessCase> Cases() => InProcessCase.All();
 
     public static ModelSize SizeFromEnvironment() =>
         string.Equals(Environment.GetEnvironmentVariable(SizeVariable), "tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny : ModelSize.Real;
@@ -84,11 +70,14 @@ public class InProcessBenchmarks
 /// <summary>engine-device-model, e.g. onnxruntime-cpu-resnet50.</summary>
 public sealed record InProcessCase(EngineKind Engine, Device Device, ModelKind Model)
 {
-    public static IEnumerable<(InProcessCase Case, string? WhyNot)> All() =>
+    public static IEnumerable<InProcessCase> All() =>
         from engine in Enum.GetValues<EngineKind>()
         from device in Enum.GetValues<Device>()
         from model in Enum.GetValues<ModelKind>()
-        select (new InProcessCase(engine, device, model), EngineSupport.WhyNot(engine, device));
+        select new InProcessCase(engine, device, model);
+
+    /// <summary>Null when this build can run the row here, else why not (read from files; nothing is loaded).</summary>
+    public string? WhyNot => EngineSupport.WhyNot(Engine, Device);
 
     public override string ToString() =>
         $"{Engine.ToString().ToLowerInvariant()}-{Device.ToString().ToLowerInvariant()}-{Model.ToString().ToLowerInvariant()}";

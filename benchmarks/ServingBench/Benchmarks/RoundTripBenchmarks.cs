@@ -27,6 +27,7 @@ namespace ServingBench.Benchmarks;
 /// JPEG (13 cells); <c>SERVINGBENCH_ROUNDTRIP_PAYLOADS=all</c> or a comma list (wav2vec2-audio,bart-text) widens it.
 /// </remarks>
 [BenchmarkCategory(Categories.RoundTrip)]
+[SuiteJob]
 [PromptTiering]
 public class RoundTripBenchmarks
 {

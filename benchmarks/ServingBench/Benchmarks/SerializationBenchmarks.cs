@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using ServingBench.Config;
 using ServingBench.Serialization;
 
 namespace ServingBench.Benchmarks;
@@ -10,6 +11,7 @@ namespace ServingBench.Benchmarks;
 /// wire; "× memcpy" reads each row against copying the same bytes, "× raw" against the payload's raw encoding.
 /// </summary>
 [BenchmarkCategory(Categories.Serialization)]
+[SuiteJob]
 // One block per method (EncodeRequest, DecodeRequest, ...), rows in catalogue order inside it: a block reads as
 // "this direction, every encoding of every payload".
 [GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByMethod)]

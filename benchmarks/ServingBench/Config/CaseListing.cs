@@ -1,17 +1,55 @@
 using System.Reflection;
-using System.Text.RegularExpressions;
+using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.ConsoleArguments;
+using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Running;
 
 namespace ServingBench.Config;
 
 /// <summary>
-/// <c>--list flat</c> with every case by its readable name (BenchmarkDotNet's own listing stops at methods):
-/// <c>ServingBench.Benchmarks.SerializationBenchmarks.EncodeRequest [Case=resnet50-tensor/triton-grpc-raw]</c>.
-/// Honours <c>--filter</c> globs the way the switcher does (on Namespace.Type.Method).
+/// The cases a command line selects, worked out by BenchmarkDotNet itself: its own parser reads the arguments
+/// (so <c>--filter</c> is its <c>GlobFilter</c>, and category or attribute filters count too) and its own converter
+/// applies them, so <c>--list flat</c>, the models build and the skip line agree with what the switcher runs.
 /// </summary>
-public static class CaseListing
+public sealed class CaseListing
 {
+    private readonly Type[] _types;
+    private readonly IConfig _run;
+    private readonly IConfig _commandLine;
+
+    private CaseListing(Type[] types, IConfig run, IConfig commandLine)
+    {
+        (_types, _run, _commandLine) = (types, run, commandLine);
+    }
+
+    /// <summary>Whether the command line names a filter (without one the switcher asks interactively and runs nothing yet).</summary>
+    public bool HasFilter => _commandLine.GetFilters().Any();
+
+    /// <summary>
+    /// Reads <paramref name="args"/> as the switcher will, with <paramref name="config"/> as its global config.
+    /// Null when BenchmarkDotNet rejects them; the switcher then says why.
+    /// </summary>
+    public static CaseListing? FromCommandLine(Assembly assembly, string[] args, IConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var (parsed, commandLine, _) = ConfigParser.Parse(args, NullLogger.Instance, config);
+        if (!parsed || commandLine is null)
+        {
+            return null;
+        }
+
+        var types = assembly.GetTypes()
+            .Where(t => t.IsPublic && !t.IsAbstract && t.GetMethods().Any(m => m.IsDefined(typeof(BenchmarkAttribute), false)))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .ToArray();
+        return new CaseListing(types, ManualConfig.Union(config, commandLine), commandLine);
+    }
+
+    /// <summary>The globs after <c>--filter</c> (or <c>-f</c>), as BenchmarkDotNet reads them; none when it rejects the arguments.</summary>
+    public static IReadOnlyList<string> Filters(string[] args) =>
+        ConfigParser.Parse(args, NullLogger.Instance).options?.Filters.ToArray() ?? [];
+
     public static bool IsFlatListRequest(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -19,62 +57,25 @@ public static class CaseListing
         return index >= 0 && index + 1 < args.Length && args[index + 1].Equals("flat", StringComparison.OrdinalIgnoreCase);
     }
 
-    public static void Print(Assembly assembly, string[] args, IConfig config, TextWriter output)
+    /// <summary>The cases the switcher will run, of every benchmark class or of <paramref name="type"/> only.</summary>
+    public IEnumerable<BenchmarkCase> Cases(Type? type = null) =>
+        (type is null ? _types : [type]).SelectMany(t => BenchmarkConverter.TypeToBenchmarks(t, _run).BenchmarksCases);
+
+    /// <summary>The cases of <paramref name="type"/> the command line's filters select before the suite leaves any out.</summary>
+    public IEnumerable<BenchmarkCase> Requested(Type type) => BenchmarkConverter.TypeToBenchmarks(type, _commandLine).BenchmarksCases;
+
+    /// <summary>Every selected case by its readable name: <c>…SerializationBenchmarks.EncodeRequest [Case=resnet50-tensor/triton-grpc-raw]</c>.</summary>
+    public void Print(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var selected = Select(assembly, args, config).ToList();
-        foreach (var (name, parameters) in selected)
+        int count = 0;
+        foreach (var benchmark in Cases())
         {
-            output.WriteLine(parameters.Length > 0 ? $"{name} [{parameters}]" : name);
+            string name = benchmark.Descriptor.GetFilterName();
+            output.WriteLine(benchmark.HasParameters ? $"{name} [{benchmark.Parameters.PrintInfo}]" : name);
+            count++;
         }
 
-        output.WriteLine($"{selected.Count} cases");
+        output.WriteLine($"{count} cases");
     }
-
-    /// <summary>Whether the command line's filters select any case of the benchmark class named <paramref name="typeName"/>.</summary>
-    public static bool Selects(Assembly assembly, string[] args, IConfig config, string typeName) =>
-        Filters(args).Any() && Select(assembly, args, config, typeName).Any();
-
-    private static IEnumerable<(string Name, string Parameters)> Select(Assembly assembly, string[] args, IConfig config, string? typeName = null)
-    {
-        ArgumentNullException.ThrowIfNull(assembly);
-        var filters = Filters(args).Select(Glob).ToList();
-        var types = assembly.GetTypes()
-            .Where(t => t.IsPublic && !t.IsAbstract && t.GetMethods().Any(IsBenchmark) && (typeName is null || t.Name == typeName))
-            .OrderBy(t => t.FullName);
-        foreach (var type in types)
-        {
-            foreach (var benchmark in BenchmarkConverter.TypeToBenchmarks(type, config).BenchmarksCases)
-            {
-                // Filters match the method's full name or that name with its parameters, as the switcher's do.
-                string name = benchmark.Descriptor.GetFilterName();
-                string parameters = benchmark.HasParameters ? benchmark.Parameters.PrintInfo : string.Empty;
-                string withParameters = $"{name}({parameters})";
-                if (filters.Count == 0 || filters.Any(f => f.IsMatch(name) || f.IsMatch(withParameters)))
-                {
-                    yield return (name, parameters);
-                }
-            }
-        }
-    }
-
-    private static bool IsBenchmark(MethodInfo method) => method.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false).Length > 0;
-
-    /// <summary>The globs after <c>--filter</c> (or <c>-f</c>).</summary>
-    public static IEnumerable<string> Filters(string[] args)
-    {
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--filter" or "-f")
-            {
-                for (int j = i + 1; j < args.Length && !args[j].StartsWith('-'); j++)
-                {
-                    yield return args[j];
-                }
-            }
-        }
-    }
-
-    private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase);
 }

@@ -71,7 +71,7 @@ public class DryRunTests
     internal static Summary AssertAllCasesMeasured(Type benchmarkType)
     {
         string artifacts = Path.Combine(Path.GetTempPath(), "servingbench-dry-" + Guid.NewGuid().ToString("N"));
-        var config = ManualConfig.Create(ServingBenchConfig.Create(withDefaultJob: false))
+        var config = ManualConfig.Create(ServingBenchConfig.Create())
             .AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance))
             .WithArtifactsPath(artifacts);
         try

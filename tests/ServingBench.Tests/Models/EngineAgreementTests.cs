@@ -12,7 +12,11 @@ public sealed class EngineAgreementTests(ITestOutputHelper output)
     private const double Tolerance = 1e-4;
 
     [Fact]
-    public void TorchSharp_Loads_On_This_Machine() => Assert.Null(TorchRuntime.WhyNot());
+    public void TorchSharp_Loads_On_This_Machine()
+    {
+        Assert.Null(TorchRuntime.WhyNot(Device.Cpu));
+        Assert.Equal(global::TorchSharp.torch.CPU.type, TorchRuntime.EnsureLoaded(Device.Cpu).type);
+    }
 
     [Fact]
     public void ResNet50_Engines_Agree()
@@ -34,7 +38,7 @@ public sealed class EngineAgreementTests(ITestOutputHelper output)
     {
         string directory = TinyModels.Get(ModelKind.Bart).Directory;
         using var ort = new OrtBartBackend(directory, Device.Cpu);
-        using var torch = new TorchBartBackend(directory, new Bart(ModelSize.Tiny));
+        using var torch = new TorchBartBackend(directory, new Bart(ModelSize.Tiny), Device.Cpu);
         long[] ids = [0, 9, 8, 7, 30, 2];
         ort.Start(ids, 2);
         torch.Start(ids, 2);
@@ -62,7 +66,7 @@ public sealed class EngineAgreementTests(ITestOutputHelper output)
     {
         string path = TinyModels.Get(kind).MainFile;
         using var ort = new OrtSingleTensorModel(path, Device.Cpu, input, inputShape, outputShape);
-        using var torch = new TorchSingleTensorModel(path, architecture, input, inputShape, outputShape);
+        using var torch = new TorchSingleTensorModel(path, architecture, input, inputShape, outputShape, Device.Cpu);
         ort.Run();
         torch.Run();
         double worst = MaxRelativeDifference(ort.Output, torch.Output);

@@ -35,10 +35,11 @@ public sealed class InProcessBenchmarkTests
     [Fact]
     public void Cases_Leave_Out_What_This_Build_Cannot_Run_With_A_Reason()
     {
-        var all = InProcessCase.All().ToList();
+        // Every row is a parameter value (so indices agree in every process); RunnableCases leaves out the rest.
+        var all = InProcessBenchmarks.Cases().ToList();
         Assert.Equal(12, all.Count);
         Assert.All(all.Where(c => c.WhyNot is not null), c => Assert.False(string.IsNullOrWhiteSpace(c.WhyNot)));
-        Assert.Equal(all.Count(c => c.WhyNot is null), InProcessBenchmarks.Cases().Count());
-        Assert.Contains(InProcessBenchmarks.Cases(), c => c.ToString() == "onnxruntime-cpu-resnet50");
+        Assert.All(all.Where(c => c.Device == Device.Cpu), c => Assert.Null(c.WhyNot));
+        Assert.Contains(all, c => c.ToString() == "onnxruntime-cpu-resnet50");
     }
 }

@@ -33,13 +33,17 @@ public sealed class ColumnSplitLinear : IDisposable
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope(); // the reshaped views in between are freed with it
         _blocks = weight.reshape(_inputs, parts, _outputs / parts).permute(1, 0, 2).contiguous().DetachFromDisposeScope();
-        _bias = (bias is null ? torch.zeros(parts, 1, _outputs / parts) : bias.reshape(parts, 1, _outputs / parts).contiguous()).DetachFromDisposeScope();
+        _bias = (bias is null ? torch.zeros(parts, 1, _outputs / parts, device: weight.device) : bias.reshape(parts, 1, _outputs / parts).contiguous()).DetachFromDisposeScope();
     }
 
-    /// <summary>Column blocks for this machine: the thread count when it divides the width, else one block.</summary>
-    public static long PartsFor(long outputs)
+    /// <summary>
+    /// Column blocks for this machine: on the CPU the thread count when it divides the width, else one block; on a
+    /// GPU one block, the kernel spreading the columns itself.
+    /// </summary>
+    public static long PartsFor(long outputs, torch.Device device)
     {
-        long threads = torch.get_num_threads();
+        ArgumentNullException.ThrowIfNull(device);
+        long threads = device.type == DeviceType.CPU ? torch.get_num_threads() : 1;
         return threads > 1 && outputs % threads == 0 ? threads : 1;
     }
 

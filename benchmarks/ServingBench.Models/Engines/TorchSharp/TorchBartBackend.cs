@@ -27,15 +27,15 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
     private int _rows;
     private long _past;
 
-    public TorchBartBackend(string directory, Bart architecture)
+    public TorchBartBackend(string directory, Bart architecture, Device device)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         _architecture = architecture;
-        _weights = new TorchWeights([Path.Combine(directory, Bart.EncoderFile), Path.Combine(directory, Bart.DecoderFile)]);
+        _weights = new TorchWeights([Path.Combine(directory, Bart.EncoderFile), Path.Combine(directory, Bart.DecoderFile)], device);
         using (var embeddingTransposed = _weights["model.shared.weight"].t())
         using (var logitsBias = _weights["final_logits_bias"].flatten())
         {
-            _lmHead = new ColumnSplitLinear(embeddingTransposed, logitsBias, ColumnSplitLinear.PartsFor(architecture.VocabSize));
+            _lmHead = new ColumnSplitLinear(embeddingTransposed, logitsBias, ColumnSplitLinear.PartsFor(architecture.VocabSize, _weights.Device));
         }
 
         for (int layer = 0; layer < architecture.LayerCount; layer++)
@@ -60,7 +60,7 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var ids = torch.tensor(inputIds.ToArray(), [1, inputIds.Length]);
+        var ids = torch.tensor(inputIds.ToArray(), [1, inputIds.Length], device: _weights.Device);
         var h = Embed("model.encoder", ids, 0);
         for (int i = 0; i < _architecture.LayerCount; i++)
         {
@@ -108,7 +108,7 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var h = Embed("model.decoder", torch.tensor(tokens.ToArray(), [_rows, 1]), _past);
+        var h = Embed("model.decoder", torch.tensor(tokens.ToArray(), [_rows, 1], device: _weights.Device), _past);
         for (int i = 0; i < _architecture.LayerCount; i++)
         {
             string prefix = $"model.decoder.layers.{i}";
@@ -128,7 +128,7 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
         }
 
         var output = _lmHead.Forward(h.reshape(_rows, -1));
-        output.data<float>().CopyTo(logits);
+        TorchRuntime.CopyToHost(output, logits);
         _past++;
     }
 
@@ -136,7 +136,7 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var index = torch.tensor(sources.ToArray().Select(s => (long)s).ToArray());
+        var index = torch.tensor(sources.ToArray().Select(s => (long)s).ToArray(), device: _weights.Device);
         for (int i = 0; i < _selfKeys.Length; i++)
         {
             Keep(ref _selfKeys[i], _selfKeys[i].index_select(0, index));
@@ -194,7 +194,7 @@ public sealed class TorchBartBackend : ISeq2SeqBackend
         {
             var weight = torch.cat(prefixes.Select(p => _weights[$"{p}.weight"]).ToList(), 1);
             var bias = torch.cat(prefixes.Select(p => _weights[$"{p}.bias"]).ToList(), 0);
-            _stepLinears[key] = new ColumnSplitLinear(weight, bias, ColumnSplitLinear.PartsFor(weight.shape[1]));
+            _stepLinears[key] = new ColumnSplitLinear(weight, bias, ColumnSplitLinear.PartsFor(weight.shape[1], _weights.Device));
         }
 
         foreach (string prefix in prefixes)

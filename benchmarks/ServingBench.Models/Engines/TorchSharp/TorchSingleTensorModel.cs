@@ -4,24 +4,27 @@ using static TorchSharp.torch;
 
 namespace ServingBench.Models.Engines.TorchSharp;
 
-/// <summary>ResNet50 or Wav2Vec2 in TorchSharp with a prepared input tensor; <see cref="Run"/> writes logits into <see cref="Output"/>.</summary>
+/// <summary>
+/// ResNet50 or Wav2Vec2 in TorchSharp with weights and a prepared input tensor on the device; <see cref="Run"/>
+/// writes logits into <see cref="Output"/> (on a GPU, after the device has finished).
+/// </summary>
 public sealed class TorchSingleTensorModel : IDisposable
 {
     private readonly TorchWeights _weights;
     private readonly Tensor _input;
     private readonly Func<Tensor, Tensor> _forward;
 
-    public TorchSingleTensorModel(string path, ModelArchitecture architecture, float[] input, long[] inputShape, long[] outputShape)
+    public TorchSingleTensorModel(string path, ModelArchitecture architecture, float[] input, long[] inputShape, long[] outputShape, Device device)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        _weights = new TorchWeights([path]);
+        _weights = new TorchWeights([path], device);
         _forward = architecture switch
         {
             ResNet50 resnet => new TorchResNet50(_weights, resnet).Forward,
             Wav2Vec2 wav2vec2 => new TorchWav2Vec2(_weights, wav2vec2).Forward,
             _ => throw new ArgumentException($"{architecture.Name} is not a single-tensor model", nameof(architecture)),
         };
-        _input = torch.tensor(input, inputShape);
+        _input = TorchRuntime.OnDevice(torch.tensor(input, inputShape), _weights.Device);
         Output = new float[outputShape.Aggregate(1L, (a, b) => a * b)];
     }
 
@@ -37,7 +40,7 @@ public sealed class TorchSingleTensorModel : IDisposable
             throw new InvalidOperationException($"TorchSharp produced {result.numel()} values, expected {Output.Length}");
         }
 
-        result.data<float>().CopyTo(Output);
+        TorchRuntime.CopyToHost(result, Output);
     }
 
     public void Dispose()
