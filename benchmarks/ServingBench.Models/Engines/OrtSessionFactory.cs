@@ -16,20 +16,36 @@ public static class OrtSessionFactory
 
         // Framing check first: ORT's own message for a truncated file does not say which file.
         OnnxModelInfo.Read(path);
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        SessionOptions? options = null;
         try
         {
-            if (device == Device.Cuda)
-            {
-                options.AppendExecutionProvider_CUDA(0);
-            }
-
+            options = CreateOptions(device);
             return new InferenceSession(path, options);
         }
         catch (OnnxRuntimeException ex)
         {
-            options.Dispose();
+            options?.Dispose();
             throw new InvalidDataException($"ONNX Runtime cannot load '{path}': {ex.Message}", ex);
         }
+    }
+
+    /// <summary>The settings every session of the suite gets, so a ceiling measured with them matches the model rows.</summary>
+    public static SessionOptions CreateOptions(Device device)
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (device == Device.Cuda)
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA(0);
+            }
+            catch (OnnxRuntimeException)
+            {
+                options.Dispose();
+                throw;
+            }
+        }
+
+        return options;
     }
 }

@@ -20,7 +20,7 @@ namespace ServingBench.Models.Performance;
 /// <param name="GigabytesPerSecond">Sustained read bandwidth over all cores, 10⁹ B/s.</param>
 /// <param name="Threads">Cores used, one thread each.</param>
 /// <param name="VectorBits">Width of the vectors the FMA loop used (512 with AVX-512, 256 with AVX2, 128 with Arm NEON).</param>
-public sealed record HostCeiling(double Gflops, double GigabytesPerSecond, int Threads, int VectorBits)
+public sealed record HostCeiling(double Gflops, double GigabytesPerSecond, int Threads, int VectorBits) : ICeiling
 {
     /// <summary>
     /// Independent accumulators: more than FMA latency × FMA ports on current x64 cores (8), so the loop is

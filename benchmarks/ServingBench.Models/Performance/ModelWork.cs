@@ -14,8 +14,8 @@ namespace ServingBench.Models.Performance;
 /// the two counts).</param>
 public sealed record ModelWork(double ComputeGflop, double StreamedGigabytes, double StreamedGflop)
 {
-    /// <summary>The shortest time this work could take on a host with the given ceilings.</summary>
-    public TimeSpan Floor(HostCeiling ceiling)
+    /// <summary>The shortest time this work could take on a host or device with the given ceilings.</summary>
+    public TimeSpan Floor(ICeiling ceiling)
     {
         ArgumentNullException.ThrowIfNull(ceiling);
         double compute = ComputeGflop / ceiling.Gflops;

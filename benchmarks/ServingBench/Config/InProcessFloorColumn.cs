@@ -10,50 +10,56 @@ using ServingBench.Models.Performance;
 namespace ServingBench.Config;
 
 /// <summary>
-/// Columns that put an InProcess row next to what the model's arithmetic allows on this host: the work per call,
-/// the host's measured ceiling, the floor it implies, the row's multiple of it, and TorchSharp against ONNX
-/// Runtime. Only real-size CPU rows get figures; tiny test models and CUDA rows show "-".
+/// Columns that put an InProcess row next to what the model's arithmetic allows on the row's device: the work per
+/// call, the device's measured ceiling (the host's CPU, or the GPU measured through ONNX Runtime's CUDA provider),
+/// the floor it implies, the row's multiple of it, and TorchSharp against ONNX Runtime. Only real-size rows get
+/// figures (tiny test models show "-"), and ceiling-based ones only where the device's ceiling could be measured:
+/// a cuda row without ONNX Runtime's CUDA provider or a GPU shows "-" there.
 /// </summary>
 public sealed class InProcessFloorColumn : CaseColumn<InProcessCase>
 {
     private readonly Func<Summary, BenchmarkCase, InProcessCase, string> _value;
+    private readonly bool _needsCeiling;
 
-    private InProcessFloorColumn(string name, string legend, int priority, bool numeric, Func<Summary, BenchmarkCase, InProcessCase, string> value)
+    private InProcessFloorColumn(string name, string legend, int priority, bool numeric, bool needsCeiling, Func<Summary, BenchmarkCase, InProcessCase, string> value)
         : base(name, legend, priority, numeric)
     {
-        _value = value;
+        (_value, _needsCeiling) = (value, needsCeiling);
     }
 
     public static InProcessFloorColumn Work { get; } = new(
-        "Work", "Arithmetic per call (2 FLOP per multiply-add of every matrix product and convolution) and, for BART's decode steps, decoder weights streamed from memory", 0, false,
+        "Work", "Arithmetic per call (2 FLOP per multiply-add of every matrix product and convolution) and, for BART's decode steps, decoder weights streamed from memory", 0, false, false,
         (_, _, row) => Describe(ModelWork.ForInProcess(row.Model)));
 
     public static InProcessFloorColumn Ceiling { get; } = new(
-        "Host ceiling", "This host's peak fp32 FMA throughput on all cores and its memory read bandwidth, measured when the report is written", 1, false,
-        (_, _, _) => string.Create(CultureInfo.InvariantCulture, $"{HostCeiling.Current.Gflops:0} GFLOP/s, {HostCeiling.Current.GigabytesPerSecond:0.0} GB/s"));
+        "Host ceiling", "The row's device at most, measured when the report is written: cpu rows this host's peak fp32 FMA throughput on all cores and memory read bandwidth; cuda rows the GPU's fp32 MatMul rate (TF32 where ONNX Runtime's CUDA provider uses it) and its memory traffic (read + write) on a large Add", 1, false, true,
+        (_, _, row) => string.Create(CultureInfo.InvariantCulture, $"{CeilingOf(row)!.Gflops:0} GFLOP/s, {CeilingOf(row)!.GigabytesPerSecond:0.0} GB/s"));
 
     public static InProcessFloorColumn Floor { get; } = new(
-        "Floor", "Work ÷ host ceiling: the shortest time the call could take here (compute at peak FMA rate; BART's steps at memory bandwidth)", 2, true,
+        "Floor", "Work ÷ host ceiling: the shortest time the call could take on the row's device (compute at peak rate; BART's steps at memory bandwidth)", 2, true, true,
         (_, _, row) => FormatTime(FloorOf(row)));
 
     public static InProcessFloorColumn TimesFloor { get; } = new(
-        "× floor", "Mean ÷ Floor (1.00 would be the hardware's limit; the suite's target is ≤ 2)", 3, true,
+        "× floor", "Mean ÷ Floor (1.00 would be the hardware's limit; the suite's target is ≤ 2 on the CPU, ≤ 3 for ONNX Runtime CUDA's ResNet50)", 3, true, true,
         (summary, benchmark, row) => summary[benchmark]?.ResultStatistics is { } stats
             ? (stats.Mean / FloorOf(row).TotalNanoseconds).ToString("0.00", CultureInfo.InvariantCulture)
             : "-");
 
     public static InProcessFloorColumn TimesOnnxRuntime { get; } = new(
-        "× onnxruntime", "Mean ÷ mean of the ONNX Runtime row of the same device and model (target for TorchSharp: ≤ 1.5)", 4, true,
+        "× onnxruntime", "Mean ÷ mean of the ONNX Runtime row of the same device and model (target for TorchSharp: ≤ 1.5)", 4, true, false,
         TimesOnnxRuntimeOf);
 
     public static IColumn[] All { get; } = [Work, Ceiling, Floor, TimesFloor, TimesOnnxRuntime];
 
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-        CaseOf(benchmarkCase) is { Device: Device.Cpu } row && InProcessBenchmarks.SizeFromEnvironment() == ModelSize.Real
+        CaseOf(benchmarkCase) is { } row && InProcessBenchmarks.SizeFromEnvironment() == ModelSize.Real && (!_needsCeiling || CeilingOf(row) is not null)
             ? _value(summary, benchmarkCase, row)
             : "-";
 
-    private static TimeSpan FloorOf(InProcessCase row) => ModelWork.ForInProcess(row.Model).Floor(HostCeiling.Current);
+    /// <summary>The row's device's ceiling; null for a GPU that could not be measured (no CUDA provider or no GPU here).</summary>
+    private static ICeiling? CeilingOf(InProcessCase row) => row.Device == Device.Cuda ? DeviceCeiling.Cuda : HostCeiling.Current;
+
+    private static TimeSpan FloorOf(InProcessCase row) => ModelWork.ForInProcess(row.Model).Floor(CeilingOf(row)!);
 
     private static string TimesOnnxRuntimeOf(Summary summary, BenchmarkCase benchmark, InProcessCase row) =>
         RatioToReference(summary, benchmark, candidate => candidate == row with { Engine = EngineKind.OnnxRuntime });
