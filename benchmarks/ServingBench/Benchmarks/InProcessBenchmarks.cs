@@ -44,7 +44,7 @@ public class InProcessBenchmarks
     /// </summary>
     public ModelSize Size { get; set; } = SizeFromEnvironment();
 
-    public const string SizeVariable = "SERVINGBENCH_MODEL_SIZE";
+    public const string SizeVariable = RunSettings.ModelSizeVariable;
 
     public ModelStore? Store { get; set; }
 
@@ -64,8 +64,7 @@ public class InProcessBenchmarks
         }
     }
 
-    public static ModelSize SizeFromEnvironment() =>
-        string.Equals(Environment.GetEnvironmentVariable(SizeVariable), "tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny : ModelSize.Real;
+    public static ModelSize SizeFromEnvironment() => RunSettings.InProcessModelSize();
 
     [GlobalSetup]
     public void Setup()

@@ -35,6 +35,10 @@ public static class CaseListing
     public static bool Selects(Assembly assembly, string[] args, IConfig config, string typeName) =>
         Filters(args).Any() && Select(assembly, args, config, typeName).Any();
 
+    /// <summary>Like <see cref="Selects"/>, but a command line without filters counts as selecting every class (the switcher then asks).</summary>
+    public static bool SelectsOrAll(Assembly assembly, string[] args, IConfig config, string typeName) =>
+        !Filters(args).Any() || Select(assembly, args, config, typeName).Any();
+
     private static IEnumerable<(string Name, string Parameters)> Select(Assembly assembly, string[] args, IConfig config, string? typeName = null)
     {
         ArgumentNullException.ThrowIfNull(assembly);
