@@ -26,7 +26,13 @@ public static class ServingTargets
     public static Uri? ConfiguredAddress(Framework framework, Protocol protocol)
     {
         string variable = AddressVariable(framework, protocol);
-        string? value = Environment.GetEnvironmentVariable(variable);
+        return ParseAddress(variable, Environment.GetEnvironmentVariable(variable));
+    }
+
+    /// <summary><paramref name="value"/> of <paramref name="variable"/> as a server address; null when empty.</summary>
+    /// <exception cref="ArgumentException">The value is not an http(s) address with a valid port; the message names variable and value.</exception>
+    public static Uri? ParseAddress(string variable, string? value)
+    {
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;

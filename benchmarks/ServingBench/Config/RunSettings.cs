@@ -45,15 +45,17 @@ public static class RunSettings
 
     /// <summary>Checks the variables the selected classes use; <paramref name="connect"/> also proves configured servers answer.</summary>
     /// <exception cref="SettingsException">The first unusable variable.</exception>
-    public static void Check(Func<string, bool> selects, bool connect)
+    public static void Check(Func<string, bool> selects, bool connect, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(selects);
+        var read = environment ?? Environment.GetEnvironmentVariable;
         if (selects(nameof(Benchmarks.RoundTripBenchmarks)))
         {
-            _ = RoundTripPayloads();
-            foreach (var (variable, address) in Targets())
+            _ = RoundTripPayloads(read(RoundTripPayloadsVariable));
+            foreach (var (framework, protocol) in ScenarioCatalog.Scenarios.Select(s => (s.Framework, s.Protocol)).Distinct())
             {
-                if (connect)
+                string variable = ServingTargets.AddressVariable(framework, protocol);
+                if (Target(variable, read(variable)) is { } address && connect)
                 {
                     CheckReachable(variable, address);
                 }
@@ -62,14 +64,13 @@ public static class RunSettings
 
         if (selects(nameof(Benchmarks.InProcessBenchmarks)))
         {
-            _ = InProcessModelSize();
+            _ = InProcessModelSize(read(ModelSizeVariable));
         }
     }
 
     /// <summary>SERVINGBENCH_ROUNDTRIP_PAYLOADS: empty = the ResNet50 tensor and JPEG; "all"; or a comma list of payload names.</summary>
-    public static IReadOnlySet<PayloadKind> RoundTripPayloads()
+    public static IReadOnlySet<PayloadKind> RoundTripPayloads(string? value)
     {
-        string? value = Environment.GetEnvironmentVariable(RoundTripPayloadsVariable);
         if (string.IsNullOrWhiteSpace(value))
         {
             return DefaultRoundTripPayloads.ToHashSet();
@@ -100,7 +101,7 @@ public static class RunSettings
     {
         try
         {
-            return RoundTripPayloads();
+            return RoundTripPayloads(Environment.GetEnvironmentVariable(RoundTripPayloadsVariable));
         }
         catch (SettingsException)
         {
@@ -109,35 +110,29 @@ public static class RunSettings
     }
 
     /// <summary>SERVINGBENCH_MODEL_SIZE: empty or "real" = the real models; "tiny" = the test-sized ones.</summary>
-    public static ModelSize InProcessModelSize()
-    {
-        string? value = Environment.GetEnvironmentVariable(ModelSizeVariable);
-        return string.IsNullOrWhiteSpace(value) || value.Trim().Equals("real", StringComparison.OrdinalIgnoreCase) ? ModelSize.Real
-            : value.Trim().Equals("tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny
-            : throw new SettingsException(ModelSizeVariable, value, "expected 'real' or 'tiny'");
-    }
+    public static ModelSize InProcessModelSize() => InProcessModelSize(Environment.GetEnvironmentVariable(ModelSizeVariable));
+
+    public static ModelSize InProcessModelSize(string? value) =>
+        string.IsNullOrWhiteSpace(value) || value.Trim().Equals("real", StringComparison.OrdinalIgnoreCase) ? ModelSize.Real
+        : value.Trim().Equals("tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny
+        : throw new SettingsException(ModelSizeVariable, value, "expected 'real' or 'tiny'");
 
     /// <summary>The real server a scenario is sent to, or null for the embedded emulator.</summary>
     public static Uri? Target(Framework framework, Protocol protocol)
     {
+        string variable = ServingTargets.AddressVariable(framework, protocol);
+        return Target(variable, Environment.GetEnvironmentVariable(variable));
+    }
+
+    private static Uri? Target(string variable, string? value)
+    {
         try
         {
-            return ServingTargets.ConfiguredAddress(framework, protocol);
+            return ServingTargets.ParseAddress(variable, value);
         }
         catch (ArgumentException ex)
         {
             throw new SettingsException(ex.Message, ex);
-        }
-    }
-
-    private static IEnumerable<(string Variable, Uri Address)> Targets()
-    {
-        foreach (var (framework, protocol) in ScenarioCatalog.Scenarios.Select(s => (s.Framework, s.Protocol)).Distinct())
-        {
-            if (Target(framework, protocol) is { } address)
-            {
-                yield return (ServingTargets.AddressVariable(framework, protocol), address);
-            }
         }
     }
 
