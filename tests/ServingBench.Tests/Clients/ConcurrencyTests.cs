@@ -39,18 +39,26 @@ public sealed class ConcurrencyTests(EmulatorFixture fixture, ITestOutputHelper 
         // A first round at full concurrency opens every connection and fills every pool, so the measured round
         // starts from the server's steady state: what the heap gains after it is what requests leave behind.
         await RunClientsAsync(client, request, payload.Response, requestsPerClient: 2, timeout.Token);
-        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var clock = Stopwatch.StartNew();
-        await RunClientsAsync(client, request, payload.Response, RequestsPerClient, timeout.Token);
-        clock.Stop();
-        long heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
 
         // Keeping one request body per request would add Requests × body bytes; half of that fails the test.
         using var encoded = new PooledBufferWriter();
         WireCodecs.Create(scenario, client.Model).EncodeRequest(request, encoded);
         long bound = (long)Clients * RequestsPerClient * encoded.WrittenCount / 2;
-        output.WriteLine($"{scenarioName}: {Clients * RequestsPerClient} requests in {clock.Elapsed.TotalSeconds:F2} s = {Clients * RequestsPerClient / clock.Elapsed.TotalSeconds:F0} req/s, heap growth {heapGrowth / 1024} KB (bound {bound / 1024} KB)");
-        Assert.True(heapGrowth < bound, $"managed heap grew {heapGrowth:N0} bytes over {Clients * RequestsPerClient} requests of {encoded.WrittenCount:N0} bytes");
+
+        // The heap is the whole test process's: a test in another collection may hold memory at the wrong moment.
+        // A leak grows the heap in every round, so only two rounds over the bound in a row fail.
+        var growth = new List<long>();
+        for (int round = 0; round < 2 && (growth.Count == 0 || growth[^1] >= bound); round++)
+        {
+            long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            var clock = Stopwatch.StartNew();
+            await RunClientsAsync(client, request, payload.Response, RequestsPerClient, timeout.Token);
+            clock.Stop();
+            growth.Add(GC.GetTotalMemory(forceFullCollection: true) - heapBefore);
+            output.WriteLine($"{scenarioName}: {Clients * RequestsPerClient} requests in {clock.Elapsed.TotalSeconds:F2} s = {Clients * RequestsPerClient / clock.Elapsed.TotalSeconds:F0} req/s, heap growth {growth[^1] / 1024} KB (bound {bound / 1024} KB)");
+        }
+
+        Assert.True(growth.Min() < bound, $"managed heap grew {string.Join(" then ", growth.Select(g => g.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} bytes over rounds of {Clients * RequestsPerClient} requests of {encoded.WrittenCount:N0} bytes");
     }
 
     private static async Task RunClientsAsync(IInferenceClient client, InferenceRequest request, InferenceResponse expected, int requestsPerClient, CancellationToken cancellationToken)
