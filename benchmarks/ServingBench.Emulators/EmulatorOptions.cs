@@ -1,4 +1,5 @@
 using ServingBench.Emulators.Backends;
+using ServingBench.Emulators.Hosting;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -9,6 +10,12 @@ public sealed class EmulatorOptions
 {
     /// <summary>TorchServe's default max_request_size (bytes), for REST bodies and inbound gRPC messages.</summary>
     public const int TorchServeMaxRequestSize = 6_553_500;
+
+    /// <summary>
+    /// Largest TF Serving / Triton REST body, after decompression: Triton's <c>--http-max-input-size</c> default
+    /// (64 MiB). It is well above the suite's largest request (batch-8 ResNet50 as JSON, about 25 MB).
+    /// </summary>
+    public const int DefaultMaxRestBodyBytes = 64 * 1024 * 1024;
 
     /// <summary>Address to bind; loopback unless the user asks otherwise.</summary>
     public string Host { get; init; } = "127.0.0.1";
@@ -29,6 +36,12 @@ public sealed class EmulatorOptions
     public int TorchServeQueueSize { get; init; } = 100;
 
     public int TorchServeMaxRequestBytes { get; init; } = TorchServeMaxRequestSize;
+
+    /// <summary>Where server-side failures (5xx) are logged, one rate-limited line each; standard error unless replaced.</summary>
+    public ErrorLog ErrorLog { get; init; } = new(Console.Error);
+
+    /// <summary>TF Serving and Triton REST bodies above this many bytes (decompressed) are refused.</summary>
+    public int MaxRestBodyBytes { get; init; } = DefaultMaxRestBodyBytes;
 
     /// <summary>
     /// True: files (JPEG, WAV, text) get TorchServe's stock handler answers (top-5 <c>{label: prob}</c>, transcript,

@@ -3,8 +3,9 @@ using System.Buffers;
 namespace ServingBench.Wire;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>: encoding a
-/// 600 KB tensor per request must not allocate a fresh large-object-heap array each time. Dispose returns it.
+/// An <see cref="IBufferWriter{T}"/> over pooled arrays (<see cref="LargeBuffers"/>: small ones from
+/// <see cref="ArrayPool{T}.Shared"/>, large ones from a pool with a byte budget): encoding a 600 KB tensor per
+/// request must not allocate a fresh large-object-heap array each time. Dispose returns it.
 /// Clients, emulators and benchmarks share it; decoders can collect elements with <see cref="Append"/>.
 /// </summary>
 public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
@@ -14,7 +15,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public PooledBufferWriter(int initialCapacity = 4096)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+        _buffer = LargeBuffers.Rent(Math.Max(initialCapacity, 256));
     }
 
     public int WrittenCount => _written;
@@ -76,7 +77,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            LargeBuffers.Return(buffer);
         }
     }
 
@@ -96,9 +97,9 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
 
         long target = Math.Max((long)_buffer.Length * 2, (long)_written + needed);
-        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(target, Array.MaxLength));
+        var grown = LargeBuffers.Rent((int)Math.Min(target, Array.MaxLength));
         _buffer.AsSpan(0, _written).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        LargeBuffers.Return(_buffer);
         _buffer = grown;
     }
 }

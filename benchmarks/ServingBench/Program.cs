@@ -20,11 +20,29 @@ public static class Program
             return AppVerbs.Run(args);
         }
 
+        try
+        {
+            return RunBenchmarks(args);
+        }
+        catch (SettingsException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+    }
+
+    private static int RunBenchmarks(string[] args)
+    {
         var startedUtc = DateTimeOffset.UtcNow;
         string scratch = RunRecorder.ScratchDirectory(RepositoryPaths.Results, startedUtc);
         var config = ServingBenchConfig.Create(artifactsPath: scratch);
         var selection = CaseListing.FromCommandLine(typeof(Program).Assembly, args, config);
-        if (selection is not null && CaseListing.IsFlatListRequest(args))
+        bool list = CaseListing.IsFlatListRequest(args);
+
+        // Environment variables are checked once, here, for the classes this command line selects; a run (not a
+        // listing) also proves that any real server it names accepts connections, before any report is written.
+        RunSettings.Check(type => selection is null || selection.SelectsOrAll(type), connect: !list);
+        if (selection is not null && list)
         {
             selection.Print(Console.Out);
             return 0;

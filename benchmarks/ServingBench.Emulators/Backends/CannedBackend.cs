@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using ServingBench.Payloads;
 using ServingBench.Payloads.Audio;
+using ServingBench.Payloads.Images;
 using ServingBench.Wire;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -15,7 +16,18 @@ namespace ServingBench.Emulators.Backends;
 /// </summary>
 public sealed class CannedBackend : IInferenceBackend
 {
+    /// <summary>
+    /// Outputs are kept per (model, batch, frames) while they fit in this many bytes; beyond it they are built per
+    /// request. The benchmarks use a handful of shapes (well under 1 MB); a client sending many distinct batch
+    /// sizes must not grow the server without bound.
+    /// </summary>
+    public const long CacheBudgetBytes = 16L * 1024 * 1024;
+
     private readonly ConcurrentDictionary<(string Model, long Batch, long Frames), Tensor[]> _outputs = new();
+    private long _cachedBytes;
+
+    /// <summary>Bytes of outputs held for reuse (at most <see cref="CacheBudgetBytes"/> plus one entry per racing thread).</summary>
+    public long CachedBytes => Interlocked.Read(ref _cachedBytes);
 
     public string Name => "canned";
 
@@ -49,7 +61,7 @@ public sealed class CannedBackend : IInferenceBackend
             }
         }
 
-        var outputs = _outputs.GetOrAdd((model.Name, batch, frames), key => Build(model, key.Batch, key.Frames));
+        var outputs = Outputs(model, batch, frames);
         IReadOnlyList<Tensor> selected = request.Outputs.Count == 0
             ? outputs
             : [.. outputs.Where(o => request.Outputs.Any(r => r.Name == o.Name))];
@@ -62,6 +74,25 @@ public sealed class CannedBackend : IInferenceBackend
         });
     }
 
+    private Tensor[] Outputs(ModelSignature model, long batch, long frames)
+    {
+        var key = (model.Name, batch, frames);
+        if (_outputs.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var built = Build(model, batch, frames);
+        long size = built.Sum(t => (long)t.Data.Length);
+        if (Interlocked.Add(ref _cachedBytes, size) <= CacheBudgetBytes && _outputs.TryAdd(key, built))
+        {
+            return built;
+        }
+
+        Interlocked.Add(ref _cachedBytes, -size);
+        return built;
+    }
+
     /// <summary>Checks the file is what the model's handler reads; returns logit frames for audio, else 0.</summary>
     private static long CheckFile(ModelSignature model, ReadOnlyMemory<byte> file)
     {
@@ -69,9 +100,15 @@ public sealed class CannedBackend : IInferenceBackend
         switch (model.Name)
         {
             case ModelCatalog.Resnet50:
-                if (bytes.Length < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 || bytes[2] != 0xFF)
+                // The stock handler decodes the image (PIL), so a start marker followed by garbage fails there:
+                // the marker segments are walked here (microseconds), short of decoding the pixels.
+                try
                 {
-                    throw new WireFormatException($"model '{model.Name}' expects a JPEG image; the body is not one ({bytes.Length} bytes, no SOI marker)");
+                    JpegDecoder.Validate(bytes, "request body");
+                }
+                catch (WireFormatException ex)
+                {
+                    throw new WireFormatException($"model '{model.Name}' expects a JPEG image; the body is not one: {ex.Message}", ex);
                 }
 
                 return 0;

@@ -46,6 +46,15 @@ public static class RequestValidator
                 throw new WireFormatException($"input '{spec.Name}' for model '{model.Name}' has an empty batch");
             }
 
+            // [B,0]: an empty sequence passes the signature's -1 dims, but no model can run it (ONNX Runtime,
+            // TensorFlow and PyTorch fail inside the encoder), so the real servers answer it with an error.
+            int empty = input.Shape.IndexOf(0L);
+            if (empty > 0)
+            {
+                throw new WireFormatException(
+                    $"input '{spec.Name}' for model '{model.Name}' has an empty dimension {empty} (shape [{string.Join(",", input.Shape.ToArray())}]); the model cannot run an empty sequence");
+            }
+
             if (batch >= 0 && inputBatch != batch)
             {
                 throw new WireFormatException($"inputs of model '{model.Name}' disagree on the batch size ({batch} and {inputBatch})");

@@ -6,7 +6,7 @@ namespace ServingBench.Emulators.Hosting;
 /// <summary>Turns every failure of a gRPC handler into an RpcException with the framework's status code.</summary>
 internal static class GrpcErrors
 {
-    public static RawUnaryHandler Guard(RawUnaryHandler handler, Func<ServerError, StatusCode> statusOf) => async (request, context) =>
+    public static RawUnaryHandler Guard(RawUnaryHandler handler, Func<ServerError, StatusCode> statusOf, ErrorLog log, string server) => async (request, context) =>
     {
         ServerError error;
         try
@@ -34,6 +34,8 @@ internal static class GrpcErrors
             error = new ServerError(ErrorKind.Internal, $"internal error: {ex.GetType().Name}: {ex.Message}");
         }
 
+        // gRPC codes do not say whose fault a failure is (TorchServe answers INTERNAL even for an unknown model): the kind does.
+        log.Report(server, context.Method, error, error.HttpStatus);
         throw new RpcException(new Status(statusOf(error), error.Message));
     };
 }

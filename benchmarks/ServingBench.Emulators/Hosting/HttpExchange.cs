@@ -9,9 +9,16 @@ namespace ServingBench.Emulators.Hosting;
 /// <summary>Reading request bodies and writing responses with exact lengths, shared by the REST hosts.</summary>
 internal static class HttpExchange
 {
+    /// <summary>A declared Content-Length sizes the first buffer only up to this; beyond it the buffer grows with the bytes that arrive.</summary>
+    private const int TrustedDeclaredBytes = 1024 * 1024;
+
+    private const int ReadChunk = 16 * 1024;
+
     /// <summary>
     /// The whole body in a pooled buffer; more than <paramref name="limit"/> bytes is a TooLarge error. With
-    /// <paramref name="decompress"/>, a gzip or deflate Content-Encoding is undone (TF Serving and Triton accept both).
+    /// <paramref name="decompress"/>, a gzip or deflate Content-Encoding is undone (TF Serving and Triton accept both)
+    /// as a stream, and the limit applies to the decompressed bytes, so a small body that inflates to gigabytes stops
+    /// at the limit instead of filling memory.
     /// </summary>
     public static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken, bool decompress = false)
     {
@@ -29,7 +36,7 @@ internal static class HttpExchange
 
         try
         {
-            return await ReadAllAsync(source, declared, limit, cancellationToken).ConfigureAwait(false);
+            return await ReadAllAsync(source, declared, limit, decompressed: !ReferenceEquals(source, request.Body), cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {
@@ -44,19 +51,20 @@ internal static class HttpExchange
         }
     }
 
-    private static async Task<PooledBufferWriter> ReadAllAsync(Stream source, long? declared, long limit, CancellationToken cancellationToken)
+    private static async Task<PooledBufferWriter> ReadAllAsync(Stream source, long? declared, long limit, bool decompressed, CancellationToken cancellationToken)
     {
         if (declared > limit)
         {
             throw new ServerError(ErrorKind.TooLarge, $"request body of {declared} bytes exceeds the limit of {limit} bytes");
         }
 
-        var body = new PooledBufferWriter((int)Math.Min(declared ?? 16 * 1024, limit) + 1);
+        // A 9-byte body may declare 600 MB: the first buffer trusts the declaration only up to a modest size.
+        var body = new PooledBufferWriter((int)Math.Min(declared ?? ReadChunk, Math.Min(limit, TrustedDeclaredBytes)) + 1);
         try
         {
             while (true)
             {
-                var memory = body.GetMemory(16 * 1024);
+                var memory = body.GetMemory(ReadChunk);
                 int read = await source.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
@@ -66,7 +74,9 @@ internal static class HttpExchange
                 body.Advance(read);
                 if (body.WrittenCount > limit)
                 {
-                    throw new ServerError(ErrorKind.TooLarge, $"request body exceeds the limit of {limit} bytes");
+                    throw new ServerError(ErrorKind.TooLarge, decompressed
+                        ? $"decompressed request body exceeds the limit of {limit} bytes"
+                        : $"request body exceeds the limit of {limit} bytes");
                 }
             }
         }

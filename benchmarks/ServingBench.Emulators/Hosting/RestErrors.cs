@@ -6,7 +6,7 @@ namespace ServingBench.Emulators.Hosting;
 /// <summary>Runs a REST handler so that no failure escapes as an unhandled exception: each becomes the framework's error body.</summary>
 internal static class RestErrors
 {
-    public static async Task GuardAsync(HttpContext context, Func<HttpContext, Task> handler, Func<HttpResponse, ServerError, Task> writeError)
+    public static async Task GuardAsync(HttpContext context, Func<HttpContext, Task> handler, Func<HttpResponse, ServerError, Task> writeError, ErrorLog log, string server)
     {
         ServerError? error;
         try
@@ -39,13 +39,16 @@ internal static class RestErrors
             error = new ServerError(ErrorKind.Internal, $"internal error: {ex.GetType().Name}: {ex.Message}");
         }
 
+        string call = $"{context.Request.Method} {context.Request.Path}";
         if (context.Response.HasStarted)
         {
+            log.Report(server, call, error, StatusCodes.Status500InternalServerError);
             context.Abort();
             return;
         }
 
         context.Response.Clear();
         await writeError(context.Response, error).ConfigureAwait(false);
+        log.Report(server, call, error, context.Response.StatusCode);
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         };
         yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Rest, DefaultRestPort)
         {
-            Rest = context => RestErrors.GuardAsync(context, HandleRestAsync, WriteErrorAsync),
+            Rest = context => RestErrors.GuardAsync(context, HandleRestAsync, WriteErrorAsync, options.ErrorLog, "tfserving"),
         };
     }
 
@@ -46,7 +46,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
     [GeneratedRegex(@"^/v1/models(?:/(?<name>[^/:]+))?(?:/versions/(?<version>\d+)|/labels/(?<label>[^/:]+))?(?<metadata>/metadata)?/?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex GetRoute();
 
-    private static RawUnaryHandler Guard(RawUnaryHandler handler) => GrpcErrors.Guard(handler, e => e.GrpcStatus);
+    private RawUnaryHandler Guard(RawUnaryHandler handler) => GrpcErrors.Guard(handler, e => e.GrpcStatus, options.ErrorLog, "tfserving");
 
     private async Task HandleRestAsync(HttpContext context)
     {
@@ -91,7 +91,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
 
     private async Task PredictRestAsync(HttpContext context, ModelSignature model)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted, decompress: true).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, decompress: true).ConfigureAwait(false);
         var scenario = IsRowFormat(body.WrittenSpan) ? ScenarioCatalog.TfServingRestJsonRow : ScenarioCatalog.TfServingRestJsonCol;
         var codec = _models.Codec(scenario, model);
         var decoded = codec.DecodeRequest(body.WrittenMemory, HttpExchange.RequestContent(context.Request));
@@ -141,10 +141,14 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
             throw new ServerError(ErrorKind.NotFound, $"Unrecognized servable version label: {label}");
         }
 
+        // The server reads the version as an int64 (absl::SimpleAtoi), so "01" is version 1.
+        long? number = version is null ? null
+            : long.TryParse(version, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long parsed) ? parsed
+            : throw new ServerError(ErrorKind.InvalidArgument, $"Failed to convert version: {version} to numeric.");
         var model = _models.Find(name);
-        if (model is null || (version is not null && version != Version))
+        if (model is null || (number is not null && number != ServedVersion))
         {
-            string request = version is null ? $"Latest({name})" : $"Specific({name}, {version})";
+            string request = number is null ? $"Latest({name})" : $"Specific({name}, {number})";
             throw new ServerError(ErrorKind.NotFound, $"Servable not found for request: {request}");
         }
 

@@ -38,18 +38,18 @@ public sealed class TorchServeEmulator : IDisposable
     {
         yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Rest, DefaultRestPort)
         {
-            Rest = context => RestErrors.GuardAsync(context, HandleInferenceAsync, WriteErrorAsync),
+            Rest = context => RestErrors.GuardAsync(context, HandleInferenceAsync, WriteErrorAsync, _options.ErrorLog, "torchserve"),
         };
         yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Management, DefaultManagementPort)
         {
-            Rest = context => RestErrors.GuardAsync(context, HandleManagementAsync, WriteErrorAsync),
+            Rest = context => RestErrors.GuardAsync(context, HandleManagementAsync, WriteErrorAsync, _options.ErrorLog, "torchserve management"),
         };
         yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Grpc, DefaultGrpcPort)
         {
             // TorchServe reports every failure of a unary call as INTERNAL with the exception's message.
             Grpc = new GrpcMethodTable()
-                .Add(GrpcServices.TorchServeInference, "Ping", GrpcErrors.Guard(PingGrpcAsync, GrpcStatusOf))
-                .Add(GrpcServices.TorchServeInference, "Predictions", GrpcErrors.Guard(PredictionsGrpcAsync, GrpcStatusOf)),
+                .Add(GrpcServices.TorchServeInference, "Ping", GrpcErrors.Guard(PingGrpcAsync, GrpcStatusOf, _options.ErrorLog, "torchserve"))
+                .Add(GrpcServices.TorchServeInference, "Predictions", GrpcErrors.Guard(PredictionsGrpcAsync, GrpcStatusOf, _options.ErrorLog, "torchserve")),
             MaxGrpcReceiveBytes = _options.TorchServeMaxRequestBytes,
         };
     }

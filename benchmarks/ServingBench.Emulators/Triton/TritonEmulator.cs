@@ -40,7 +40,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
     {
         yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Rest, DefaultHttpPort)
         {
-            Rest = context => RestErrors.GuardAsync(context, HandleRestAsync, WriteErrorAsync),
+            Rest = context => RestErrors.GuardAsync(context, HandleRestAsync, WriteErrorAsync, options.ErrorLog, "triton"),
         };
         yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Grpc, DefaultGrpcPort)
         {
@@ -56,7 +56,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
         };
     }
 
-    private static RawUnaryHandler Guard(RawUnaryHandler handler) => GrpcErrors.Guard(handler, e => e.GrpcStatus);
+    private RawUnaryHandler Guard(RawUnaryHandler handler) => GrpcErrors.Guard(handler, e => e.GrpcStatus, options.ErrorLog, "triton");
 
     private async Task HandleRestAsync(HttpContext context)
     {
@@ -122,7 +122,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
 
     private async Task InferRestAsync(HttpContext context, ModelSignature model)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted, decompress: true).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, decompress: true).ConfigureAwait(false);
         var content = HttpExchange.RequestContent(context.Request);
         var requestCodec = _models.Codec(content.InferenceHeaderLength is null ? ScenarioCatalog.TritonRestJson : ScenarioCatalog.TritonRestBinary, model);
         var decoded = requestCodec.DecodeRequest(body.WrittenMemory, content);

@@ -8,7 +8,7 @@ namespace ServingBench.Models.Store;
 
 /// <summary>
 /// models/: real exports the user drops in (preferred), else generated models in models/cache, built on first
-/// use and reused while their manifest (builder version, sizes, SHA-256) matches.
+/// use and reused while their manifest (builder version, sizes, SHA-256 re-checked when a file's time changes) matches.
 /// </summary>
 /// <remarks>
 /// Recognised exports: resnet50.onnx or resnet50/*.onnx (one file: torchvision, ONNX zoo, Optimum);
@@ -49,7 +49,7 @@ public sealed class ModelStore(string root)
         lock (BuildLocks.GetOrAdd(directory, _ => new object()))
         {
             using var crossProcess = AcquireBuildLock(directory);
-            if (!IsCurrent(architecture, directory, fullCheck: false))
+            if (!IsCurrent(architecture, directory, fullCheck: false, refresh: true))
             {
                 Build(architecture, directory, progress);
             }
@@ -102,8 +102,13 @@ public sealed class ModelStore(string root)
         progress?.Report($"{architecture.Name}: built in {started.Elapsed.TotalSeconds:F1} s");
     }
 
-    /// <summary>Whether the cached build matches its manifest; <paramref name="fullCheck"/> re-hashes every file.</summary>
-    public bool IsCurrent(ModelArchitecture architecture, string directory, bool fullCheck)
+    /// <summary>
+    /// Whether the cached build matches its manifest. Sizes are always compared; a file whose modification time
+    /// differs from the manifest's is re-hashed (same-size damage, one flipped byte, changes the time), and
+    /// <paramref name="fullCheck"/> re-hashes every file. <paramref name="refresh"/> records the times of files whose
+    /// hash still matched, so an unchanged file is hashed once, not on every use.
+    /// </summary>
+    public bool IsCurrent(ModelArchitecture architecture, string directory, bool fullCheck, bool refresh = false)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         string manifestPath = Path.Combine(directory, ManifestName);
@@ -128,13 +133,32 @@ public sealed class ModelStore(string root)
             return false;
         }
 
-        foreach (var file in manifest.Files)
+        bool retimed = false;
+        for (int i = 0; i < manifest.Files.Count; i++)
         {
+            var file = manifest.Files[i];
             var info = new FileInfo(Path.Combine(directory, file.Name));
-            if (!info.Exists || info.Length != file.Length || (fullCheck && Hash(info.FullName) != file.Sha256))
+            if (!info.Exists || info.Length != file.Length)
             {
                 return false;
             }
+
+            long written = info.LastWriteTimeUtc.Ticks;
+            if (fullCheck || file.LastWriteTicks != written)
+            {
+                if (Hash(info.FullName) != file.Sha256)
+                {
+                    return false;
+                }
+
+                retimed |= file.LastWriteTicks != written;
+                manifest.Files[i] = file with { LastWriteTicks = written };
+            }
+        }
+
+        if (refresh && retimed)
+        {
+            File.WriteAllText(manifestPath, JsonSerializer.Serialize(manifest, ManifestJson));
         }
 
         return true;
@@ -161,7 +185,11 @@ public sealed class ModelStore(string root)
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> BuildLocks = new(StringComparer.Ordinal);
 
-    private static ManifestFile Describe(string path) => new(Path.GetFileName(path), new FileInfo(path).Length, Hash(path));
+    private static ManifestFile Describe(string path)
+    {
+        var info = new FileInfo(path);
+        return new(info.Name, info.Length, Hash(path)) { LastWriteTicks = info.LastWriteTimeUtc.Ticks };
+    }
 
     private static string Hash(string path)
     {
@@ -173,5 +201,9 @@ public sealed class ModelStore(string root)
 
     private sealed record Manifest(string BuilderVersion, int Seed, List<ManifestFile> Files);
 
-    private sealed record ManifestFile(string Name, long Length, string Sha256);
+    /// <summary>LastWriteTicks: the file's UTC modification time when last hashed (absent in older manifests, so hashed once).</summary>
+    private sealed record ManifestFile(string Name, long Length, string Sha256)
+    {
+        public long? LastWriteTicks { get; init; }
+    }
 }

@@ -46,8 +46,10 @@ public static class JpegDecoder
     }
 
     /// <summary>Walks the marker segments up to the first scan, then requires an end-of-image marker after it.</summary>
-    private static void Validate(ReadOnlySpan<byte> data, string source)
+    /// <exception cref="WireFormatException">The bytes are not structurally a JPEG.</exception>
+    public static void Validate(ReadOnlySpan<byte> data, string source)
     {
+        ArgumentNullException.ThrowIfNull(source);
         if (data.Length < 4 || data[0] != 0xFF || data[1] != 0xD8)
         {
             string head = Convert.ToHexString(data[..Math.Min(4, data.Length)]);

@@ -26,7 +26,13 @@ public static class ServingTargets
     public static Uri? ConfiguredAddress(Framework framework, Protocol protocol)
     {
         string variable = AddressVariable(framework, protocol);
-        string? value = Environment.GetEnvironmentVariable(variable);
+        return ParseAddress(variable, Environment.GetEnvironmentVariable(variable));
+    }
+
+    /// <summary><paramref name="value"/> of <paramref name="variable"/> as a server address; null when empty.</summary>
+    /// <exception cref="ArgumentException">The value is not an http(s) address with a valid port; the message names variable and value.</exception>
+    public static Uri? ParseAddress(string variable, string? value)
+    {
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;
@@ -34,10 +40,23 @@ public static class ServingTargets
 
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"{variable}='{value}' is not an http:// or https:// address");
+            // Uri refuses a port above 65535 outright; say so rather than blame the scheme.
+            throw PortOf(value.Trim()) is long port and (< 1 or > 65535)
+                ? new ArgumentException($"{variable}='{value}': port {port} is outside 1-65535")
+                : new ArgumentException($"{variable}='{value}': not an http:// or https:// address (e.g. http://host:8001)");
         }
 
         return address;
+    }
+
+    private static long? PortOf(string value)
+    {
+        int start = value.IndexOf("://", StringComparison.Ordinal);
+        string authority = value[(start < 0 ? 0 : start + 3)..].Split('/')[0];
+        int colon = authority.LastIndexOf(':');
+        return colon >= 0 && long.TryParse(authority[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long port)
+            ? port
+            : null;
     }
 
     /// <summary>The model name to send for a catalogue model (override or the catalogue name itself).</summary>

@@ -43,15 +43,14 @@ public class InProcessBenchmarks
     /// </summary>
     public ModelSize Size { get; set; } = SizeFromEnvironment();
 
-    public const string SizeVariable = "SERVINGBENCH_MODEL_SIZE";
+    public const string SizeVariable = RunSettings.ModelSizeVariable;
 
     public ModelStore? Store { get; set; }
 
     /// <summary>Every engine × device × model, runnable or not, so case indices are the same in every process.</summary>
     public static IEnumerable<InProcessCase> Cases() => InProcessCase.All();
 
-    public static ModelSize SizeFromEnvironment() =>
-        string.Equals(Environment.GetEnvironmentVariable(SizeVariable), "tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny : ModelSize.Real;
+    public static ModelSize SizeFromEnvironment() => RunSettings.InProcessModelSize();
 
     [GlobalSetup]
     public void Setup()

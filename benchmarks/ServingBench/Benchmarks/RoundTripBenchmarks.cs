@@ -31,7 +31,7 @@ namespace ServingBench.Benchmarks;
 [PromptTiering]
 public class RoundTripBenchmarks
 {
-    public const string PayloadsVariable = "SERVINGBENCH_ROUNDTRIP_PAYLOADS";
+    public const string PayloadsVariable = RunSettings.RoundTripPayloadsVariable;
 
     private RunningEmulators? _servers;
     private IInferenceClient? _client;
@@ -57,7 +57,7 @@ public class RoundTripBenchmarks
 
     public static IEnumerable<RoundTripCase> Cases()
     {
-        var payloads = SelectedPayloads();
+        var payloads = RunSettings.RoundTripPayloadsForListing();
         return ScenarioCatalog.Cells().Where(c => payloads.Contains(c.Payload)).Select(c => new RoundTripCase(c.Scenario, c.Payload));
     }
 
@@ -104,7 +104,7 @@ public class RoundTripBenchmarks
         var scenario = Case.Scenario;
         _request = payload.RequestFor(scenario);
         _expected = payload.Response.Outputs[0];
-        var target = ServingTargets.ConfiguredAddress(scenario.Framework, scenario.Protocol);
+        var target = RunSettings.Target(scenario.Framework, scenario.Protocol);
         _exactShape = target is null;
         var options = new EmulatorOptions { Backend = CreateBackend(Backend) };
         _servers = await EmulatedServers.StartAsync(options, target is null ? [scenario.Framework] : [], withEcho: true).ConfigureAwait(false);
@@ -176,19 +176,6 @@ public class RoundTripBenchmarks
         "canned" => new CannedBackend(),
         _ => throw new ArgumentException($"unknown backend '{name}'; available: canned", nameof(name)),
     };
-
-    private static HashSet<PayloadKind> SelectedPayloads()
-    {
-        string? value = Environment.GetEnvironmentVariable(PayloadsVariable);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return [PayloadKind.Resnet50Tensor, PayloadKind.Resnet50Jpeg];
-        }
-
-        return value.Trim() == "all"
-            ? [.. ScenarioCatalog.Payloads]
-            : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ScenarioCatalog.ParsePayload)];
-    }
 
     /// <summary>A wrong answer fails the run: the emulator's must match the canned output exactly; a real server's in name, type and batch.</summary>
     private void Validate(InferenceResponse response)

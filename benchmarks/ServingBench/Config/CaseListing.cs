@@ -78,4 +78,11 @@ public sealed class CaseListing
 
         output.WriteLine($"{count} cases");
     }
+
+    /// <summary>
+    /// Whether the switcher will run any case of the class named <paramref name="typeName"/>; a command line without a
+    /// filter counts as selecting every class (the switcher then asks which to run).
+    /// </summary>
+    public bool SelectsOrAll(string typeName) =>
+        !HasFilter || _types.Where(t => t.Name == typeName).Any(t => Cases(t).Any());
 }

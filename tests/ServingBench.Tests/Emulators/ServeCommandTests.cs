@@ -61,9 +61,9 @@ public sealed class ServeCommandTests
     /// An offset whose Triton ports (8000, 8001 + offset) were free a moment ago, below Linux's ephemeral range
     /// (32768+) so that client sockets of tests running in parallel cannot take them in between.
     /// </summary>
-    private static int FreeOffset()
+    internal static int FreeOffset(int first = 12_000)
     {
-        int start = 12_000 + (Environment.ProcessId % 100) * 100;
+        int start = first + (Environment.ProcessId % 100) * 100;
         for (int offset = start; offset < 24_000; offset += 7)
         {
             if (IsFree(8000 + offset) && IsFree(8001 + offset))

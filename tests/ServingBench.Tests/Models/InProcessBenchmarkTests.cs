@@ -24,7 +24,24 @@ public sealed class InProcessBenchmarkTests
         benchmark.Setup();
         try
         {
-            Assert.NotNull(benchmark.Infer());
+            // Setup ran the model once; poison what it returned, so only a second, real run can make it valid again.
+            switch (benchmark.Infer())
+            {
+                case float[] logits:
+                    Array.Fill(logits, float.NaN);
+                    Assert.Same(logits, benchmark.Infer());
+                    Assert.All(logits, v => Assert.True(float.IsFinite(v), "the model left a logit unwritten or not finite"));
+                    Assert.True(logits.Distinct().Count() > 1, "every logit is the same value");
+                    break;
+                case long[] ids:
+                    // The start token, then the 8 tokens a tiny model generates, each a vocabulary index.
+                    Assert.Equal(9, ids.Length);
+                    Assert.All(ids, id => Assert.InRange(id, 0, new Bart(ModelSize.Tiny).VocabSize - 1));
+                    break;
+                case var other:
+                    Assert.Fail($"unexpected output {other?.GetType().Name ?? "null"}");
+                    break;
+            }
         }
         finally
         {

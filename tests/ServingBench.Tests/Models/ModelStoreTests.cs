@@ -55,6 +55,41 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public void Same_Size_Damage_Is_Rebuilt_On_Use_And_By_Models_Build()
+    {
+        var store = new ModelStore(_root);
+        var architecture = new ResNet50(ModelSize.Tiny);
+        var built = store.Resolve(ModelKind.ResNet50, ModelSize.Tiny);
+        byte[] good = File.ReadAllBytes(built.MainFile);
+
+        // One flipped byte keeps the size; the write moves the modification time, as any real damage does.
+        FlipLastByte(built.MainFile);
+        Assert.False(store.IsCurrent(architecture, built.Directory, fullCheck: false));
+        store.Resolve(ModelKind.ResNet50, ModelSize.Tiny);
+        Assert.Equal(good, File.ReadAllBytes(built.MainFile));
+
+        FlipLastByte(built.MainFile);
+        using var output = new StringWriter();
+        ModelStoreOperations.Build(store, [ModelKind.ResNet50], ModelSize.Tiny, output);
+        Assert.Equal(good, File.ReadAllBytes(built.MainFile));
+        Assert.True(store.IsCurrent(architecture, built.Directory, fullCheck: true));
+    }
+
+    private static void FlipLastByte(string path)
+    {
+        var before = File.GetLastWriteTimeUtc(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+
+        // File times are coarse (a few ms): make sure the damage is not stamped with the build's own time.
+        if (File.GetLastWriteTimeUtc(path) == before)
+        {
+            File.SetLastWriteTimeUtc(path, before.AddSeconds(1));
+        }
+    }
+
+    [Fact]
     public void Real_Export_In_Models_Folder_Is_Detected_With_Its_Own_Names()
     {
         // An ONNX-zoo-style file: names 'data' → 'resnetv17_dense0_fwd', written straight into models/resnet50/.

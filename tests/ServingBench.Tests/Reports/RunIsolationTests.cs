@@ -33,9 +33,22 @@ public sealed class RunIsolationTests : IDisposable
         string oneCase = "--filter *EncodeRequest*resnet50-tensor/memcpy*";
         AssertRunKeepsCommittedResults($"--job dry --inProcess {oneCase}", expectedExit: 0, RunStatus.Dry);
         AssertRunKeepsCommittedResults($"--inProcess --warmupCount 1 --iterationCount 2 {oneCase}", expectedExit: 0, RunStatus.Dry);
+
+        // A port that accepts connections and closes them at once: the run's check that the server is there
+        // passes, and the round trip itself fails. (Nothing listening at all is refused before the run starts.)
+        using var notAServer = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        notAServer.Start();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var connection = await notAServer.AcceptTcpClientAsync();
+            }
+        });
+        int port = ((System.Net.IPEndPoint)notAServer.LocalEndpoint).Port;
         AssertRunKeepsCommittedResults(
             "--job dry --inProcess --filter *RoundTrip*Infer*triton-grpc-raw/resnet50-tensor*", expectedExit: 1, RunStatus.Failed,
-            ("SERVINGBENCH_TRITON_GRPC", "http://127.0.0.1:1")); // nothing listens on port 1: the round trip fails
+            ("SERVINGBENCH_TRITON_GRPC", $"http://127.0.0.1:{port}"));
 
         Assert.Equal(3, RunFolder.List(Path.Combine(_clone, "results")).Count);
     }

@@ -1,0 +1,158 @@
+using System.Net.Sockets;
+using ServingBench.Models.Architectures;
+using ServingBench.Wire.Clients;
+using ServingBench.Wire.Scenarios;
+
+namespace ServingBench.Config;
+
+/// <summary>A setting from the environment that cannot be used; the message names the variable, its value and the problem.</summary>
+public sealed class SettingsException : Exception
+{
+    public SettingsException(string variable, string? value, string problem)
+        : base($"{variable}='{value}': {problem}")
+    {
+    }
+
+    public SettingsException()
+    {
+    }
+
+    public SettingsException(string message)
+        : base(message)
+    {
+    }
+
+    public SettingsException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// The environment variables a benchmark run reads, parsed in one place. <see cref="Check"/> runs once, before
+/// anything is listed or run, and checks only the variables of the classes the command line selects: a bad value
+/// for RoundTrip never stops a Serialization run. The benchmark classes read the same parsers.
+/// </summary>
+public static class RunSettings
+{
+    public const string RoundTripPayloadsVariable = "SERVINGBENCH_ROUNDTRIP_PAYLOADS";
+    public const string ModelSizeVariable = "SERVINGBENCH_MODEL_SIZE";
+
+    /// <summary>How long a configured server may take to accept a TCP connection before the run is refused.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+
+    private static readonly PayloadKind[] DefaultRoundTripPayloads = [PayloadKind.Resnet50Tensor, PayloadKind.Resnet50Jpeg];
+
+    /// <summary>Checks the variables the selected classes use; <paramref name="connect"/> also proves configured servers answer.</summary>
+    /// <exception cref="SettingsException">The first unusable variable.</exception>
+    public static void Check(Func<string, bool> selects, bool connect, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(selects);
+        var read = environment ?? Environment.GetEnvironmentVariable;
+        if (selects(nameof(Benchmarks.RoundTripBenchmarks)))
+        {
+            _ = RoundTripPayloads(read(RoundTripPayloadsVariable));
+            foreach (var (framework, protocol) in ScenarioCatalog.Scenarios.Select(s => (s.Framework, s.Protocol)).Distinct())
+            {
+                string variable = ServingTargets.AddressVariable(framework, protocol);
+                if (Target(variable, read(variable)) is { } address && connect)
+                {
+                    CheckReachable(variable, address);
+                }
+            }
+        }
+
+        if (selects(nameof(Benchmarks.InProcessBenchmarks)))
+        {
+            _ = InProcessModelSize(read(ModelSizeVariable));
+        }
+    }
+
+    /// <summary>SERVINGBENCH_ROUNDTRIP_PAYLOADS: empty = the ResNet50 tensor and JPEG; "all"; or a comma list of payload names.</summary>
+    public static IReadOnlySet<PayloadKind> RoundTripPayloads(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return DefaultRoundTripPayloads.ToHashSet();
+        }
+
+        if (value.Trim() == "all")
+        {
+            return ScenarioCatalog.Payloads.ToHashSet();
+        }
+
+        var selected = new HashSet<PayloadKind>();
+        foreach (string name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            selected.Add(ScenarioCatalog.Payloads.FirstOrDefault(p => p.Name == name)
+                ?? throw new SettingsException(RoundTripPayloadsVariable, value,
+                    $"unknown payload '{name}'; use 'all' or a comma list of {string.Join(", ", ScenarioCatalog.Payloads.Select(p => p.Name))}"));
+        }
+
+        return selected.Count > 0 ? selected : throw new SettingsException(RoundTripPayloadsVariable, value, "names no payload");
+    }
+
+    /// <summary>
+    /// The payloads for naming RoundTrip cases. BenchmarkDotNet builds every class's cases even when the filter
+    /// selects another class, so an unusable value must not throw here: <see cref="Check"/> has already refused
+    /// any run or listing that selects RoundTrip with it.
+    /// </summary>
+    public static IReadOnlySet<PayloadKind> RoundTripPayloadsForListing()
+    {
+        try
+        {
+            return RoundTripPayloads(Environment.GetEnvironmentVariable(RoundTripPayloadsVariable));
+        }
+        catch (SettingsException)
+        {
+            return DefaultRoundTripPayloads.ToHashSet();
+        }
+    }
+
+    /// <summary>SERVINGBENCH_MODEL_SIZE: empty or "real" = the real models; "tiny" = the test-sized ones.</summary>
+    public static ModelSize InProcessModelSize() => InProcessModelSize(Environment.GetEnvironmentVariable(ModelSizeVariable));
+
+    public static ModelSize InProcessModelSize(string? value) =>
+        string.IsNullOrWhiteSpace(value) || value.Trim().Equals("real", StringComparison.OrdinalIgnoreCase) ? ModelSize.Real
+        : value.Trim().Equals("tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny
+        : throw new SettingsException(ModelSizeVariable, value, "expected 'real' or 'tiny'");
+
+    /// <summary>The real server a scenario is sent to, or null for the embedded emulator.</summary>
+    public static Uri? Target(Framework framework, Protocol protocol)
+    {
+        string variable = ServingTargets.AddressVariable(framework, protocol);
+        return Target(variable, Environment.GetEnvironmentVariable(variable));
+    }
+
+    private static Uri? Target(string variable, string? value)
+    {
+        try
+        {
+            return ServingTargets.ParseAddress(variable, value);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new SettingsException(ex.Message, ex);
+        }
+    }
+
+    private static void CheckReachable(string variable, Uri address)
+    {
+        using var client = new TcpClient();
+        using var timeout = new CancellationTokenSource(ConnectTimeout);
+        try
+        {
+            client.ConnectAsync(address.Host, address.Port, timeout.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new SettingsException(variable, address.OriginalString,
+                $"no answer from {address.Host}:{address.Port} within {ConnectTimeout.TotalSeconds:0} s; is the server running there?");
+        }
+        catch (SocketException ex)
+        {
+            throw new SettingsException(variable, address.OriginalString,
+                $"cannot connect to {address.Host}:{address.Port} ({ex.Message}); is the server running there?");
+        }
+    }
+}
