@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using ServingBench.Composition;
 using ServingBench.Config;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
@@ -106,7 +107,7 @@ public class RoundTripBenchmarks
         _expected = payload.Response.Outputs[0];
         var target = ServingTargets.ConfiguredAddress(scenario.Framework, scenario.Protocol);
         _exactShape = target is null;
-        var options = new EmulatorOptions { Backend = CreateBackend(Backend) };
+        var options = new EmulatorOptions { Backend = BackendFactory.Create(Backend, workers: 1) };
         _servers = await EmulatedServers.StartAsync(options, target is null ? [scenario.Framework] : [], withEcho: true).ConfigureAwait(false);
         _client = await InferenceClients.ConnectAsync(scenario, payload.Model, target ?? _servers.Address(scenario.Framework, scenario.Protocol)).ConfigureAwait(false);
 
@@ -170,12 +171,6 @@ public class RoundTripBenchmarks
         _echoChannel = null;
         _servers = null;
     }
-
-    private static IInferenceBackend CreateBackend(string name) => name switch
-    {
-        "canned" => new CannedBackend(),
-        _ => throw new ArgumentException($"unknown backend '{name}'; available: canned", nameof(name)),
-    };
 
     private static HashSet<PayloadKind> SelectedPayloads()
     {
