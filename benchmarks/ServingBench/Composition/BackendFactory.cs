@@ -1,4 +1,6 @@
 using ServingBench.Emulators.Backends;
+using ServingBench.Models.Architectures;
+using ServingBench.Models.Store;
 
 namespace ServingBench.Composition;
 
@@ -11,7 +13,10 @@ public static class BackendFactory
     /// <summary>Zero-compute outputs of the real shapes: a round trip measures the protocol alone.</summary>
     public const string Canned = "canned";
 
-    public static IReadOnlyList<string> Names { get; } = [Canned];
+    /// <summary>The models on ONNX Runtime (<see cref="OnnxBackend"/>): end-to-end rows and real answers for curl.</summary>
+    public const string Onnx = OnnxBackend.BackendName;
+
+    public static IReadOnlyList<string> Names { get; } = [Canned, Onnx];
 
     /// <param name="name">A name from <see cref="Names"/>.</param>
     /// <param name="workers">Requests one model may run at once (engines are created up to this many, on demand).</param>
@@ -21,6 +26,7 @@ public static class BackendFactory
         return name switch
         {
             Canned => new CannedBackend(),
+            Onnx => new OnnxBackend(ModelStore.Default(), ModelSize.Real, workers),
             _ => throw new ArgumentException($"unknown backend '{name}'; available: {string.Join(", ", Names)}", nameof(name)),
         };
     }

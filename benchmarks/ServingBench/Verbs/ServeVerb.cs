@@ -109,7 +109,7 @@ internal static class ServeVerb
             running = await EmulatedServers.StartAsync(settings.Options with { Backend = backend }, settings.Frameworks, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is PortUnavailableException or ArgumentException or InvalidDataException)
+        catch (Exception ex) when (ex is PortUnavailableException or ArgumentException or InvalidDataException or InvalidOperationException)
         {
             await error.WriteLineAsync($"serve: {ex.Message}").ConfigureAwait(false);
             return ex is PortUnavailableException ? 1 : 2;
@@ -122,6 +122,11 @@ internal static class ServeVerb
             foreach (var endpoint in running.Endpoints)
             {
                 await output.WriteLineAsync("  " + endpoint).ConfigureAwait(false);
+            }
+
+            if (backend is OnnxBackend)
+            {
+                await output.WriteLineAsync($"Threads: {OnnxBackend.ThreadBudget}; up to {settings.Options.TorchServeWorkers} engines per model, opened on first use.").ConfigureAwait(false);
             }
 
             await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
