@@ -42,8 +42,8 @@ public sealed class ServingException : Exception
         const int Shown = 64;
         var head = body[..Math.Min(body.Length, Shown)];
         string preview = System.Text.Unicode.Utf8.IsValid(head) && !head.ContainsAnyInRange((byte)0, (byte)0x08)
-            ? System.Text.Json.JsonSerializer.Serialize(System.Text.Encoding.UTF8.GetString(head))
-            : Convert.ToHexString(head);
+            ? "\"" + System.Text.Encoding.UTF8.GetString(head).ReplaceLineEndings("\\n") + "\""
+            : "0x" + Convert.ToHexString(head);
         string message = $"{status} from {from}, but the body is not a {scenario.Name} answer: {problem.Message}; "
             + $"first {head.Length} of {body.Length} bytes received: {preview}";
         return new ServingException(message, httpStatus, null, problem.Message, problem);

@@ -76,7 +76,7 @@ public static class TorchServeBodies
             return StockAnswers.TryRead(body.Span, model.Name, out var answer)
                 ? answer
                 : throw new WireFormatException(
-                    $"expected {spec.Name} {spec.DataType.ToKServeName()} [{string.Join(",", spec.Shape)}] as a nested list, or a stock handler's answer (top-{StockAnswers.TopK} labels, transcript, summary); got a JSON object of neither form");
+                    $"expected {spec.Name} {spec.DataType.ToKServeName()} [{string.Join(",", spec.Shape)}] as a nested list, or a stock handler's answer (top-{StockAnswers.TopK} labels, transcript, summary); got a JSON object of neither form{ErrorMessage(body.Span)}");
         }
 
         using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Text, SignatureCheck.CapacityHint(body.Length));
@@ -198,5 +198,26 @@ public static class TorchServeBodies
         }
 
         return new Tensor(spec.Name, spec.DataType, shape, data);
+    }
+
+    /// <summary>"; it reads as TorchServe's error body: …" when the object has TorchServe's error <c>message</c>, else empty.</summary>
+    private static string ErrorMessage(ReadOnlySpan<byte> body)
+    {
+        var json = new JsonInput(body);
+        if (json.BeginObject())
+        {
+            do
+            {
+                if (json.ReadName().SequenceEqual("message"u8) && json.Peek() == '"')
+                {
+                    return $"; it reads as TorchServe's error body: {json.ReadString()}";
+                }
+
+                json.SkipValue();
+            }
+            while (json.NextMember());
+        }
+
+        return string.Empty;
     }
 }
