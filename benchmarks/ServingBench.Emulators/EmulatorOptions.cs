@@ -5,8 +5,8 @@ using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators;
 
-/// <summary>How the emulators listen and what they serve.</summary>
-public sealed class EmulatorOptions
+/// <summary>How the emulators listen and what they serve (the app's <c>serve</c> verb and the benchmarks fill it in).</summary>
+public sealed record EmulatorOptions
 {
     /// <summary>TorchServe's default max_request_size (bytes), for REST bodies and inbound gRPC messages.</summary>
     public const int TorchServeMaxRequestSize = 6_553_500;
@@ -29,11 +29,17 @@ public sealed class EmulatorOptions
 
     public IReadOnlyList<ModelSignature> Models { get; init; } = ModelCatalog.All;
 
-    /// <summary>TorchServe workers per model (jobs running at once).</summary>
-    public int TorchServeWorkers { get; init; } = Math.Max(4, Environment.ProcessorCount);
+    /// <summary>TorchServe's default_workers_per_model on a host without GPUs: one worker per logical processor.</summary>
+    public static int DefaultWorkers => Environment.ProcessorCount;
 
-    /// <summary>TorchServe job_queue_size: jobs waiting beyond the busy workers before 503.</summary>
-    public int TorchServeQueueSize { get; init; } = 100;
+    /// <summary>TorchServe's default job_queue_size.</summary>
+    public const int DefaultQueueSize = 100;
+
+    /// <summary>TorchServe workers per model (jobs running at once); <c>serve --workers</c>.</summary>
+    public int TorchServeWorkers { get; init; } = DefaultWorkers;
+
+    /// <summary>TorchServe job_queue_size: jobs waiting beyond the busy workers before 503; <c>serve --queue-size</c>.</summary>
+    public int TorchServeQueueSize { get; init; } = DefaultQueueSize;
 
     public int TorchServeMaxRequestBytes { get; init; } = TorchServeMaxRequestSize;
 

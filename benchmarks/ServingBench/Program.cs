@@ -57,9 +57,15 @@ public static class Program
             }
 
             // Models are built here, once, with progress on the console, rather than inside a benchmark's setup.
-            if (selection.Cases(typeof(Benchmarks.InProcessBenchmarks)).Any())
+            // RoundTrip's onnx rows need the ResNet50 model (and the others where onnx rows of their payloads run).
+            bool inProcess = selection.Cases(typeof(Benchmarks.InProcessBenchmarks)).Any();
+            List<string> onnxModels = selection.Cases(typeof(Benchmarks.RoundTripBenchmarks)).Any()
+                ? [.. Benchmarks.RoundTripBenchmarks.Cases().Where(c => c.Backend == Composition.BackendFactory.Onnx).Select(c => c.Payload.ModelName).Distinct()]
+                : [];
+            if (inProcess || onnxModels.Count > 0)
             {
-                ModelStoreOperations.Build(ModelStore.Default(), Enum.GetValues<ModelKind>(), ModelSize.Real, Console.Out);
+                ModelStoreOperations.Build(
+                    ModelStore.Default(), inProcess ? Enum.GetValues<ModelKind>() : [.. onnxModels.Select(ModelArchitecture.ParseKind)], ModelSize.Real, Console.Out);
             }
         }
 

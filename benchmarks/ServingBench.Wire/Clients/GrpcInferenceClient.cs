@@ -108,7 +108,14 @@ public sealed class GrpcInferenceClient : IInferenceClient
 
         // Only after a completed call is the request surely serialised; a failed one leaves its buffer to the GC.
         body.Dispose();
-        return _codec.DecodeResponse(response, WireContent.Protobuf);
+        try
+        {
+            return _codec.DecodeResponse(response, WireContent.Protobuf);
+        }
+        catch (WireFormatException ex)
+        {
+            throw ServingException.UnexpectedAnswer("OK", _infer.FullName, Scenario, ex, response.Span, null);
+        }
     }
 
     public void Dispose() => _channel.Dispose();

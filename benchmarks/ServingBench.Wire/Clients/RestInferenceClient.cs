@@ -91,7 +91,14 @@ public sealed class RestInferenceClient : IInferenceClient
             throw ErrorFrom(response.StatusCode, bytes, _inferUri);
         }
 
-        return _codec.DecodeResponse(bytes, ResponseContent(response));
+        try
+        {
+            return _codec.DecodeResponse(bytes, ResponseContent(response));
+        }
+        catch (WireFormatException ex)
+        {
+            throw ServingException.UnexpectedAnswer($"{(int)response.StatusCode} {response.StatusCode}", _inferUri.AbsolutePath, Scenario, ex, bytes, (int)response.StatusCode);
+        }
     }
 
     public void Dispose() => _http.Dispose();

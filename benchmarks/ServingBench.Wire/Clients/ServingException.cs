@@ -31,6 +31,24 @@ public sealed class ServingException : Exception
     {
     }
 
+    /// <summary>
+    /// A success status whose body is not what the scenario expects (a server that answers another format, a
+    /// handler that returns something else): says the status, what was expected, and the first bytes received.
+    /// </summary>
+    public static ServingException UnexpectedAnswer(string status, string from, Scenarios.Scenario scenario, WireFormatException problem, ReadOnlySpan<byte> body, int? httpStatus)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(problem);
+        const int Shown = 64;
+        var head = body[..Math.Min(body.Length, Shown)];
+        string preview = System.Text.Unicode.Utf8.IsValid(head) && !head.ContainsAnyInRange((byte)0, (byte)0x08)
+            ? "\"" + System.Text.Encoding.UTF8.GetString(head).ReplaceLineEndings("\\n") + "\""
+            : "0x" + Convert.ToHexString(head);
+        string message = $"{status} from {from}, but the body is not a {scenario.Name} answer: {problem.Message}; "
+            + $"first {head.Length} of {body.Length} bytes received: {preview}";
+        return new ServingException(message, httpStatus, null, problem.Message, problem);
+    }
+
     /// <summary>HTTP status code for REST calls; null for gRPC.</summary>
     public int? HttpStatus { get; }
 

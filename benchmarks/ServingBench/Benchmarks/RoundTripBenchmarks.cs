@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using ServingBench.Composition;
 using ServingBench.Config;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
@@ -20,24 +21,32 @@ namespace ServingBench.Benchmarks;
 /// <c>Echo</c> is the floor (baseline): the same request bytes over the same transport (HTTP/1.1 POST for REST
 /// scenarios, a raw-bytes gRPC method for gRPC ones), answered by Kestrel with as many bytes as the scenario's
 /// response has, with no codec and no backend: the round trip minus everything but moving those bytes.
+/// <c>InProcess</c> is the other end: the onnx backend called directly with the same request, no protocol at all.
 /// </summary>
 /// <remarks>
-/// Targets the embedded emulators on loopback port 0; <c>SERVINGBENCH_&lt;FRAMEWORK&gt;_&lt;PROTOCOL&gt;</c> sends a
-/// scenario to a real server instead (the echo floor stays local). Payloads default to the ResNet50 tensor and
-/// JPEG (13 cells); <c>SERVINGBENCH_ROUNDTRIP_PAYLOADS=all</c> or a comma list (wav2vec2-audio,bart-text) widens it.
+/// Each case is scenario × payload × backend. <c>canned</c> answers with zero compute (the row is protocol cost alone);
+/// <c>onnx</c> runs the model on ONNX Runtime (end to end; JPEG / WAV / text rows include the server's preprocessing);
+/// <c>server</c> is a real server named by <c>SERVINGBENCH_&lt;FRAMEWORK&gt;_&lt;PROTOCOL&gt;</c> (whatever runs there;
+/// the echo floor stays local). The columns of <see cref="ProtocolShareColumn"/> put the three side by side.
+/// Payloads default to the ResNet50 tensor and JPEG; <c>SERVINGBENCH_ROUNDTRIP_PAYLOADS=all</c> or a comma list
+/// widens it (Wav2Vec2 and BART onnx rows, seconds each, only with <c>all</c>).
 /// </remarks>
 [BenchmarkCategory(Categories.RoundTrip)]
 [SuiteJob]
 [PromptTiering]
+[Config(typeof(RoundTripRows))]
 public class RoundTripBenchmarks
 {
     public const string PayloadsVariable = RunSettings.RoundTripPayloadsVariable;
 
+    /// <summary>One onnx backend per process: sessions take a second to open, and every case of a test run can share them.</summary>
+    private static readonly Lazy<IInferenceBackend> SharedOnnx = new(() => BackendFactory.Create(BackendFactory.Onnx, workers: 1));
+
     private RunningEmulators? _servers;
     private IInferenceClient? _client;
+    private IInferenceBackend? _backend;
     private InferenceRequest _request = null!;
-    private Tensor _expected = null!;
-    private bool _exactShape;
+    private AnswerCheck _check = null!;
     private byte[] _wireRequest = [];
     private string _wireContentType = "application/octet-stream";
     private int _wireResponseLength;
@@ -49,16 +58,28 @@ public class RoundTripBenchmarks
     private readonly Method<RawMessage, RawMessage> _echoMethod = RawGrpc.ClientMethod(GrpcServices.EchoService, "Echo");
 
     [ParamsSource(nameof(Cases))]
-    public RoundTripCase Case { get; set; } = new(ScenarioCatalog.TritonGrpcRaw, PayloadKind.Resnet50Tensor);
+    public RoundTripCase Case { get; set; } = new(ScenarioCatalog.TritonGrpcRaw, PayloadKind.Resnet50Tensor, BackendFactory.Canned);
 
-    /// <summary>canned: zero-compute backend, so the row is protocol cost alone (an ONNX Runtime backend plugs in here later).</summary>
-    [Params("canned")]
-    public string Backend { get; set; } = "canned";
-
+    /// <summary>
+    /// Every selected scenario × payload with the canned backend, then with onnx (ResNet50 payloads always, the
+    /// others with <c>all</c>), adjacent so the two rows read side by side; one <c>server</c> row instead where a
+    /// real server is configured.
+    /// </summary>
     public static IEnumerable<RoundTripCase> Cases()
     {
+        // Every selected payload gets its onnx row; the default selection is the two ResNet50 payloads.
         var payloads = RunSettings.RoundTripPayloadsForListing();
-        return ScenarioCatalog.Cells().Where(c => payloads.Contains(c.Payload)).Select(c => new RoundTripCase(c.Scenario, c.Payload));
+        foreach (var (scenario, payload) in ScenarioCatalog.Cells().Where(c => payloads.Contains(c.Payload)))
+        {
+            if (RunSettings.Target(scenario.Framework, scenario.Protocol) is not null)
+            {
+                yield return new RoundTripCase(scenario, payload, RoundTripCase.Server);
+                continue;
+            }
+
+            yield return new RoundTripCase(scenario, payload, BackendFactory.Canned);
+            yield return new RoundTripCase(scenario, payload, BackendFactory.Onnx);
+        }
     }
 
     [GlobalSetup]
@@ -94,7 +115,16 @@ public class RoundTripBenchmarks
     public async Task<InferenceResponse> Infer()
     {
         var response = await _client!.InferAsync(_request).ConfigureAwait(false);
-        Validate(response);
+        _check.Validate(response);
+        return response;
+    }
+
+    /// <summary>The same request to the same onnx backend, called directly: the model (and preprocessing) with no protocol.</summary>
+    [Benchmark]
+    public async Task<InferenceResponse> InProcess()
+    {
+        var response = await _backend!.InferAsync(_client!.Model, _request, CancellationToken.None).ConfigureAwait(false);
+        _check.Validate(response);
         return response;
     }
 
@@ -103,12 +133,20 @@ public class RoundTripBenchmarks
         var payload = PayloadFactory.Get(Case.Payload);
         var scenario = Case.Scenario;
         _request = payload.RequestFor(scenario);
-        _expected = payload.Response.Outputs[0];
         var target = RunSettings.Target(scenario.Framework, scenario.Protocol);
-        _exactShape = target is null;
-        var options = new EmulatorOptions { Backend = CreateBackend(Backend) };
+        _backend = Case.Backend == BackendFactory.Onnx ? SharedOnnx.Value : BackendFactory.Create(BackendFactory.Canned, workers: 1);
+        var options = new EmulatorOptions { Backend = _backend };
         _servers = await EmulatedServers.StartAsync(options, target is null ? [scenario.Framework] : [], withEcho: true).ConfigureAwait(false);
         _client = await InferenceClients.ConnectAsync(scenario, payload.Model, target ?? _servers.Address(scenario.Framework, scenario.Protocol)).ConfigureAwait(false);
+
+        // What a right answer is: the canned outputs exactly; the model's own output for this request (computed
+        // here, without the protocol) within float tolerance; a real server's in name, type and batch.
+        _check = Case.Backend switch
+        {
+            BackendFactory.Onnx => AnswerCheck.Equal(Case, (await _backend.InferAsync(payload.Model, _request, CancellationToken.None).ConfigureAwait(false)).Outputs[0]),
+            RoundTripCase.Server => AnswerCheck.Shaped(Case, _client.Model.Outputs[0].Name, payload.Response.Outputs[0], exactShape: false),
+            _ => AnswerCheck.Shaped(Case, _client.Model.Outputs[0].Name, payload.Response.Outputs[0], exactShape: true),
+        };
 
         // The echo carries exactly what the client sends for this cell, and answers with as many bytes as the server.
         var codec = WireCodecs.Create(scenario, _client.Model);
@@ -139,14 +177,23 @@ public class RoundTripBenchmarks
         // Tiered compilation keeps recompiling the client, codec and Kestrel paths for the first thousand or so
         // calls (a TorchServe round trip measured 1.0 ms, then settled near 0.4 ms); the measured iterations must
         // read the protocol, not the JIT. Bounded in time and count, so slow JSON cases still start promptly.
-        await WarmUpAsync(Echo).ConfigureAwait(false);
-        await WarmUpAsync(Infer).ConfigureAwait(false);
+        // An onnx call is tens of milliseconds: JIT noise is lost in it, and a few calls settle the engine.
+        if (Case.Backend == BackendFactory.Onnx)
+        {
+            await WarmUpAsync(Infer, OnnxWarmUpTime).ConfigureAwait(false);
+            await WarmUpAsync(InProcess, OnnxWarmUpTime).ConfigureAwait(false);
+        }
+        else
+        {
+            await WarmUpAsync(Echo, WarmUpTime).ConfigureAwait(false);
+            await WarmUpAsync(Infer, WarmUpTime).ConfigureAwait(false);
+        }
     }
 
-    private static async Task WarmUpAsync<T>(Func<Task<T>> call)
+    private static async Task WarmUpAsync<T>(Func<Task<T>> call, TimeSpan time)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (int i = 0; i < WarmUpCalls && clock.Elapsed < WarmUpTime; i++)
+        for (int i = 0; i < WarmUpCalls && clock.Elapsed < time; i++)
         {
             await call().ConfigureAwait(false);
         }
@@ -154,6 +201,7 @@ public class RoundTripBenchmarks
 
     private const int WarmUpCalls = 4000;
     private static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan OnnxWarmUpTime = TimeSpan.FromSeconds(0.3);
 
     public async Task CleanupAsync()
     {
@@ -166,36 +214,28 @@ public class RoundTripBenchmarks
         }
 
         _client = null;
+        _backend = null;
         _echoHttp = null;
         _echoChannel = null;
         _servers = null;
     }
-
-    private static IInferenceBackend CreateBackend(string name) => name switch
-    {
-        "canned" => new CannedBackend(),
-        _ => throw new ArgumentException($"unknown backend '{name}'; available: canned", nameof(name)),
-    };
-
-    /// <summary>A wrong answer fails the run: the emulator's must match the canned output exactly; a real server's in name, type and batch.</summary>
-    private void Validate(InferenceResponse response)
-    {
-        var output = response.Outputs.FirstOrDefault(o => o.Name == _client!.Model.Outputs[0].Name)
-            ?? throw new InvalidOperationException($"{Case}: response has no output '{_client!.Model.Outputs[0].Name}'");
-        bool ok = output.DataType == _expected.DataType
-            && output.Shape.Length == _expected.Shape.Length
-            && output.Shape[0] == _expected.Shape[0]
-            && (!_exactShape || output.Shape.SequenceEqual(_expected.Shape));
-        if (!ok)
-        {
-            throw new InvalidOperationException(
-                $"{Case}: got {output}, expected {_expected.DataType.ToKServeName()} [{string.Join(",", _expected.Shape.ToArray())}]");
-        }
-    }
 }
 
-/// <summary>scenario/payload, e.g. triton-grpc-raw/resnet50-tensor.</summary>
-public sealed record RoundTripCase(Scenario Scenario, PayloadKind Payload)
+/// <summary>scenario/payload/backend, e.g. triton-grpc-raw/resnet50-tensor/onnx.</summary>
+public sealed record RoundTripCase(Scenario Scenario, PayloadKind Payload, string Backend)
 {
-    public override string ToString() => $"{Scenario.Name}/{Payload.Name}";
+    /// <summary>A real server configured for the scenario answers; no emulator backend is involved.</summary>
+    public const string Server = "server";
+
+    /// <summary>
+    /// The one case per payload and input form whose <c>InProcess</c> row runs: the raw gRPC tensor case
+    /// (triton-grpc-raw), and for payloads sent as files the TorchServe raw body (it includes the preprocessing).
+    /// </summary>
+    public bool MeasuresInProcess => Backend == BackendFactory.Onnx
+        && Scenario == (SendsFile ? ScenarioCatalog.TorchServeRestRaw : ScenarioCatalog.TritonGrpcRaw);
+
+    /// <summary>True when this case sends the payload's file (JPEG, WAV, text) rather than its tensors.</summary>
+    public bool SendsFile => PayloadFactory.Get(Payload).RequestFor(Scenario).Inputs[0].DataType == DataType.Bytes;
+
+    public override string ToString() => $"{Scenario.Name}/{Payload.Name}/{Backend}";
 }

@@ -1,19 +1,169 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using ServingBench.Composition;
 using ServingBench.Emulators;
+using ServingBench.Emulators.Backends;
+using ServingBench.Emulators.Hosting;
+using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Verbs;
 
-/// <summary><c>serve</c>: the emulators on the frameworks' default ports (options as in <see cref="ServeCommand.Usage"/>).</summary>
+/// <summary>
+/// <c>serve</c>: the TF Serving, TorchServe and Triton emulators on the frameworks' real default ports (+ an offset)
+/// until Ctrl+C or SIGTERM, with the chosen backend behind them. Every endpoint is printed once they listen.
+/// </summary>
 internal static class ServeVerb
 {
+    /// <summary>Keeps every default port (7070 … 8501) inside 1–65535.</summary>
+    private const int MinPortOffset = -7000;
+    private const int MaxPortOffset = 57000;
+
     public static Command Create()
     {
-        // The emulators' own option parser still reads the arguments; they pass through unparsed.
-        var command = new Command("serve", "Run the TF Serving, TorchServe and Triton emulators on 127.0.0.1 until Ctrl+C. " + ServeCommand.Usage)
+        var framework = new Option<string>("--framework", "-f")
         {
-            TreatUnmatchedTokensAsErrors = false,
+            Description = "Which emulators to run.",
+            DefaultValueFactory = _ => "all",
         };
-        command.SetAction(parse => ServeCommand.RunAsync([.. parse.UnmatchedTokens]).GetAwaiter().GetResult());
+        framework.AcceptOnlyFromAmong("all", "tfserving", "torchserve", "triton");
+
+        var portOffset = new Option<int>("--port-offset")
+        {
+            Description = "Added to every default port (TF Serving 8500/8501, TorchServe 8080/8081/7070, Triton 8000/8001).",
+        };
+        portOffset.Validators.Add(result =>
+        {
+            int value = result.GetValueOrDefault<int>();
+            if (value is < MinPortOffset or > MaxPortOffset)
+            {
+                result.AddError($"--port-offset {value} puts a port outside 1-65535; use {MinPortOffset}..{MaxPortOffset}");
+            }
+        });
+
+        var host = new Option<string>("--host")
+        {
+            Description = "Address to bind (loopback unless you mean to expose the emulators).",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+
+        var answers = new Option<string>("--torchserve-answers")
+        {
+            Description = "default: files get TorchServe's stock handler answers (top-5 labels, transcript, summary); tensor: the model output as custom-handler JSON.",
+            DefaultValueFactory = _ => "default",
+        };
+        answers.AcceptOnlyFromAmong("default", "tensor");
+
+        var backend = new Option<string>("--backend")
+        {
+            Description = "What answers: canned (zero-compute outputs of the real shapes) or onnx (the models on ONNX Runtime).",
+            DefaultValueFactory = _ => BackendFactory.Canned,
+        };
+        backend.AcceptOnlyFromAmong([.. BackendFactory.Names]);
+
+        var workers = new Option<int>("--workers")
+        {
+            Description = "TorchServe workers per model (default_workers_per_model): jobs that run at once; also the onnx backend's engines per model.",
+            DefaultValueFactory = _ => EmulatorOptions.DefaultWorkers,
+        };
+        workers.Validators.Add(result => RequireAtLeast(result, 1));
+
+        var queueSize = new Option<int>("--queue-size")
+        {
+            Description = "TorchServe job_queue_size: jobs waiting beyond the busy workers before a 503.",
+            DefaultValueFactory = _ => EmulatorOptions.DefaultQueueSize,
+        };
+        queueSize.Validators.Add(result => RequireAtLeast(result, 0));
+
+        var command = new Command("serve", "Run the TF Serving, TorchServe and Triton emulators on their default ports until Ctrl+C or SIGTERM.")
+        {
+            framework, portOffset, host, answers, backend, workers, queueSize,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var settings = new ServeSettings(
+                Frameworks(parse.GetValue(framework)!),
+                parse.GetValue(backend)!,
+                new EmulatorOptions
+                {
+                    UseDefaultPorts = true,
+                    PortOffset = parse.GetValue(portOffset),
+                    Host = parse.GetValue(host)!,
+                    TorchServeDefaultHandlers = parse.GetValue(answers) == "default",
+                    TorchServeWorkers = parse.GetValue(workers),
+                    TorchServeQueueSize = parse.GetValue(queueSize),
+                });
+            return RunAsync(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+        });
         return command;
     }
+
+    /// <summary>Starts the servers, prints their endpoints, and runs until <paramref name="cancellationToken"/> fires.</summary>
+    /// <remarks>System.CommandLine turns Ctrl+C and SIGTERM into that cancellation, so shutdown is the same path either way.</remarks>
+    internal static async Task<int> RunAsync(ServeSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        RunningEmulators running;
+        IInferenceBackend backend;
+        try
+        {
+            backend = BackendFactory.Create(settings.Backend, settings.Options.TorchServeWorkers);
+            running = await EmulatedServers.StartAsync(settings.Options with { Backend = backend }, settings.Frameworks, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PortUnavailableException or ArgumentException or InvalidDataException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"serve: {ex.Message}").ConfigureAwait(false);
+            return ex is PortUnavailableException ? 1 : 2;
+        }
+
+        await using (running.ConfigureAwait(false))
+        {
+            await output.WriteLineAsync(
+                $"ServingBench emulators ({backend.Name} backend; models {string.Join(", ", settings.Options.Models.Select(m => m.Name))}):").ConfigureAwait(false);
+            foreach (var endpoint in running.Endpoints)
+            {
+                await output.WriteLineAsync("  " + endpoint).ConfigureAwait(false);
+            }
+
+            if (backend is OnnxBackend)
+            {
+                await output.WriteLineAsync($"Threads: {OnnxBackend.ThreadBudget}; up to {settings.Options.TorchServeWorkers} engines per model, opened on first use.").ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C, SIGTERM or the caller's token: stop cleanly below.
+            }
+
+            await output.WriteLineAsync("Stopping emulators.").ConfigureAwait(false);
+        }
+
+        (backend as IDisposable)?.Dispose();
+        return 0;
+    }
+
+    private static IReadOnlyList<Framework> Frameworks(string name) => name switch
+    {
+        "tfserving" => [Framework.TfServing],
+        "torchserve" => [Framework.TorchServe],
+        "triton" => [Framework.Triton],
+        _ => Enum.GetValues<Framework>(),
+    };
+
+    private static void RequireAtLeast(OptionResult result, int minimum)
+    {
+        int value = result.GetValueOrDefault<int>();
+        if (value < minimum)
+        {
+            result.AddError($"{result.Option.Name} {value} must be at least {minimum}");
+        }
+    }
 }
+
+/// <summary>What <c>serve</c> was asked for: which frameworks, which backend, and how the servers listen.</summary>
+internal sealed record ServeSettings(IReadOnlyList<Framework> Frameworks, string Backend, EmulatorOptions Options);

@@ -1,6 +1,7 @@
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
 using ServingBench.Models.Processing;
+using ServingBench.Payloads.Postprocessing;
 
 namespace ServingBench.Tests.Models;
 

@@ -57,7 +57,10 @@ public static class TorchServeBodies
         output.Flush();
     }
 
-    /// <summary>Reads a handler answer written by <see cref="WriteResponse"/> (or by a real TorchServe handler).</summary>
+    /// <summary>
+    /// Reads a handler answer: the model output as <see cref="WriteResponse"/> writes it (a custom handler's nested
+    /// list), or a stock handler's answer (<see cref="StockAnswers"/>: top-5 labels, transcript, summary).
+    /// </summary>
     public static InferenceResponse ReadResponse(ReadOnlyMemory<byte> body, ModelSignature model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -70,7 +73,10 @@ public static class TorchServeBodies
         var json = new JsonInput(body.Span);
         if (json.Peek() == '{')
         {
-            throw new WireFormatException($"server returned an error: {ReadErrorMessage(ref json)}");
+            return StockAnswers.TryRead(body.Span, model.Name, out var answer)
+                ? answer
+                : throw new WireFormatException(
+                    $"expected {spec.Name} {spec.DataType.ToKServeName()} [{string.Join(",", spec.Shape)}] as a nested list, or a stock handler's answer (top-{StockAnswers.TopK} labels, transcript, summary); got a JSON object of neither form{ErrorMessage(body.Span)}");
         }
 
         using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Text, SignatureCheck.CapacityHint(body.Length));
@@ -194,25 +200,24 @@ public static class TorchServeBodies
         return new Tensor(spec.Name, spec.DataType, shape, data);
     }
 
-    private static string ReadErrorMessage(ref JsonInput json)
+    /// <summary>"; it reads as TorchServe's error body: …" when the object has TorchServe's error <c>message</c>, else empty.</summary>
+    private static string ErrorMessage(ReadOnlySpan<byte> body)
     {
-        string message = "(no message)";
+        var json = new JsonInput(body);
         if (json.BeginObject())
         {
             do
             {
                 if (json.ReadName().SequenceEqual("message"u8) && json.Peek() == '"')
                 {
-                    message = json.ReadString();
+                    return $"; it reads as TorchServe's error body: {json.ReadString()}";
                 }
-                else
-                {
-                    json.SkipValue();
-                }
+
+                json.SkipValue();
             }
             while (json.NextMember());
         }
 
-        return message;
+        return string.Empty;
     }
 }

@@ -1,23 +1,12 @@
-namespace ServingBench.Models.Processing;
+namespace ServingBench.Payloads.Postprocessing;
 
-/// <summary>Top-k classes of a logits row with softmax probabilities and label names.</summary>
+/// <summary>Top-k classes of a logits row with softmax probabilities (computed in double) and label names; lower class id first on ties.</summary>
 public static class ImageNetTopK
 {
     public sealed record Prediction(int ClassId, string Label, float Probability);
 
-    /// <summary>
-    /// Reads a labels file, one class name per line in class-id order (fixtures/labels/imagenet_classes.txt).
-    /// </summary>
-    public static IReadOnlyList<string> LoadLabels(string path)
-    {
-        var labels = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-        if (labels.Length == 0)
-        {
-            throw new InvalidDataException($"labels file '{path}' is empty");
-        }
-
-        return labels;
-    }
+    /// <summary>The top <paramref name="k"/> ImageNet classes of one logits row, named from fixtures/labels (TorchServe's image classifier answer).</summary>
+    public static IReadOnlyList<Prediction> TopK(ReadOnlySpan<float> logits, int k = 5) => TopK(logits, ImageNetLabels.All, k);
 
     public static IReadOnlyList<Prediction> TopK(ReadOnlySpan<float> logits, IReadOnlyList<string> labels, int k = 5)
     {

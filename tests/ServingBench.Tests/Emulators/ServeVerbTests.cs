@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
-using ServingBench.Emulators;
+using System.CommandLine;
+using ServingBench.Verbs;
 
 namespace ServingBench.Tests.Emulators;
 
-/// <summary>The serve verb: starts on the default ports + offset, answers /v2/health/ready, stops; a taken port fails clearly.</summary>
-public sealed class ServeCommandTests
+/// <summary>The serve verb, parsed as the app parses it: starts on the default ports + offset, answers, stops; mistakes fail clearly.</summary>
+public sealed class ServeVerbTests
 {
     [Fact]
     public async Task Serve_Starts_Answers_Health_And_Stops()
@@ -13,7 +14,7 @@ public sealed class ServeCommandTests
         int offset = FreeOffset();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var console = new StringWriter();
-        var serve = Task.Run(() => ServeCommand.RunAsync(["serve", "--framework", "triton", "--port-offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)], stop.Token, console, console));
+        var serve = Task.Run(() => ServeAsync(["serve", "--framework", "triton", "--port-offset", Text(offset)], console, console, stop.Token));
 
         using var http = new HttpClient();
         var ready = new Uri($"http://127.0.0.1:{8000 + offset}/v2/health/ready");
@@ -44,18 +45,39 @@ public sealed class ServeCommandTests
         using var blocker = new TcpListener(IPAddress.Loopback, 8000 + offset);
         blocker.Start();
         var error = new StringWriter();
-        int code = await ServeCommand.RunAsync(["serve", "--framework", "triton", "--port-offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)], default, new StringWriter(), error);
+        int code = await ServeAsync(["serve", "--framework", "triton", "--port-offset", Text(offset)], new StringWriter(), error);
         Assert.Equal(1, code);
         Assert.Contains($"{8000 + offset}", error.ToString());
     }
 
-    [Fact]
-    public async Task Serve_Rejects_Unknown_Arguments()
+    [Theory]
+    [InlineData("--framework", "onnx", "onnx")]
+    [InlineData("--backend", "pytorch", "pytorch")]
+    [InlineData("--port-offset", "99999", "--port-offset")]
+    [InlineData("--workers", "0", "--workers")]
+    [InlineData("--queue-size", "-1", "--queue-size")]
+    [InlineData("--torchserve-answers", "labels", "labels")]
+    public async Task Serve_Rejects_Bad_Options_Naming_Them(string option, string value, string named)
     {
         var error = new StringWriter();
-        Assert.Equal(2, await ServeCommand.RunAsync(["serve", "--framework", "onnx"], default, new StringWriter(), error));
-        Assert.Contains("unknown framework", error.ToString());
+        int code = await ServeAsync(["serve", option, value], new StringWriter(), error);
+        Assert.NotEqual(0, code);
+        Assert.Contains(named, error.ToString());
     }
+
+    [Fact]
+    public void Serve_Options_Reach_The_Emulators()
+    {
+        var parse = AppVerbs.Create().Parse(["serve", "--workers", "3", "--queue-size", "7", "--backend", "canned", "--host", "127.0.0.1"]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(3, parse.GetValue<int>("--workers"));
+        Assert.Equal(7, parse.GetValue<int>("--queue-size"));
+    }
+
+    private static Task<int> ServeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        AppVerbs.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, cancellationToken);
+
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// An offset whose Triton ports (8000, 8001 + offset) were free a moment ago, below Linux's ephemeral range

@@ -1,8 +1,11 @@
 using System.Text;
 
-namespace ServingBench.Models.Processing;
+namespace ServingBench.Payloads.Postprocessing;
 
-/// <summary>Greedy CTC decoding for wav2vec2-base-960h: argmax per frame, collapse repeats, drop the blank, '|' → space.</summary>
+/// <summary>
+/// Greedy CTC decoding for wav2vec2-base-960h: argmax per frame (lowest id on ties), collapse repeats, drop the blank,
+/// '|' → space. The transcript TorchServe's speech handler answers, and what the in-process path decodes.
+/// </summary>
 public static class CtcDecoder
 {
     /// <summary>The 32-token vocabulary in id order; &lt;pad&gt; (0) is the CTC blank, '|' the word delimiter.</summary>
@@ -25,7 +28,7 @@ public static class CtcDecoder
         int previous = -1;
         for (int t = 0; t < frames; t++)
         {
-            int id = BartGenerator.ArgMax(logits.Slice(t * vocab, vocab));
+            int id = ArgMax(logits.Slice(t * vocab, vocab));
             if (id != previous && id != 0)
             {
                 string token = Vocabulary[id];
@@ -41,5 +44,19 @@ public static class CtcDecoder
         }
 
         return text.ToString().Trim();
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
     }
 }

@@ -1,0 +1,79 @@
+using ServingBench.Wire.Codecs.TorchServe;
+using ServingBench.Wire.Tensors;
+
+namespace ServingBench.Benchmarks;
+
+/// <summary>What a right answer is for one RoundTrip case; <see cref="Validate"/> runs inside the measured call and throws on a wrong one.</summary>
+internal abstract class AnswerCheck
+{
+    /// <summary>Relative tolerance for model outputs that crossed a text encoding (JSON floats) or another summation order.</summary>
+    public const float Tolerance = 1e-5f;
+
+    protected AnswerCheck(RoundTripCase @case) => Case = @case;
+
+    protected RoundTripCase Case { get; }
+
+    public abstract void Validate(InferenceResponse response);
+
+    /// <summary>The model's own answer: every value equal within <see cref="Tolerance"/> (integers exactly), same shape.</summary>
+    public static AnswerCheck Equal(RoundTripCase @case, Tensor expected) => new EqualCheck(@case, expected);
+
+    /// <summary>
+    /// The first output's name, datatype, rank and batch (and whole shape when <paramref name="exactShape"/>), or a
+    /// TorchServe stock answer (top-5 labels, transcript, summary) from a server that runs the stock handlers.
+    /// </summary>
+    public static AnswerCheck Shaped(RoundTripCase @case, string outputName, Tensor expected, bool exactShape) =>
+        new ShapeCheck(@case, outputName, expected, exactShape);
+
+    protected Exception Wrong(string what) => new InvalidOperationException($"{Case}: {what}");
+
+    private sealed class EqualCheck(RoundTripCase @case, Tensor expected) : AnswerCheck(@case)
+    {
+        public override void Validate(InferenceResponse response)
+        {
+            var output = response.Outputs.FirstOrDefault(o => o.Name == expected.Name) ?? throw Wrong($"response has no output '{expected.Name}'");
+            if (output.DataType != expected.DataType || !output.Shape.SequenceEqual(expected.Shape))
+            {
+                throw Wrong($"got {output}, the model answers {expected}");
+            }
+
+            if (expected.DataType == DataType.FP32)
+            {
+                var actual = output.AsSpan<float>();
+                var model = expected.AsSpan<float>();
+                for (int i = 0; i < model.Length; i++)
+                {
+                    if (!(Math.Abs(actual[i] - model[i]) <= Tolerance * Math.Max(1f, Math.Abs(model[i]))))
+                    {
+                        throw Wrong($"element {i} is {actual[i]}, the model's is {model[i]}");
+                    }
+                }
+            }
+            else if (!output.Data.Span.SequenceEqual(expected.Data.Span))
+            {
+                throw Wrong($"{output} differs from the model's answer");
+            }
+        }
+    }
+
+    private sealed class ShapeCheck(RoundTripCase @case, string outputName, Tensor expected, bool exactShape) : AnswerCheck(@case)
+    {
+        public override void Validate(InferenceResponse response)
+        {
+            if (StockAnswers.IsStockAnswer(response))
+            {
+                return; // the stock decoder has already checked its form (5 labels, a non-empty text)
+            }
+
+            var output = response.Outputs.FirstOrDefault(o => o.Name == outputName) ?? throw Wrong($"response has no output '{outputName}'");
+            bool ok = output.DataType == expected.DataType
+                && output.Shape.Length == expected.Shape.Length
+                && output.Shape[0] == expected.Shape[0]
+                && (!exactShape || output.Shape.SequenceEqual(expected.Shape));
+            if (!ok)
+            {
+                throw Wrong($"got {output}, expected {expected.DataType.ToKServeName()} [{string.Join(",", expected.Shape.ToArray())}]");
+            }
+        }
+    }
+}

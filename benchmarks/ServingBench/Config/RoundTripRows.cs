@@ -1,0 +1,37 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Running;
+using ServingBench.Benchmarks;
+using ServingBench.Composition;
+
+namespace ServingBench.Config;
+
+/// <summary>
+/// Which RoundTrip methods run for which case, and the columns that compare backends. <c>Echo</c> moves the same
+/// bytes whatever the backend, so it runs for the canned (and server) rows only; <c>InProcess</c> needs the onnx
+/// backend and one case per payload and input form (<see cref="RoundTripCase.MeasuresInProcess"/>).
+/// </summary>
+public sealed class RoundTripRows : ManualConfig
+{
+    public RoundTripRows()
+    {
+        AddFilter(new SimpleFilter(Runs));
+        AddColumn(ProtocolShareColumn.InProcessMean, ProtocolShareColumn.Share, ProtocolShareColumn.DecompositionCheck);
+    }
+
+    public static bool Runs(BenchmarkCase benchmarkCase)
+    {
+        ArgumentNullException.ThrowIfNull(benchmarkCase);
+        if (benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Case")?.Value is not RoundTripCase @case)
+        {
+            return true;
+        }
+
+        return benchmarkCase.Descriptor.WorkloadMethod.Name switch
+        {
+            nameof(RoundTripBenchmarks.Echo) => @case.Backend != BackendFactory.Onnx,
+            nameof(RoundTripBenchmarks.InProcess) => @case.MeasuresInProcess,
+            _ => true,
+        };
+    }
+}
