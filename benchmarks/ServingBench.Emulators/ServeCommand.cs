@@ -12,7 +12,7 @@ namespace ServingBench.Emulators;
 public static class ServeCommand
 {
     public const string Usage =
-        "usage: serve [--framework all|tfserving|torchserve|triton] [--port-offset N] [--host 127.0.0.1] [--torchserve-answers default|tensor]";
+        "usage: serve [--framework all|tfserving|torchserve|triton] [--port-offset N | --free-ports] [--host 127.0.0.1] [--torchserve-answers default|tensor] [--workers N] [--queue-size N]";
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires or the process gets SIGINT/SIGTERM; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default, TextWriter? output = null, TextWriter? error = null)
@@ -86,6 +86,10 @@ public static class ServeCommand
         string host = options.Host;
         int offset = 0;
         bool defaultHandlers = true;
+        bool freePorts = false;
+        var defaults = new EmulatorOptions();
+        int workers = defaults.TorchServeWorkers;
+        int queueSize = defaults.TorchServeQueueSize;
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -125,6 +129,30 @@ public static class ServeCommand
                     i++;
                     defaultHandlers = value == "default";
                     break;
+                case "--free-ports":
+                    // Port 0 for every listener (the OS picks; the listing shows the bound ports): what the load verb's child uses.
+                    freePorts = true;
+                    break;
+                case "--workers" or "--queue-size" when value is not null:
+                    i++;
+                    // TorchServe's config.properties: default_workers_per_model and job_queue_size.
+                    if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count)
+                        || count < (arg == "--workers" ? 1 : 0) || count > 100_000)
+                    {
+                        problem = $"serve: {arg} '{value}' is not a whole number in {(arg == "--workers" ? 1 : 0)}-100000";
+                        return false;
+                    }
+
+                    if (arg == "--workers")
+                    {
+                        workers = count;
+                    }
+                    else
+                    {
+                        queueSize = count;
+                    }
+
+                    break;
                 case "--host" when value is not null:
                     i++;
                     host = value;
@@ -135,7 +163,15 @@ public static class ServeCommand
             }
         }
 
-        options = new EmulatorOptions { UseDefaultPorts = true, PortOffset = offset, Host = host, TorchServeDefaultHandlers = defaultHandlers };
+        options = new EmulatorOptions
+        {
+            UseDefaultPorts = !freePorts,
+            PortOffset = offset,
+            Host = host,
+            TorchServeDefaultHandlers = defaultHandlers,
+            TorchServeWorkers = workers,
+            TorchServeQueueSize = queueSize,
+        };
         return true;
     }
 }
