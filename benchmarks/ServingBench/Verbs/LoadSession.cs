@@ -41,7 +41,9 @@ internal static class LoadSession
                 series.Add(new LoadSeries(new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label), ct => client.InferAsync(request, ct)));
             }
 
-            string folder = plan.Output ?? LoadRunFolder.Create();
+            var started = DateTimeOffset.UtcNow;
+            var run = plan.Output is null ? LoadRunRecord.Create(started) : null;
+            string folder = run?.LoadDirectory ?? plan.Output!;
             IReadOnlyList<MeasuredStep> measured;
             using (var progress = new LiveProgress())
             {
@@ -49,6 +51,13 @@ internal static class LoadSession
             }
 
             LoadOutputs.WriteAll(folder, measured);
+            if (run is not null)
+            {
+                LoadRunRecord.Finish(run, started, abort.IsCancellationRequested
+                    ? $"interrupted after {measured.Count} of {plan.Cells.Count * plan.Steps.Count} steps"
+                    : null);
+            }
+
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"load: {measured.Count} steps -> {folder}")).ConfigureAwait(false);
             return abort.IsCancellationRequested ? 130 : 0;
         }

@@ -55,7 +55,7 @@ internal static class LoadVerb
     private static readonly Option<int?> QueueSize = new("--queue-size") { Description = "TorchServe emulator: job_queue_size (requests beyond it get 503)." };
     private static readonly Option<string?> Worker = new("--worker") { Description = "This process's share i/N of every step (run N of them, then load merge)." };
     private static readonly Option<string?> StartAt = new("--start-at") { Description = "UTC time all workers start at (ISO 8601), so their steps line up." };
-    private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the outputs (default: <results>/runs/<time>-<host>/load)." };
+    private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the outputs (default: <results>/runs/<time>-<host>/load, with the run's manifest)." };
 
     public static Command Create()
     {
@@ -127,8 +127,15 @@ internal static class LoadVerb
         {
             var loadFolders = folders.Select(LoadFolderOf).ToArray();
             var merged = LoadMerge.Merge(loadFolders);
-            string target = output is null ? LoadRunFolder.Create() : Path.GetFullPath(output);
+            var started = DateTimeOffset.UtcNow;
+            var run = output is null ? LoadRunRecord.Create(started) : null;
+            string target = run?.LoadDirectory ?? Path.GetFullPath(output!);
             LoadOutputs.WriteAll(target, merged);
+            if (run is not null)
+            {
+                LoadRunRecord.Finish(run, started, null);
+            }
+
             Console.WriteLine($"load merge: {merged.Count} steps from {folders.Length} workers -> {target}");
             return 0;
         }

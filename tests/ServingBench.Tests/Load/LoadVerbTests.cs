@@ -103,7 +103,7 @@ public sealed class LoadVerbTests : IDisposable
     {
         await using var servers = await EmulatedServers.StartAsync(new EmulatorOptions(), [Framework.Triton]);
         string target = servers.Address(Framework.Triton, Protocol.Grpc).ToString();
-        string startAt = DateTimeOffset.UtcNow.AddSeconds(6).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        string startAt = DateTimeOffset.UtcNow.AddSeconds(4).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         string[] outputs = [Path.Combine(_folder, "w0"), Path.Combine(_folder, "w1")];
         var workers = outputs.Select((output, i) => Process.Start(new ProcessStartInfo(AppCommand[0])
         {
