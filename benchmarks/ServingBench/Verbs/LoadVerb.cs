@@ -28,7 +28,7 @@ internal static class LoadVerb
 
     private static readonly Option<string> Backend = new("--backend")
     {
-        Description = "What answers behind the emulators: canned (zero compute) or onnx (ONNX Runtime).",
+        Description = "What answers behind the emulators: canned (zero compute; the backends this build has are listed when another is asked for).",
         DefaultValueFactory = _ => "canned",
     };
 
