@@ -40,6 +40,11 @@ internal static class ServeVerb
             }
         });
 
+        var freePorts = new Option<bool>("--free-ports")
+        {
+            Description = "Let the OS pick every port (the listing shows them): how the load verb starts its own server.",
+        };
+
         var host = new Option<string>("--host")
         {
             Description = "Address to bind (loopback unless you mean to expose the emulators).",
@@ -76,7 +81,7 @@ internal static class ServeVerb
 
         var command = new Command("serve", "Run the TF Serving, TorchServe and Triton emulators on their default ports until Ctrl+C or SIGTERM.")
         {
-            framework, portOffset, host, answers, backend, workers, queueSize,
+            framework, portOffset, freePorts, host, answers, backend, workers, queueSize,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -85,7 +90,7 @@ internal static class ServeVerb
                 parse.GetValue(backend)!,
                 new EmulatorOptions
                 {
-                    UseDefaultPorts = true,
+                    UseDefaultPorts = !parse.GetValue(freePorts),
                     PortOffset = parse.GetValue(portOffset),
                     Host = parse.GetValue(host)!,
                     TorchServeDefaultHandlers = parse.GetValue(answers) == "default",

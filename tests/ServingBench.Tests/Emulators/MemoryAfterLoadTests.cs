@@ -24,7 +24,7 @@ public sealed class MemoryAfterLoadTests(ITestOutputHelper output)
     [Fact]
     public async Task Serve_Returns_To_At_Most_500_MB_After_A_Burst_Of_Large_Bodies()
     {
-        int offset = ServeCommandTests.FreeOffset(first: 2_000);
+        int offset = ServeVerbTests.FreeOffset(first: 2_000);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "ServingBench.dll"), "serve", "--framework", "triton", "--port-offset", offset.ToString(CultureInfo.InvariantCulture) })
         {

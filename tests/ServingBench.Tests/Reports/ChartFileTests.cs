@@ -36,7 +36,7 @@ public sealed class ChartFileTests
         }
     }
 
-    private static int DarkPixels(string png)
+    internal static int DarkPixels(string png)
     {
         using var bitmap = SKBitmap.Decode(png);
         int dark = 0;

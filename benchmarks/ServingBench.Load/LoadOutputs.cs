@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using HdrHistogram;
+using ServingBench.Reports.Charts;
+using ServingBench.Reports.Load;
+
+namespace ServingBench.Load;
+
+/// <summary>A step as the outputs need it: its summary entry and its windows (for the interval log and the percentile chart).</summary>
+public sealed record MeasuredStep(LoadStepSummary Summary, IReadOnlyList<(HistogramBase Latency, HistogramBase Service)> Windows, DateTimeOffset Start);
+
+/// <summary>
+/// Writes a run's <c>load/</c> folder: summary.json (the contract the report verb reads), summary.md (a table per
+/// series), perf_analyzer.csv (its column names), one .hlog per step, and the charts (PNG + SVG).
+/// </summary>
+public static class LoadOutputs
+{
+    public const string SummaryJson = "summary.json";
+    public const string SummaryMarkdown = "summary.md";
+    public const string PerfAnalyzerCsv = "perf_analyzer.csv";
+
+    /// <summary>perf_analyzer's CSV header after its first column (Concurrency or Request Rate); latencies in µs as it writes them.</summary>
+    private const string PerfAnalyzerColumns =
+        "Inferences/Second,Client Send,Network+Server Send/Recv,Server Queue,Server Compute Input,Server Compute Infer,Server Compute Output,Client Recv,p50 latency,p90 latency,p95 latency,p99 latency,Avg latency,request/response,response wait";
+
+    public static void WriteAll(string folder, IReadOnlyList<MeasuredStep> steps, bool writeLogs = true)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        Directory.CreateDirectory(folder);
+        var summaries = steps.Select(s => s.Summary).ToArray();
+        File.WriteAllText(Path.Combine(folder, SummaryJson), new LoadSummary { Steps = summaries }.ToJson());
+        File.WriteAllText(Path.Combine(folder, SummaryMarkdown), Markdown(summaries));
+        File.WriteAllText(Path.Combine(folder, PerfAnalyzerCsv), Csv(summaries));
+        if (writeLogs)
+        {
+            foreach (var step in steps)
+            {
+                IntervalLog.Write(Path.Combine(folder, StepLabels.FileStem(step.Summary) + IntervalLog.Extension), step.Start, step.Windows);
+            }
+        }
+
+        LoadCharts.SaveAll(summaries, Curves(steps), folder);
+    }
+
+    /// <summary>Each series' latency distribution at its highest load (where the tail matters most).</summary>
+    public static IReadOnlyList<LoadCharts.PercentileCurve> Curves(IReadOnlyList<MeasuredStep> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        double[] percentiles = [0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99];
+        return [.. steps.GroupBy(s => s.Summary.Series).Select(series =>
+        {
+            var top = series.MaxBy(s => s.Summary.Load)!;
+            var latency = StepResult.Sum(top.Windows.Select(w => w.Latency));
+            var points = latency.TotalCount == 0
+                ? []
+                : percentiles.Select(p => (p, (double)latency.GetValueAtPercentile(p))).ToArray();
+            return new LoadCharts.PercentileCurve($"{series.Key} {LoadText(top.Summary)}", points);
+        })];
+    }
+
+    public static string Markdown(IReadOnlyList<LoadStepSummary> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var text = new StringBuilder();
+        text.AppendLine("# Load test");
+        text.AppendLine();
+        text.AppendLine("Latency is measured from the scheduled send (open loop) or the send (closed loop), in milliseconds; ")
+            .AppendLine("requests are successful answers; an unstable step (last three windows not within 10 % on requests/s and p99) is marked `no`.");
+        foreach (var series in steps.GroupBy(s => s.Series))
+        {
+            var first = series.First();
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"## {series.Key}");
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"target: {first.Target}{(first.Worker is null ? string.Empty : $", worker {first.Worker}")}");
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {(first.Mode == LoadStepSummary.Open ? "rate (/s)" : "users")} | requests | req/s | mean | p50 | p90 | p95 | p99 | p99.9 | max | failures | timeouts | late sends | stable |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
+            foreach (var s in series.OrderBy(s => s.Load))
+            {
+                string failures = s.Failures.Count == 0 ? "0" : string.Join(", ", s.Failures.Select(f => $"{f.Key}: {f.Value}"));
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {s.Load:0.###} | {s.Requests} | {s.Rps:0.#} | {Ms(s.MeanUs)} | {Ms(s.P50Us)} | {Ms(s.P90Us)} | {Ms(s.P95Us)} | {Ms(s.P99Us)} | {Ms(s.P999Us)} | {Ms(s.MaxUs)} | {failures} | {s.Timeouts} | {s.LateSends} | {(s.Stable ? "yes" : "no")} |");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// perf_analyzer's CSV: its columns, one row per step, ordered by load. Client Send/Recv and the server columns stay
+    /// empty (this client does not split its time; the emulators publish no server statistics); Scenario, Payload and
+    /// Backend follow as extra columns, which tools reading perf_analyzer's columns by name ignore.
+    /// </summary>
+    public static string Csv(IReadOnlyList<LoadStepSummary> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        bool open = steps.Count > 0 && steps.All(s => s.Mode == LoadStepSummary.Open);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{(open ? "Request Rate" : "Concurrency")},{PerfAnalyzerColumns},Scenario,Payload,Backend");
+        foreach (var s in steps)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{s.Load:0.###},{s.Rps:0.##},,,,,,,,{s.P50Us},{s.P90Us},{s.P95Us},{s.P99Us},{s.MeanUs:0},,,{s.Scenario},{s.Payload},{s.Backend}");
+        }
+
+        return text.ToString();
+    }
+
+    public static string LoadText(LoadStepSummary step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return step.Mode == LoadStepSummary.Open
+            ? FormattableString.Invariant($"{step.Rate:0.###}/s {step.Arrival}")
+            : FormattableString.Invariant($"{step.Users} users");
+    }
+
+    private static string Ms(double microseconds) => (microseconds / 1000).ToString("0.###", CultureInfo.InvariantCulture);
+}

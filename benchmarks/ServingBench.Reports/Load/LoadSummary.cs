@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ServingBench.Reports.Load;
+
+/// <summary>
+/// <c>load/summary.json</c>: one entry per measured step. The load verb writes it and the report verb reads it, so the
+/// keys are a contract (snake_case, exactly as named here); docs/load.md says what each one means.
+/// </summary>
+public sealed class LoadSummary
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    [JsonPropertyName("steps")]
+    public IReadOnlyList<LoadStepSummary> Steps { get; init; } = [];
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <exception cref="JsonException">The text is not a load summary.</exception>
+    public static LoadSummary FromJson(string json) =>
+        JsonSerializer.Deserialize<LoadSummary>(json, Options) ?? throw new JsonException("summary.json holds null");
+
+    public static LoadSummary Read(string path) => FromJson(File.ReadAllText(path));
+}
+
+/// <summary>One step: a user count (closed loop) or an arrival rate (open loop) held for <see cref="DurationSeconds"/>.</summary>
+public sealed record LoadStepSummary
+{
+    public const string Closed = "closed";
+    public const string Open = "open";
+
+    [JsonPropertyName("scenario")] public required string Scenario { get; init; }
+    [JsonPropertyName("payload")] public required string Payload { get; init; }
+    [JsonPropertyName("backend")] public required string Backend { get; init; }
+
+    /// <summary>"emulator (child process)", "emulator (in process)" or the real server's address.</summary>
+    [JsonPropertyName("target")] public required string Target { get; init; }
+
+    [JsonPropertyName("mode")] public required string Mode { get; init; }
+    [JsonPropertyName("users")] public int? Users { get; init; }
+    [JsonPropertyName("rate")] public double? Rate { get; init; }
+    [JsonPropertyName("arrival")] public string? Arrival { get; init; }
+    [JsonPropertyName("duration_s")] public double DurationSeconds { get; init; }
+
+    /// <summary>Successful responses in the measured windows.</summary>
+    [JsonPropertyName("requests")] public long Requests { get; init; }
+
+    [JsonPropertyName("rps")] public double Rps { get; init; }
+    [JsonPropertyName("mean_us")] public double MeanUs { get; init; }
+    [JsonPropertyName("p50_us")] public long P50Us { get; init; }
+    [JsonPropertyName("p90_us")] public long P90Us { get; init; }
+    [JsonPropertyName("p95_us")] public long P95Us { get; init; }
+    [JsonPropertyName("p99_us")] public long P99Us { get; init; }
+    [JsonPropertyName("p999_us")] public long P999Us { get; init; }
+    [JsonPropertyName("max_us")] public long MaxUs { get; init; }
+
+    /// <summary>Refused requests by status: the HTTP code ("503") or the gRPC code's name ("Unavailable").</summary>
+    [JsonPropertyName("failures")] public IReadOnlyDictionary<string, long> Failures { get; init; } = new Dictionary<string, long>();
+
+    [JsonPropertyName("timeouts")] public long Timeouts { get; init; }
+    [JsonPropertyName("late_sends")] public long LateSends { get; init; }
+    [JsonPropertyName("stable")] public bool Stable { get; init; }
+
+    /// <summary>"i/N" for one worker's share; null for a whole run (single process or merged).</summary>
+    [JsonPropertyName("worker")] public string? Worker { get; init; }
+
+    /// <summary>scenario/payload/backend: the series a chart draws one line for.</summary>
+    [JsonIgnore] public string Series => $"{Scenario}/{Payload}/{Backend}";
+
+    /// <summary>The x value of this step: users for a closed loop, requests/s offered for an open one.</summary>
+    [JsonIgnore] public double Load => Mode == Open ? Rate ?? 0 : Users ?? 0;
+}

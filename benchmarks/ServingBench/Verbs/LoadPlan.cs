@@ -1,0 +1,195 @@
+using ServingBench.Composition;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ServingBench.Load;
+using ServingBench.Wire.Clients;
+using ServingBench.Wire.Scenarios;
+
+namespace ServingBench.Verbs;
+
+/// <summary>The load verb's options as text, for <see cref="LoadPlan.From"/>.</summary>
+internal sealed record LoadTimingText(string Duration, string Warmup, string? Window, string ThinkTime, string Timeout, int ExtraWindows, int Seed);
+
+/// <summary>
+/// A validated load run: which scenario × payload cells, which steps, how long, against what. Every check of the
+/// user's input happens here, before anything starts, and fails with a <see cref="LoadInputException"/> naming the
+/// option (or environment variable) at fault.
+/// </summary>
+internal sealed record LoadPlan
+{
+    public static readonly IReadOnlyList<string> Backends = BackendFactory.Names;
+
+    public required IReadOnlyList<(Scenario Scenario, PayloadKind Payload)> Cells { get; init; }
+    public required string Backend { get; init; }
+    public required IReadOnlyList<LoadStep> Steps { get; init; }
+    public required LoadTiming Timing { get; init; }
+    public Uri? Target { get; init; }
+    public bool InProcess { get; init; }
+    public int? ServerWorkers { get; init; }
+    public int? QueueSize { get; init; }
+    public WorkerShare Worker { get; init; } = WorkerShare.Alone;
+    public DateTimeOffset? StartAt { get; init; }
+    public string? Output { get; init; }
+
+    public static LoadPlan From(
+        string scenarios, string payloads, string backend, string? users, string? rates, string arrival, LoadTimingText timing,
+        string? target, bool inProcess, int? serverWorkers, int? queueSize, string? worker, string? startAt, string? output)
+    {
+        var selectedScenarios = SelectScenarios(scenarios);
+        var selectedPayloads = List(payloads).Select(name => ScenarioCatalog.Payloads.FirstOrDefault(p => p.Name == name)
+            ?? throw new LoadInputException($"--payload: unknown payload '{name}'; known: {string.Join(", ", ScenarioCatalog.Payloads)}")).ToArray();
+        var cells = (from payload in selectedPayloads
+                     from scenario in selectedScenarios
+                     where ScenarioCatalog.Supports(scenario, payload)
+                     select (scenario, payload)).ToArray();
+        if (cells.Length == 0)
+        {
+            throw new LoadInputException($"no selected scenario carries payload {payloads} (resnet50-jpeg goes to torchserve-rest-raw and torchserve-grpc-raw only)");
+        }
+
+        if (!Backends.Contains(backend))
+        {
+            throw new LoadInputException($"--backend: unknown backend '{backend}'; available in this build: {string.Join(", ", Backends)}");
+        }
+
+        if (users is not null && rates is not null)
+        {
+            throw new LoadInputException("--users and --rate exclude each other (a closed loop or an open loop)");
+        }
+
+        var arrivalProcess = arrival.ToLowerInvariant() switch
+        {
+            "poisson" => ArrivalProcess.Poisson,
+            "constant" => ArrivalProcess.Constant,
+            _ => throw new LoadInputException($"--arrival '{arrival}' is not poisson or constant"),
+        };
+        var steps = rates is not null
+            ? List(rates).Select(r => LoadStep.Open(ParsePositive(r, "--rate"), arrivalProcess)).ToArray()
+            : List(users ?? LoadVerb.DefaultUsers).Select(u => LoadStep.Closed((int)ParsePositive(u, "--users", whole: true))).ToArray();
+
+        var duration = LoadVerb.ParseDuration(timing.Duration, "--duration");
+        var window = timing.Window is null
+            ? TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, duration.Ticks / 3))
+            : LoadVerb.ParseDuration(timing.Window, "--window");
+        var loadTiming = new LoadTiming
+        {
+            Duration = duration,
+            Warmup = LoadVerb.ParseDuration(timing.Warmup, "--warmup"),
+            Window = window,
+            ThinkTime = LoadVerb.ParseDuration(timing.ThinkTime, "--think-time"),
+            RequestTimeout = LoadVerb.ParseDuration(timing.Timeout, "--timeout"),
+            ExtraWindows = timing.ExtraWindows,
+            Seed = timing.Seed,
+        };
+        if (window < TimeSpan.FromMilliseconds(100))
+        {
+            throw new LoadInputException(FormattableString.Invariant($"--duration {duration.TotalSeconds:0.###}s is too short for one measurement window (100 ms at least; three windows make a step)"));
+        }
+
+        if (loadTiming.Validate() is { } problem)
+        {
+            throw new LoadInputException(problem);
+        }
+
+        Uri? targetAddress = null;
+        if (target is not null)
+        {
+            if (!Uri.TryCreate(target, UriKind.Absolute, out targetAddress) || (targetAddress.Scheme != Uri.UriSchemeHttp && targetAddress.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new LoadInputException($"--target '{target}' is not an http:// or https:// address");
+            }
+
+            if (cells.Select(c => (c.scenario.Framework, c.scenario.Protocol)).Distinct().Count() > 1)
+            {
+                throw new LoadInputException("--target names one server, but the selected scenarios need several frameworks or protocols; use SERVINGBENCH_<FRAMEWORK>_<PROTOCOL> per server");
+            }
+        }
+        else
+        {
+            foreach (var (scenario, _) in cells)
+            {
+                try
+                {
+                    _ = ServingTargets.ConfiguredAddress(scenario.Framework, scenario.Protocol);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new LoadInputException(ex.Message);
+                }
+            }
+        }
+
+        if (serverWorkers is < 1 || queueSize is < 0)
+        {
+            throw new LoadInputException("--server-workers must be at least 1 and --queue-size at least 0");
+        }
+
+        var share = WorkerShare.Alone;
+        if (worker is not null)
+        {
+            share = WorkerShare.TryParse(worker, out string? workerProblem) ?? throw new LoadInputException(workerProblem!);
+        }
+
+        DateTimeOffset? start = null;
+        if (startAt is not null)
+        {
+            if (!DateTimeOffset.TryParse(startAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                throw new LoadInputException($"--start-at '{startAt}' is not a time such as 2026-01-31T12:00:00Z");
+            }
+
+            start = parsed;
+        }
+
+        return new LoadPlan
+        {
+            Cells = cells,
+            Backend = backend,
+            Steps = steps,
+            Timing = loadTiming,
+            Target = targetAddress,
+            InProcess = inProcess,
+            ServerWorkers = serverWorkers,
+            QueueSize = queueSize,
+            Worker = share,
+            StartAt = start,
+            Output = output is null ? null : Path.GetFullPath(output),
+        };
+    }
+
+    private static Scenario[] SelectScenarios(string text)
+    {
+        var selected = new List<Scenario>();
+        foreach (string pattern in List(text))
+        {
+            var regex = new Regex("^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            var matches = ScenarioCatalog.Scenarios.Where(s => regex.IsMatch(s.Name)).ToArray();
+            if (matches.Length == 0)
+            {
+                throw new LoadInputException($"--scenario: '{pattern}' matches no scenario; known: {string.Join(", ", ScenarioCatalog.Scenarios.Select(s => s.Name))}");
+            }
+
+            selected.AddRange(matches.Where(m => !selected.Contains(m)));
+        }
+
+        return [.. selected];
+    }
+
+    private static string[] List(string text)
+    {
+        var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return items.Length > 0 ? items : throw new LoadInputException($"empty list '{text}'");
+    }
+
+    private static double ParsePositive(string text, string option, bool whole = false)
+    {
+        var style = whole ? NumberStyles.None : NumberStyles.AllowDecimalPoint;
+        if (!double.TryParse(text, style, CultureInfo.InvariantCulture, out double value) || !(value > 0) || value > 1_000_000)
+        {
+            throw new LoadInputException($"{option} '{text}' must be a {(whole ? "whole number" : "number")} greater than 0 (and at most 1000000)");
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using Grpc.Core;
+using ServingBench.Emulators;
+using ServingBench.Composition;
+using ServingBench.Emulators.Backends;
+using ServingBench.Emulators.Hosting;
+using ServingBench.Load;
+using ServingBench.Payloads;
+using ServingBench.Wire.Clients;
+using ServingBench.Wire.Scenarios;
+
+namespace ServingBench.Verbs;
+
+/// <summary>
+/// One load run, wired: the server (a child <c>serve</c>, in-process emulators, or real servers), one client per
+/// scenario × payload sending the same request bytes the RoundTrip benchmarks send, the sweep, and the outputs.
+/// Everything started here is stopped on every exit path.
+/// </summary>
+internal static class LoadSession
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Runs <paramref name="plan"/>; 0 when done, 130 when interrupted (outputs written either way).</summary>
+    /// <exception cref="LoadInputException">A server cannot be reached or refuses the first request outright.</exception>
+    public static async Task<int> RunAsync(LoadPlan plan, TextWriter output, CancellationToken abort, IReadOnlyList<string>? appCommand = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(output);
+        await using var servers = await StartServersAsync(plan, appCommand, abort).ConfigureAwait(false);
+        var clients = new List<IInferenceClient>();
+        try
+        {
+            var series = new List<LoadSeries>();
+            foreach (var (scenario, payloadKind) in plan.Cells)
+            {
+                var (address, label, source) = servers.Resolve(plan, scenario);
+                var payload = PayloadFactory.Get(payloadKind);
+                var client = await ConnectAsync(scenario, payload, address, source, abort).ConfigureAwait(false);
+                clients.Add(client);
+                var request = payload.RequestFor(scenario);
+                await ProbeAsync(client, request, scenario, source, abort).ConfigureAwait(false);
+                series.Add(new LoadSeries(new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label), ct => client.InferAsync(request, ct)));
+            }
+
+            var started = DateTimeOffset.UtcNow;
+            var run = plan.Output is null ? LoadRunRecord.Create(started) : null;
+            string folder = run?.LoadDirectory ?? plan.Output!;
+            IReadOnlyList<MeasuredStep> measured;
+            using (var progress = new LiveProgress())
+            {
+                measured = await LoadSweep.RunAsync(series, plan.Steps, plan.Timing, plan.Worker, plan.StartAt, progress, abort).ConfigureAwait(false);
+            }
+
+            LoadOutputs.WriteAll(folder, measured);
+            if (run is not null)
+            {
+                LoadRunRecord.Finish(run, started, abort.IsCancellationRequested
+                    ? $"interrupted after {measured.Count} of {plan.Cells.Count * plan.Steps.Count} steps"
+                    : null);
+            }
+
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"load: {measured.Count} steps -> {folder}")).ConfigureAwait(false);
+            return abort.IsCancellationRequested ? 130 : 0;
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    private static async Task<IInferenceClient> ConnectAsync(Scenario scenario, Payload payload, Uri? address, string source, CancellationToken abort)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            return await InferenceClients.ConnectAsync(scenario, payload.Model, address, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new LoadInputException($"cannot reach {scenario.Name}'s server {address?.ToString() ?? string.Empty} ({source}): {OneLine(ex)}");
+        }
+    }
+
+    /// <summary>One request before the sweep: a server that cannot answer at all is a setup error, not a thousand failures.</summary>
+    private static async Task ProbeAsync(IInferenceClient client, Wire.Tensors.InferenceRequest request, Scenario scenario, string source, CancellationToken abort)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        timeout.CancelAfter(ConnectTimeout);
+        try
+        {
+            var response = await client.InferAsync(request, timeout.Token).ConfigureAwait(false);
+            if (response.Outputs.Count == 0)
+            {
+                throw new LoadInputException($"{scenario.Name} ({source}) answered the first request with no outputs");
+            }
+        }
+        catch (ServingException ex) when (ex.HttpStatus == 503 || ex.GrpcStatus is StatusCode.Unavailable or StatusCode.ResourceExhausted)
+        {
+            // Busy is a measurement, not a setup error.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not LoadInputException)
+        {
+            throw new LoadInputException($"{scenario.Name} ({source}) failed the first request: {OneLine(ex)}");
+        }
+    }
+
+    private static string OneLine(Exception ex) =>
+        (ex is OperationCanceledException ? "no answer in time" : ex.GetBaseException().Message).ReplaceLineEndings(" ");
+
+    private static async Task<Servers> StartServersAsync(LoadPlan plan, IReadOnlyList<string>? appCommand, CancellationToken abort)
+    {
+        var emulated = plan.Target is not null
+            ? []
+            : plan.Cells.Select(c => c.Scenario).Where(s => ServingTargets.ConfiguredAddress(s.Framework, s.Protocol) is null).Select(s => s.Framework).Distinct().ToArray();
+        if (emulated.Length == 0)
+        {
+            return new Servers(null, null);
+        }
+
+        if (plan.InProcess)
+        {
+            var defaults = new EmulatorOptions();
+            var options = new EmulatorOptions
+            {
+                Backend = BackendFactory.Create(plan.Backend, plan.ServerWorkers ?? defaults.TorchServeWorkers),
+                TorchServeWorkers = plan.ServerWorkers ?? defaults.TorchServeWorkers,
+                TorchServeQueueSize = plan.QueueSize ?? defaults.TorchServeQueueSize,
+            };
+            return new Servers(await EmulatedServers.StartAsync(options, emulated, cancellationToken: abort).ConfigureAwait(false), null);
+        }
+
+        var arguments = new List<string> { "--torchserve-answers", "tensor", "--backend", plan.Backend };
+        if (emulated.Length == 1)
+        {
+            arguments.AddRange(["--framework", Scenario.FrameworkName(emulated[0])]);
+        }
+
+        if (plan.ServerWorkers is { } workers)
+        {
+            arguments.AddRange(["--workers", workers.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (plan.QueueSize is { } queue)
+        {
+            arguments.AddRange(["--queue-size", queue.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        try
+        {
+            return new Servers(null, await ChildServer.StartAsync(arguments, appCommand, abort).ConfigureAwait(false));
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new LoadInputException(ex.Message);
+        }
+    }
+
+    /// <summary>The emulators this run started (in process or as a child), if any.</summary>
+    private sealed class Servers(RunningEmulators? inProcess, ChildServer? child) : IAsyncDisposable
+    {
+        /// <summary>Where <paramref name="scenario"/>'s requests go, how the summary names it, and which setting chose it.</summary>
+        public (Uri? Address, string Label, string Source) Resolve(LoadPlan plan, Scenario scenario)
+        {
+            if (plan.Target is { } target)
+            {
+                return (target, target.ToString(), "--target");
+            }
+
+            if (ServingTargets.ConfiguredAddress(scenario.Framework, scenario.Protocol) is { } configured)
+            {
+                return (null, configured.ToString(), ServingTargets.AddressVariable(scenario.Framework, scenario.Protocol));
+            }
+
+            return inProcess is not null
+                ? (inProcess.Address(scenario.Framework, scenario.Protocol), "emulator (in process)", "--in-process emulator")
+                : (child!.Address(scenario.Framework, scenario.Protocol), "emulator (child process)", "child emulator");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            child?.Dispose();
+            if (inProcess is not null)
+            {
+                await inProcess.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

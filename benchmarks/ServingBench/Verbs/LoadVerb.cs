@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ServingBench.Load;
+
+namespace ServingBench.Verbs;
+
+/// <summary>
+/// <c>load</c>: the serving studies' experiments. Closed-loop users or open-loop arrival rates against the emulators
+/// (a child process by default) or real servers; summary, perf_analyzer CSV, interval logs and charts in a run folder.
+/// <c>load merge &lt;folders&gt;</c> combines the outputs of <c>--worker i/N</c> runs into one result.
+/// </summary>
+internal static class LoadVerb
+{
+    public const string DefaultUsers = "1,10,25,50,75,100";
+
+    private static readonly Option<string> Scenario = new("--scenario", "-s")
+    {
+        Description = "Scenario name or glob, comma-separated (e.g. triton-grpc-raw, 'triton-*').",
+        Required = true,
+    };
+
+    private static readonly Option<string> Payload = new("--payload", "-p")
+    {
+        Description = "Payload name(s), comma-separated: resnet50-tensor, resnet50-jpeg, wav2vec2-audio, bart-text.",
+        DefaultValueFactory = _ => "resnet50-tensor",
+    };
+
+    private static readonly Option<string> Backend = new("--backend")
+    {
+        Description = "What answers behind the emulators: canned (zero compute; the backends this build has are listed when another is asked for).",
+        DefaultValueFactory = _ => "canned",
+    };
+
+    private static readonly Option<string?> Users = new("--users") { Description = $"Closed loop: virtual users per step (default {DefaultUsers})." };
+
+    private static readonly Option<string?> Rate = new("--rate") { Description = "Open loop: arrivals per second per step, e.g. 10,50,100 (instead of --users)." };
+
+    private static readonly Option<string> Arrival = new("--arrival")
+    {
+        Description = "Open loop arrivals: poisson or constant.",
+        DefaultValueFactory = _ => "poisson",
+    };
+
+    private static readonly Option<string> Duration = new("--duration") { Description = "Measured time per step (60s, 500ms, 2m).", DefaultValueFactory = _ => "60s" };
+    private static readonly Option<string> Warmup = new("--warmup") { Description = "Unmeasured run-in per step.", DefaultValueFactory = _ => "5s" };
+    private static readonly Option<string?> Window = new("--window") { Description = "Measurement window; the stability rule compares the last three (default: 5s, or a third of --duration if shorter)." };
+    private static readonly Option<int> ExtraWindows = new("--extra-windows") { Description = "Windows added at most while a step is unstable.", DefaultValueFactory = _ => 3 };
+    private static readonly Option<string> ThinkTime = new("--think-time") { Description = "Closed loop: pause between a user's answer and its next request.", DefaultValueFactory = _ => "0s" };
+    private static readonly Option<string> Timeout = new("--timeout") { Description = "A request unanswered this long is cancelled and counted as a timeout.", DefaultValueFactory = _ => "30s" };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the arrival schedule.", DefaultValueFactory = _ => 12345 };
+    private static readonly Option<string?> Target = new("--target") { Description = "A real server's base address for every selected scenario (else SERVINGBENCH_<FRAMEWORK>_<PROTOCOL>, else the emulators)." };
+    private static readonly Option<bool> InProcess = new("--in-process") { Description = "Run the emulators inside this process instead of a child (shares GC and thread pool)." };
+    private static readonly Option<int?> ServerWorkers = new("--server-workers") { Description = "TorchServe emulator: workers per model (config.properties default_workers_per_model)." };
+    private static readonly Option<int?> QueueSize = new("--queue-size") { Description = "TorchServe emulator: job_queue_size (requests beyond it get 503)." };
+    private static readonly Option<string?> Worker = new("--worker") { Description = "This process's share i/N of every step (run N of them, then load merge)." };
+    private static readonly Option<string?> StartAt = new("--start-at") { Description = "UTC time all workers start at (ISO 8601), so their steps line up." };
+    private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the outputs (default: <results>/runs/<time>-<host>/load, with the run's manifest)." };
+
+    public static Command Create()
+    {
+        var command = new Command("load", "Closed-loop users or open-loop arrival rates against the emulators or real servers: percentiles, failures, CSV, interval logs, charts.")
+        {
+            Scenario, Payload, Backend, Users, Rate, Arrival, Duration, Warmup, Window, ExtraWindows, ThinkTime, Timeout, Seed,
+            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output,
+        };
+        command.SetAction(parse => Run(parse));
+        command.Subcommands.Add(CreateMerge());
+        return command;
+    }
+
+    private static Command CreateMerge()
+    {
+        var folders = new Argument<string[]>("folders") { Description = "The load/ folders (or run folders) of every worker.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for the merged outputs (default: a new run folder)." };
+        var merge = new Command("merge", "Combine the outputs of --worker i/N runs (their .hlog interval logs) into one result.") { folders, output };
+        merge.SetAction(parse => Merge(parse.GetValue(folders)!, parse.GetValue(output)));
+        return merge;
+    }
+
+    private static int Run(ParseResult parse)
+    {
+        LoadPlan plan;
+        try
+        {
+            plan = LoadPlan.From(
+                parse.GetValue(Scenario)!, parse.GetValue(Payload)!, parse.GetValue(Backend)!, parse.GetValue(Users), parse.GetValue(Rate),
+                parse.GetValue(Arrival)!, new LoadTimingText(parse.GetValue(Duration)!, parse.GetValue(Warmup)!, parse.GetValue(Window),
+                    parse.GetValue(ThinkTime)!, parse.GetValue(Timeout)!, parse.GetValue(ExtraWindows), parse.GetValue(Seed)),
+                parse.GetValue(Target), parse.GetValue(InProcess), parse.GetValue(ServerWorkers), parse.GetValue(QueueSize),
+                parse.GetValue(Worker), parse.GetValue(StartAt), parse.GetValue(Output));
+        }
+        catch (LoadInputException ex)
+        {
+            Console.Error.WriteLine($"load: {ex.Message}");
+            return 2;
+        }
+
+        using var abort = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        try
+        {
+            return LoadSession.RunAsync(plan, Console.Out, abort.Token).GetAwaiter().GetResult();
+        }
+        catch (LoadInputException ex)
+        {
+            Console.Error.WriteLine($"load: {ex.Message}");
+            return 1;
+        }
+
+        void Interrupt(PosixSignalContext context)
+        {
+            // The first Ctrl+C ends the run gracefully (outputs written, child stopped); a second one is the runtime's.
+            if (!abort.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                Console.Error.WriteLine("load: interrupted; writing what was measured and stopping the server");
+                abort.Cancel();
+            }
+        }
+    }
+
+    private static int Merge(string[] folders, string? output)
+    {
+        try
+        {
+            var loadFolders = folders.Select(LoadFolderOf).ToArray();
+            var merged = LoadMerge.Merge(loadFolders);
+            var started = DateTimeOffset.UtcNow;
+            var run = output is null ? LoadRunRecord.Create(started) : null;
+            string target = run?.LoadDirectory ?? Path.GetFullPath(output!);
+            LoadOutputs.WriteAll(target, merged);
+            if (run is not null)
+            {
+                LoadRunRecord.Finish(run, started, null);
+            }
+
+            Console.WriteLine($"load merge: {merged.Count} steps from {folders.Length} workers -> {target}");
+            return 0;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"load merge: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>A worker's load/ folder, given it or the run folder above it.</summary>
+    private static string LoadFolderOf(string folder)
+    {
+        string full = Path.GetFullPath(folder);
+        string nested = Path.Combine(full, "load");
+        return File.Exists(Path.Combine(nested, LoadOutputs.SummaryJson)) ? nested : full;
+    }
+
+    /// <summary>Parses "60s", "500ms", "2m", "1.5s" (a bare number is seconds); the option's name in the error.</summary>
+    internal static TimeSpan ParseDuration(string text, string option)
+    {
+        string value = text.Trim();
+        (string number, double scale) = value switch
+        {
+            _ when value.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (value[..^2], 0.001),
+            _ when value.EndsWith('s') || value.EndsWith('S') => (value[..^1], 1.0),
+            _ when value.EndsWith('m') || value.EndsWith('M') => (value[..^1], 60.0),
+            _ => (value, 1.0),
+        };
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount) || amount * scale > 86_400)
+        {
+            throw new LoadInputException($"{option} '{text}' is not a duration such as 60s, 500ms or 2m");
+        }
+
+        return TimeSpan.FromSeconds(amount * scale);
+    }
+}
+
+/// <summary>A user mistake in the load verb's input: reported as one line, never a stack trace.</summary>
+internal sealed class LoadInputException : Exception
+{
+    public LoadInputException(string message)
+        : base(message)
+    {
+    }
+
+    public LoadInputException()
+    {
+    }
+
+    public LoadInputException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using ServingBench.Emulators;
+using ServingBench.Load;
+using ServingBench.Reports.Load;
+using ServingBench.Verbs;
+using ServingBench.Wire.Scenarios;
+
+namespace ServingBench.Tests.Load;
+
+/// <summary>The load verb end to end: a REST and a gRPC scenario against the child emulator, bad input, workers merged.</summary>
+public sealed class LoadVerbTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("servingbench-load-").FullName;
+
+    /// <summary>This app as a command the tests can start (its dll sits beside the tests).</summary>
+    private static readonly string[] AppCommand = ["dotnet", typeof(LoadVerb).Assembly.Location];
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_Rest_And_A_Grpc_Scenario_Against_The_Child_Emulator_Leave_Every_Output()
+    {
+        var plan = Plan("torchserve-rest-raw,triton-grpc-raw", users: "1,3", output: _folder);
+        int exit = await LoadSession.RunAsync(plan, TextWriter.Null, CancellationToken.None, AppCommand);
+
+        Assert.Equal(0, exit);
+        var steps = LoadSummary.Read(Path.Combine(_folder, LoadOutputs.SummaryJson)).Steps;
+        Assert.Equal(4, steps.Count);
+        Assert.All(steps, s =>
+        {
+            Assert.Equal("emulator (child process)", s.Target);
+            Assert.True(s.Requests > 0 && s.Rps > 0 && s.P50Us > 0 && s.P99Us >= s.P50Us && s.MaxUs >= s.P99Us, s.ToString());
+            Assert.Empty(s.Failures);
+            Assert.True(File.Exists(Path.Combine(_folder, StepLabels.FileStem(s) + IntervalLog.Extension)));
+        });
+        Assert.Equal([1, 3, 1, 3], steps.Select(s => s.Users ?? 0));
+        string csv = File.ReadAllText(Path.Combine(_folder, LoadOutputs.PerfAnalyzerCsv));
+        Assert.StartsWith("Concurrency,Inferences/Second,Client Send,", csv, StringComparison.Ordinal);
+        Assert.Contains("p99 latency", csv, StringComparison.Ordinal);
+        foreach (string chart in new[] { "rps", "latency", "percentiles", "scenarios" })
+        {
+            Assert.True(File.Exists(Path.Combine(_folder, chart + ".png")) && File.Exists(Path.Combine(_folder, chart + ".svg")), chart);
+        }
+    }
+
+    [Fact]
+    public async Task The_Child_Server_Is_Stopped_When_Disposed()
+    {
+        int pid;
+        using (var child = await ChildServer.StartAsync(["--framework", "triton"], AppCommand))
+        {
+            pid = child.ProcessId;
+            Assert.Equal(System.Uri.UriSchemeHttp, child.Address(Framework.Triton, Protocol.Grpc).Scheme);
+        }
+
+        Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid).WaitForExit(2000));
+    }
+
+    [Theory]
+    [InlineData("--scenario", "nope-rest-json", "--scenario: 'nope-rest-json' matches no scenario")]
+    [InlineData("--payload", "gpt-text", "--payload: unknown payload 'gpt-text'")]
+    [InlineData("--backend", "tensorrt", "--backend: unknown backend 'tensorrt'")]
+    [InlineData("--rate", "0", "--rate '0' must be a number greater than 0")]
+    [InlineData("--rate", "-5", "--rate '-5' must be a number greater than 0")]
+    [InlineData("--duration", "50ms", "--duration 0.05s is too short for one measurement window")]
+    [InlineData("--duration", "soon", "--duration 'soon' is not a duration")]
+    [InlineData("--target", "ftp://x", "--target 'ftp://x' is not an http:// or https:// address")]
+    [InlineData("--worker", "3/2", "--worker '3/2' is not i/N")]
+    public void Bad_Input_Is_One_Line_Naming_The_Option(string option, string value, string expected)
+    {
+        var ex = Assert.Throws<LoadInputException>(() => option switch
+        {
+            "--scenario" => Plan(value),
+            "--payload" => Plan("triton-grpc-raw", payload: value),
+            "--backend" => Plan("triton-grpc-raw", backend: value),
+            "--rate" => Plan("triton-grpc-raw", rate: value),
+            "--duration" => Plan("triton-grpc-raw", duration: value),
+            "--target" => Plan("triton-grpc-raw", target: value),
+            _ => Plan("triton-grpc-raw", worker: value),
+        });
+        Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void The_Verb_Exits_Non_Zero_On_Bad_Input()
+    {
+        Assert.NotEqual(0, AppVerbs.Run(["load", "--scenario", "nope", "--output", _folder]));
+        Assert.NotEqual(0, AppVerbs.Run(["load", "--scenario", "triton-grpc-raw", "--rate", "0", "--output", _folder]));
+    }
+
+    [Fact]
+    public async Task An_Unreachable_Target_Is_A_Setup_Error_Not_A_Run_Of_Failures()
+    {
+        var plan = Plan("triton-grpc-raw", target: "http://127.0.0.1:9", output: _folder);
+        var ex = await Assert.ThrowsAsync<LoadInputException>(() => LoadSession.RunAsync(plan, TextWriter.Null, CancellationToken.None));
+        Assert.Contains("cannot reach", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--target", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_Worker_Processes_Merge_Into_One_Result()
+    {
+        await using var servers = await EmulatedServers.StartAsync(new EmulatorOptions(), [Framework.Triton]);
+        string target = servers.Address(Framework.Triton, Protocol.Grpc).ToString();
+        string startAt = DateTimeOffset.UtcNow.AddSeconds(4).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        string[] outputs = [Path.Combine(_folder, "w0"), Path.Combine(_folder, "w1")];
+        var workers = outputs.Select((output, i) => Process.Start(new ProcessStartInfo(AppCommand[0])
+        {
+            ArgumentList =
+            {
+                AppCommand[1], "load", "--scenario", "triton-grpc-raw", "--payload", "bart-text", "--users", "4",
+                "--duration", "1s", "--warmup", "200ms", "--target", target, "--worker", $"{i}/2", "--start-at", startAt, "--output", output,
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!).ToArray();
+        foreach (var worker in workers)
+        {
+            using (worker)
+            {
+                string stderr = await worker.StandardError.ReadToEndAsync();
+                await worker.StandardOutput.ReadToEndAsync();
+                await worker.WaitForExitAsync();
+                Assert.True(worker.ExitCode == 0, stderr);
+            }
+        }
+
+        string merged = Path.Combine(_folder, "merged");
+        Assert.Equal(0, AppVerbs.Run(["load", "merge", outputs[0], outputs[1], "--output", merged]));
+
+        var shares = outputs.Select(o => LoadSummary.Read(Path.Combine(o, LoadOutputs.SummaryJson)).Steps.Single()).ToArray();
+        var whole = LoadSummary.Read(Path.Combine(merged, LoadOutputs.SummaryJson)).Steps.Single();
+        Assert.Equal(["0/2", "1/2"], shares.Select(s => s.Worker));
+        Assert.Equal([2, 2], shares.Select(s => s.Users ?? 0));
+        Assert.Equal(4, whole.Users);
+        Assert.Null(whole.Worker);
+        Assert.Equal(shares.Sum(s => s.Requests), whole.Requests);
+        Assert.InRange(whole.P99Us, shares.Min(s => s.P99Us), shares.Max(s => s.P99Us));
+    }
+
+    private static LoadPlan Plan(
+        string scenario, string payload = "bart-text", string backend = "canned", string? users = "2", string? rate = null,
+        string duration = "1s", string? target = null, string? worker = null, string? output = null) =>
+        LoadPlan.From(scenario, payload, backend, rate is null ? users : null, rate, "poisson",
+            new LoadTimingText(duration, "200ms", null, "0s", "10s", 0, 12345), target, inProcess: false, null, null, worker, null, output);
+}
