@@ -18,6 +18,7 @@ public static class AppVerbs
             "ServingBench: with no verb, BenchmarkDotNet's switcher runs the benchmarks (--filter '*', --list flat, --job dry).");
         root.Subcommands.Add(ServeVerb.Create());
         root.Subcommands.Add(ModelsVerb.Create());
+        root.Subcommands.Add(ReportVerb.Create());
         return root;
     }
 

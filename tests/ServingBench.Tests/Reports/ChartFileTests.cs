@@ -36,7 +36,8 @@ public sealed class ChartFileTests
         }
     }
 
-    private static int DarkPixels(string png)
+    /// <summary>Pixels dark enough to be text or lines.</summary>
+    internal static int DarkPixels(string png)
     {
         using var bitmap = SKBitmap.Decode(png);
         int dark = 0;
