@@ -17,6 +17,12 @@ public sealed record BenchmarkRow(
     long? RequestBytes,
     long? ResponseBytes)
 {
+    /// <summary>The row's CSV fields by column name (the suite's own columns such as <c>× floor</c>); empty without a CSV.</summary>
+    public IReadOnlyDictionary<string, string> Columns { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A CSV column's text; "—" where the report has no such column or no value.</summary>
+    public string Column(string name) => Columns.TryGetValue(name, out string? value) && value.Length > 0 && value != "-" ? value : "—";
+
     /// <summary>The largest error, as a share of the mean, a published row may carry before it is marked noisy.</summary>
     public const double NoisyRelativeError = 0.05;
 

@@ -64,7 +64,10 @@ public sealed class RunResults
                 && parameters.All(kv => r.GetValueOrDefault(kv.Key) == kv.Value));
             yield return new BenchmarkRow(
                 runId, type, method, parameters, mean, error, allocated,
-                ParseBytes(csv?.GetValueOrDefault("Request B")), ParseBytes(csv?.GetValueOrDefault("Response B")));
+                ParseBytes(csv?.GetValueOrDefault("Request B")), ParseBytes(csv?.GetValueOrDefault("Response B")))
+            {
+                Columns = csv ?? new Dictionary<string, string>(),
+            };
         }
     }
 
