@@ -261,7 +261,10 @@ public static class ReportComposer
 
         foreach (var row in inProcess.Where(r => r.Case.Contains("-cpu-", StringComparison.Ordinal) && r.MeanNs is not null))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| in process, {row.Case} | {Figures.Time(row.MeanNs)} ({row.Column("× floor")} floor, {row.Column("× onnxruntime")} ONNX Runtime) |");
+            var ratios = new[] { ("× floor", "× this host's floor"), ("× onnxruntime", "× ONNX Runtime") }
+                .Where(c => row.Column(c.Item1) != "—").Select(c => row.Column(c.Item1) + c.Item2).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| in process, {row.Case} | {Figures.Time(row.MeanNs)}{(ratios.Count > 0 ? $" ({string.Join(", ", ratios)})" : string.Empty)} |");
         }
 
         var sources = serialization.Concat(roundTrips).Concat(inProcess).Select(r => r.RunId).Distinct().Order(StringComparer.Ordinal).ToList();

@@ -38,13 +38,14 @@ public sealed class ReportComposerTests : IDisposable
         // Round trips per framework, REST vs gRPC; the onnx row sits next to its in-process floor.
         Assert.Contains("| triton-rest-json | canned | resnet50-tensor | 12.1 ms | 1.39 ms | 8.69× | — | — |", markdown, StringComparison.Ordinal);
         Assert.Contains("| triton-grpc-raw | onnx | resnet50-tensor | 50.0 ms | — | — | 44.4 ms | 11 % |  |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| torchsharp-cpu-resnet50 | 87.3 ms | 107 % | 46.2 KB | ±107 % |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| torchsharp-cpu-resnet50 | 87.3 ms | 107 % | 2.46 | 1.97 | 46.2 KB | ±107 % |", markdown, StringComparison.Ordinal);
 
         // Load steps, failures and unstable steps marked.
         Assert.Contains($"| `{Load}` | triton-rest-json | resnet50-tensor | canned | closed | 4 | — | 263.2 | 28.8 ms | 48.0 ms | 1 | **no** |", markdown, StringComparison.Ordinal);
 
         // The headline names its source run, commit and machine.
         Assert.Contains("| memcpy of the resnet50-tensor (602,112 bytes) | 14.2 µs |", page.Headline, StringComparison.Ordinal);
+        Assert.Contains("| in process, torchsharp-cpu-resnet50 | 87.3 ms (2.46× this host's floor, 1.97× ONNX Runtime) |", page.Headline, StringComparison.Ordinal);
         Assert.Contains($"From `{Benchmarks}` (commit 63cedb0d1e2f, AMD EPYC family 25", page.Headline, StringComparison.Ordinal);
 
         foreach (string chart in new[] { "serialization-resnet50-tensor", "wire-bytes-request", "round-trip-canned-resnet50-tensor", "load-rps", "load-p99" })
