@@ -272,13 +272,17 @@ public static class ReportComposer
         return text.ToString();
     }
 
-    /// <summary>Encodings grouped the way the headline reads them; the controls (memcpy, naive-json) stand alone.</summary>
+    /// <summary>The control rows: the physical floor and the two peers built from stock libraries.</summary>
+    private static readonly string[] Controls = ["memcpy", "naive-json", "google-protobuf"];
+
+    /// <summary>Encodings grouped the way the headline reads them; each control stands alone.</summary>
     private static readonly (string Family, Func<string, bool> Select)[] EncodingFamilies =
     [
-        ("raw binary", e => e is not ("memcpy" or "naive-json") && !e.Contains("json", StringComparison.Ordinal) && !e.Contains("typed", StringComparison.Ordinal)),
+        ("raw binary", e => !Controls.Contains(e) && !e.Contains("json", StringComparison.Ordinal) && !e.Contains("typed", StringComparison.Ordinal)),
         ("typed protobuf", e => e.Contains("typed", StringComparison.Ordinal)),
         ("our JSON", e => e != "naive-json" && e.Contains("json", StringComparison.Ordinal)),
         ("naive JSON (System.Text.Json)", e => e == "naive-json"),
+        ("Google.Protobuf generated classes", e => e == "google-protobuf"),
     ];
 
     private static string Source(RunManifest m) =>
