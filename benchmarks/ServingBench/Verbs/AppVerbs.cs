@@ -19,6 +19,7 @@ public static class AppVerbs
         root.Subcommands.Add(ServeVerb.Create());
         root.Subcommands.Add(ModelsVerb.Create());
         root.Subcommands.Add(LoadVerb.Create());
+        root.Subcommands.Add(ReportVerb.Create());
         return root;
     }
 

@@ -36,6 +36,7 @@ public sealed class ChartFileTests
         }
     }
 
+    /// <summary>Pixels dark enough to be text or lines.</summary>
     internal static int DarkPixels(string png)
     {
         using var bitmap = SKBitmap.Decode(png);
