@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ScottPlot;
 using ServingBench.Reports.Charts;
+using ServingBench.Reports.Load;
 using ServingBench.Reports.Runs;
 
 namespace ServingBench.Reports.Composition;
@@ -110,11 +111,12 @@ public static class ReportComposer
         if (loadRuns.Count > 0)
         {
             AppendLoad(page, loadRuns);
-            var steps = loadRuns.SelectMany(r => r.LoadSteps).Where(s => s.Mode == "closed" && s.Users is not null).ToList();
+            var steps = loadRuns.SelectMany(r => r.LoadSteps).Where(s => s.Mode == LoadStepSummary.Closed && s.Users is not null).ToList();
             if (steps.Count > 0)
             {
-                charts.AddRange(Save(LoadChart(steps, palette, s => s.Rps, "requests/s", v => v.ToString("0", CultureInfo.InvariantCulture)), chartsDirectory, "load-rps", page));
-                charts.AddRange(Save(LoadChart(steps, palette, s => s.P99Us * 1e3, "p99 latency", v => Figures.Time(v)), chartsDirectory, "load-p99", page));
+                // The load verb's own charts, so a run folder and the published page draw the same picture.
+                charts.AddRange(Save(LoadCharts.Throughput(steps), chartsDirectory, "load-rps", page));
+                charts.AddRange(Save(LoadCharts.Latency(steps), chartsDirectory, "load-p99", page));
             }
         }
 
@@ -215,7 +217,7 @@ public static class ReportComposer
             {
                 long failures = s.Failures.Values.Sum() + s.Timeouts;
                 page.AppendLine(CultureInfo.InvariantCulture,
-                    $"| `{run.Folder.Id}` | {s.Scenario} | {s.Payload} | {s.Backend ?? "—"} | {s.Mode} | {s.Users?.ToString(CultureInfo.InvariantCulture) ?? "—"} | {s.Rate?.ToString("0.#", CultureInfo.InvariantCulture) ?? "—"} | {s.Rps:0.#} | {Figures.Time(s.P50Us * 1e3)} | {Figures.Time(s.P99Us * 1e3)} | {failures} | {(s.Stable ? "yes" : "**no**")} |");
+                    $"| `{run.Folder.Id}` | {s.Scenario} | {s.Payload} | {s.Backend} | {s.Mode} | {s.Users?.ToString(CultureInfo.InvariantCulture) ?? "—"} | {s.Rate?.ToString("0.#", CultureInfo.InvariantCulture) ?? "—"} | {s.Rps:0.#} | {Figures.Time(s.P50Us * 1e3)} | {Figures.Time(s.P99Us * 1e3)} | {failures} | {(s.Stable ? "yes" : "**no**")} |");
             }
         }
 
@@ -325,28 +327,6 @@ public static class ReportComposer
         v => Figures.Time(v),
         logScale: true);
 
-    private static Plot LoadChart(List<LoadStep> steps, SeriesPalette palette, Func<LoadStep, double> value, string label, Func<double, string> format)
-    {
-        var plot = new Plot();
-        foreach (var series in steps.GroupBy(LoadSeries))
-        {
-            var points = series.OrderBy(s => s.Users).ToList();
-            // Coloured by scenario, as in the round-trip charts.
-            var line = plot.Add.Scatter(points.Select(s => (double)s.Users!.Value).ToArray(), points.Select(value).ToArray(), palette[points[0].Scenario]);
-            line.LegendText = series.Key;
-            line.LineWidth = 2;
-            line.MarkerSize = 7;
-        }
-
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = format };
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.Title($"{label} against users (closed loop)");
-        plot.XLabel("users");
-        plot.YLabel(label);
-        plot.ShowLegend();
-        return plot;
-    }
-
     private static IReadOnlyList<(string Series, double Value)> Bars<T>(IEnumerable<BenchmarkRow> rows, Func<BenchmarkRow, T?> value)
         where T : struct, IConvertible =>
         [.. rows.Where(r => value(r) is not null).Select(r => (SeriesName(r), value(r)!.Value.ToDouble(CultureInfo.InvariantCulture)))];
@@ -365,8 +345,6 @@ public static class ReportComposer
         RoundTripClass => CasePart(row, 0),
         _ => row.Case,
     };
-
-    private static string LoadSeries(LoadStep step) => $"{step.Scenario}/{step.Payload}" + (step.Backend is { } b ? $" ({b})" : string.Empty);
 
     private static string BackendOf(BenchmarkRow row) => row.Parameter("Backend") ?? "canned";
 

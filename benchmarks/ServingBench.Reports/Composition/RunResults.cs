@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ServingBench.Reports.Load;
 using ServingBench.Reports.Runs;
 
 namespace ServingBench.Reports.Composition;
@@ -7,7 +8,7 @@ namespace ServingBench.Reports.Composition;
 /// <summary>A run folder read back: its manifest, its benchmark rows and its load steps.</summary>
 public sealed class RunResults
 {
-    private RunResults(RunFolder folder, RunManifest manifest, IReadOnlyList<BenchmarkRow> rows, IReadOnlyList<LoadStep> loadSteps)
+    private RunResults(RunFolder folder, RunManifest manifest, IReadOnlyList<BenchmarkRow> rows, IReadOnlyList<LoadStepSummary> loadSteps)
     {
         Folder = folder;
         Manifest = manifest;
@@ -21,7 +22,7 @@ public sealed class RunResults
 
     public IReadOnlyList<BenchmarkRow> Rows { get; }
 
-    public IReadOnlyList<LoadStep> LoadSteps { get; }
+    public IReadOnlyList<LoadStepSummary> LoadSteps { get; }
 
     /// <exception cref="InvalidDataException">The folder has no manifest, or a report it names cannot be read.</exception>
     public static RunResults Load(RunFolder folder)
@@ -37,7 +38,7 @@ public sealed class RunResults
         }
 
         string summary = Path.Combine(folder.LoadDirectory, "summary.json");
-        var steps = File.Exists(summary) ? LoadStep.Read(summary) : [];
+        var steps = File.Exists(summary) ? LoadSummary.Read(summary).Steps : [];
         return new RunResults(folder, manifest, rows, steps);
     }
 

@@ -15,7 +15,7 @@ namespace ServingBench.Benchmarks;
 /// </summary>
 /// <remarks>One warm-up and five measured iterations: a BART case is ≈5 s per call on 2 cores.</remarks>
 [BenchmarkCategory(Categories.InProcess)]
-[SuiteJob(warmupCount: 1, iterationCount: 5)]
+[SuiteJob(warmupCount: 1, minIterationCount: 5, maxIterationCount: 12)]
 [Config(typeof(FloorColumnsAndWideCaseNames))]
 public class InProcessBenchmarks
 {

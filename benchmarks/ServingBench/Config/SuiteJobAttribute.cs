@@ -6,7 +6,8 @@ namespace ServingBench.Config;
 /// <summary>
 /// The suite's job for one benchmark class, as BenchmarkDotNet's <em>default</em> job of that class: what runs
 /// when the command line names no job. Every benchmark class carries one (a test checks it); classes whose
-/// operations take seconds (model inference) ask for fewer warm-ups and iterations.
+/// operations take seconds (model inference) ask for fewer warm-ups and iterations. Every suite job stops by
+/// BenchmarkDotNet's rule once the error is small enough (<see cref="ServingBenchConfig.MaxRelativeError"/>).
 /// </summary>
 /// <remarks>
 /// Being a default job, not a mutator, is what keeps the command line in charge without any shared flag:
@@ -16,9 +17,12 @@ namespace ServingBench.Config;
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class SuiteJobAttribute : Attribute, IConfigSource
 {
-    public SuiteJobAttribute(int warmupCount = ServingBenchConfig.WarmupCount, int iterationCount = ServingBenchConfig.IterationCount)
+    public SuiteJobAttribute(
+        int warmupCount = ServingBenchConfig.WarmupCount,
+        int minIterationCount = ServingBenchConfig.MinIterationCount,
+        int maxIterationCount = ServingBenchConfig.MaxIterationCount)
     {
-        Config = ManualConfig.CreateEmpty().AddJob(ServingBenchConfig.SuiteJob(warmupCount, iterationCount));
+        Config = ManualConfig.CreateEmpty().AddJob(ServingBenchConfig.SuiteJob(warmupCount, minIterationCount, maxIterationCount));
     }
 
     public IConfig Config { get; }

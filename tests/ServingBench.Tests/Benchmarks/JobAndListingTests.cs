@@ -19,16 +19,22 @@ public sealed class JobAndListingTests
     private static readonly System.Reflection.Assembly App = typeof(InProcessBenchmarks).Assembly;
 
     [Theory]
-    [InlineData(new string[0], 1, 5)] // the class's own suite job
-    [InlineData(new[] { "--iterationCount", "3" }, 1, 3)] // counts from the command line win over the class's
-    [InlineData(new[] { "--warmupCount", "2" }, 2, 5)]
-    [InlineData(new[] { "--job", "dry" }, 1, 1)] // a named job replaces the class's
-    public void InProcess_Job_Follows_The_Command_Line(string[] options, int warmups, int iterations)
+    [InlineData(new string[0], 1, "5-12")] // the class's own suite job: 5 to 12 iterations by the stopping rule
+    [InlineData(new[] { "--iterationCount", "3" }, 1, "3")] // counts from the command line win over the class's
+    [InlineData(new[] { "--warmupCount", "2" }, 2, "5-12")]
+    [InlineData(new[] { "--job", "dry" }, 1, "1")] // a named job replaces the class's
+    public void InProcess_Job_Follows_The_Command_Line(string[] options, int warmups, string iterations)
     {
         var run = Listing([.. options, "--filter", "*InProcess*"]).Cases(typeof(InProcessBenchmarks)).ToList();
         Assert.NotEmpty(run);
-        Assert.All(run, b => Assert.Equal((warmups, iterations), (b.Job.Run.WarmupCount, b.Job.Run.IterationCount)));
+        Assert.All(run, b => Assert.Equal((warmups, iterations), (b.Job.Run.WarmupCount, Iterations(b.Job))));
     }
+
+    /// <summary>"N" for a fixed count, "min-max" for a job that stops by BenchmarkDotNet's rule.</summary>
+    private static string Iterations(Job job) =>
+        job.HasValue(RunMode.IterationCountCharacteristic)
+            ? job.Run.IterationCount.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{job.Run.MinIterationCount}-{job.Run.MaxIterationCount}");
 
     [Fact]
     public void Other_Classes_Run_The_Suite_Job()
@@ -36,8 +42,8 @@ public sealed class JobAndListingTests
         var run = Listing(["--filter", "*Serialization*memcpy*"]).Cases().ToList();
         Assert.NotEmpty(run);
         Assert.All(run, b => Assert.Equal(
-            (ServingBenchConfig.WarmupCount, ServingBenchConfig.IterationCount, "ServingBench"),
-            (b.Job.Run.WarmupCount, b.Job.Run.IterationCount, b.Job.Id)));
+            (ServingBenchConfig.WarmupCount, $"{ServingBenchConfig.MinIterationCount}-{ServingBenchConfig.MaxIterationCount}", ServingBenchConfig.MaxRelativeError, "ServingBench"),
+            (b.Job.Run.WarmupCount, Iterations(b.Job), b.Job.Accuracy.MaxRelativeError, b.Job.Id)));
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class LoadRunnerEmulatorTests
 
         // Open loop: a third of the arrivals fell into the stall and waited up to all of it, so the tail is the stall.
         Assert.True(open.GetValueAtPercentile(99) >= stallUs * 9 / 10, $"open-loop p99 {open.GetValueAtPercentile(99)} µs, stall {stallUs} µs");
-        Assert.True(HdrHistogram.HistogramExtensions.GetMaxValue(open) >= stallUs * 99 / 100);
+        // The first arrival after the stall began waited nearly all of it (a Poisson gap over 50 ms at 100/s: p ≈ 0.7 %).
+        Assert.True(HdrHistogram.HistogramExtensions.GetMaxValue(open) >= stallUs * 95 / 100, $"open-loop max {HdrHistogram.HistogramExtensions.GetMaxValue(open)} µs, stall {stallUs} µs");
 
         // Closed loop: the two users each waited once, then sent nothing during the stall: it shows in max, not in p99.
         Assert.True(HdrHistogram.HistogramExtensions.GetMaxValue(closed) >= stallUs * 9 / 10);
