@@ -1,3 +1,5 @@
+using ServingBench.Payloads.Postprocessing;
+
 namespace ServingBench.Models.Processing;
 
 /// <summary>
@@ -35,7 +37,7 @@ public static class BartGenerator
         for (int i = 0; i < count; i++)
         {
             backend.Step(sequence.AsSpan(i, 1), logits);
-            sequence[i + 1] = ArgMax(logits);
+            sequence[i + 1] = Logits.ArgMax(logits);
         }
 
         return sequence;
@@ -51,7 +53,7 @@ public static class BartGenerator
             backend.Step([sequence[^1]], logits);
             LogSoftmax(logits);
             Process(logits, sequence, options);
-            long next = ArgMax(logits);
+            long next = Logits.ArgMax(logits);
             sequence.Add(next);
             if (next == options.EosTokenId)
             {
@@ -231,38 +233,12 @@ public static class BartGenerator
 
     internal static void LogSoftmax(Span<float> values)
     {
-        float max = float.NegativeInfinity;
-        foreach (float v in values)
-        {
-            max = Math.Max(max, v);
-        }
-
-        double sum = 0;
-        foreach (float v in values)
-        {
-            sum += Math.Exp(v - max);
-        }
-
+        var (max, sum) = Logits.MaxAndSumExp(values);
         float logSum = max + (float)Math.Log(sum);
         for (int i = 0; i < values.Length; i++)
         {
             values[i] -= logSum;
         }
-    }
-
-    /// <summary>Index of the largest value; the lowest index wins ties.</summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 
     private static List<int> TopK(ReadOnlySpan<float> values, int k)

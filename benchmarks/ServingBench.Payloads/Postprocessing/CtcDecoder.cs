@@ -28,7 +28,7 @@ public static class CtcDecoder
         int previous = -1;
         for (int t = 0; t < frames; t++)
         {
-            int id = ArgMax(logits.Slice(t * vocab, vocab));
+            int id = Logits.ArgMax(logits.Slice(t * vocab, vocab));
             if (id != previous && id != 0)
             {
                 string token = Vocabulary[id];
@@ -44,19 +44,5 @@ public static class CtcDecoder
         }
 
         return text.ToString().Trim();
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 }

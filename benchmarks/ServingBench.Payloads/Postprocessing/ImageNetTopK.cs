@@ -16,17 +16,7 @@ public static class ImageNetTopK
             throw new ArgumentException($"{logits.Length} logits but {labels.Count} labels", nameof(labels));
         }
 
-        float max = float.NegativeInfinity;
-        foreach (float v in logits)
-        {
-            max = Math.Max(max, v);
-        }
-
-        double sum = 0;
-        foreach (float v in logits)
-        {
-            sum += Math.Exp(v - max);
-        }
+        var (max, sum) = Logits.MaxAndSumExp(logits);
 
         var order = Enumerable.Range(0, logits.Length).ToArray();
         var copy = logits.ToArray();

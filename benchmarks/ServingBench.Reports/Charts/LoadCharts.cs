@@ -47,9 +47,7 @@ public static class LoadCharts
             line.LegendText = series.Key;
         }
 
-        plot.Title("Throughput");
-        plot.XLabel(LoadAxis(steps));
-        plot.YLabel("responses/s");
+        Label(plot, "Throughput", LoadAxis(steps), "responses/s");
         plot.Axes.SetLimitsY(0, Math.Max(1, steps.Max(s => s.Rps)) * 1.1);
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
@@ -74,12 +72,7 @@ public static class LoadCharts
             p50.MarkerShape = MarkerShape.OpenCircle;
         }
 
-        UseLogMillisecondsAxis(plot);
-        plot.Title("Latency (p50 thin, p99 thick)");
-        plot.XLabel(LoadAxis(steps));
-        plot.YLabel("latency (ms, log scale)");
-        plot.ShowLegend(Alignment.UpperLeft);
-        return plot;
+        return LatencyPlot(plot, "Latency (p50 thin, p99 thick)", LoadAxis(steps));
     }
 
     /// <summary>
@@ -103,12 +96,7 @@ public static class LoadCharts
 
         double[] ticks = [0, 1, 2, 3, 4];
         plot.Axes.Bottom.SetTicks(ticks, ["0%", "90%", "99%", "99.9%", "99.99%"]);
-        UseLogMillisecondsAxis(plot);
-        plot.Title("Latency by percentile");
-        plot.XLabel("percentile");
-        plot.YLabel("latency (ms, log scale)");
-        plot.ShowLegend(Alignment.UpperLeft);
-        return plot;
+        return LatencyPlot(plot, "Latency by percentile", "percentile");
     }
 
     /// <summary>The selected scenarios side by side: each series' best requests/s, its p99 at that step written above the bar.</summary>
@@ -168,5 +156,21 @@ public static class LoadCharts
             IntegerTicksOnly = true,
             LabelFormatter = y => FormattableString.Invariant($"{Math.Pow(10, y):0.###}"),
         };
+    }
+
+    /// <summary>Latency charts share a log-millisecond y axis and a legend where the lines start low.</summary>
+    private static Plot LatencyPlot(Plot plot, string title, string xLabel)
+    {
+        UseLogMillisecondsAxis(plot);
+        Label(plot, title, xLabel, "latency (ms, log scale)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static void Label(Plot plot, string title, string xLabel, string yLabel)
+    {
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
     }
 }

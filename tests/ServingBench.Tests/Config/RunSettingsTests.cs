@@ -109,16 +109,7 @@ public sealed class RunSettingsTests
             start.ArgumentList.Add(arg);
         }
 
-        // Only the variables a test gives: not whatever SERVINGBENCH_* this test process was started with.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith(ServingBench.Reports.Runs.RunEnvironment.Prefix, StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
+        ChildEnvironment.SetServingBenchVariables(start, environment);
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

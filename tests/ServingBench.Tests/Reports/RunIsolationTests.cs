@@ -82,16 +82,7 @@ public sealed class RunIsolationTests : IDisposable
             UseShellExecute = false,
         };
 
-        // The runs must use the clone's results/ and emulators, whatever this test process was started with.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith(RunEnvironment.Prefix, StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
+        ChildEnvironment.SetServingBenchVariables(start, environment);
 
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
