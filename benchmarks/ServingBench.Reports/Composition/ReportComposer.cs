@@ -83,10 +83,10 @@ public static class ReportComposer
         if (roundTrips.Count > 0)
         {
             page.AppendLine("## Round trips: REST vs gRPC per framework").AppendLine();
-            page.AppendLine("`Infer` is one whole round trip, `Echo` the same bytes bounced over the same transport. With a model backend, `in-process` is the same model run with no protocol (ONNX Runtime, CPU) and `protocol share` is the part of the round trip that is not the model.").AppendLine();
+            page.AppendLine("`Infer` is one whole round trip, `Echo` the same bytes bounced over the same transport. With a model backend, `in-process` is the same model run with no protocol (ONNX Runtime, CPU) and `protocol share` is the part of the round trip that is not the model. `(onnx − in-process) ÷ canned` checks the decomposition: what the model round trip adds to the model alone, over the canned round trip of the same cell (1.00 when protocol and model costs simply add up; far above 1 when client, server and engine slow each other down on shared cores).").AppendLine();
             foreach (var framework in roundTrips.GroupBy(r => CasePart(r, 0).Split('-')[0]))
             {
-                AppendRoundTrips(page, framework.Key, [.. framework], inProcess);
+                AppendRoundTrips(page, framework.Key, [.. framework], [.. roundTrips.Where(r => r.Method == "InProcess"), .. inProcess]);
             }
 
             foreach (var chart in roundTrips.Where(r => r.Method == "Infer").GroupBy(r => (Backend: BackendOf(r), Payload: CasePart(r, 1))))
@@ -183,28 +183,39 @@ public static class ReportComposer
         page.AppendLine();
     }
 
-    private static void AppendRoundTrips(StringBuilder page, string framework, List<BenchmarkRow> rows, List<BenchmarkRow> inProcess)
+    private static void AppendRoundTrips(StringBuilder page, string framework, List<BenchmarkRow> rows, List<BenchmarkRow> floors)
     {
         page.AppendLine(CultureInfo.InvariantCulture, $"### {framework}").AppendLine();
-        page.AppendLine("| scenario | backend | payload | Infer | Echo | × echo | in-process | protocol share | noisy |");
-        page.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---|");
-        foreach (var group in rows.GroupBy(r => (Scenario: CasePart(r, 0), Backend: BackendOf(r), Payload: CasePart(r, 1))))
+        page.AppendLine("| scenario | backend | payload | Infer | Echo | × echo | in-process | protocol share | (onnx − in-process) ÷ canned | noisy |");
+        page.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+        var groups = rows.GroupBy(r => (Scenario: CasePart(r, 0), Backend: BackendOf(r), Payload: CasePart(r, 1))).ToList();
+        foreach (var group in groups)
         {
             var infer = group.FirstOrDefault(r => r.Method == "Infer");
             var echo = group.FirstOrDefault(r => r.Method == "Echo");
-            var model = group.Key.Backend == "canned" ? null : InProcessFloor(inProcess, group.Key.Payload);
+            var model = group.Key.Backend == "canned" ? null : InProcessFloor(floors, group.Key.Payload);
             double? share = infer?.MeanNs is { } i && model?.MeanNs is { } m ? (i - m) / i : null;
             double? timesEcho = infer?.MeanNs is { } a && echo?.MeanNs is { } b ? a / b : null;
+
+            // The decomposition check: what the model round trip adds to the model should be the canned round trip.
+            var canned = groups.FirstOrDefault(g => g.Key == (group.Key.Scenario, "canned", group.Key.Payload))?.FirstOrDefault(r => r.Method == "Infer");
+            double? check = model is null ? null
+                : infer?.MeanNs is { } t && model.MeanNs is { } f && canned?.MeanNs is { } c ? (t - f) / c : null;
             page.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key.Scenario} | {group.Key.Backend} | {group.Key.Payload} | {Figures.Time(infer?.MeanNs)} | {Figures.Time(echo?.MeanNs)} | {Figures.Ratio(timesEcho)} | {Figures.Time(model?.MeanNs)} | {Figures.Percent(share)} | {string.Join(", ", group.Where(r => r.IsNoisy).Select(r => $"{r.Method} ±{Figures.Percent(r.RelativeError)}"))} |");
+                $"| {group.Key.Scenario} | {group.Key.Backend} | {group.Key.Payload} | {Figures.Time(infer?.MeanNs)} | {Figures.Time(echo?.MeanNs)} | {Figures.Ratio(timesEcho)} | {Figures.Time(model?.MeanNs)} | {Figures.Percent(share)} | {Figures.Ratio(check)} | {string.Join(", ", group.Where(r => r.IsNoisy).Select(r => $"{r.Method} ±{Figures.Percent(r.RelativeError)}"))} |");
         }
 
         page.AppendLine();
     }
 
     /// <summary>The ONNX Runtime CPU in-process row of the payload's model (<c>resnet50-jpeg</c> → <c>onnxruntime-cpu-resnet50</c>).</summary>
-    private static BenchmarkRow? InProcessFloor(List<BenchmarkRow> inProcess, string payload) =>
-        inProcess.FirstOrDefault(r => r.Case == "onnxruntime-cpu-" + payload.Split('-')[0]);
+    /// <remarks>
+    /// The RoundTrip class's own <c>InProcess</c> row (the same backend called without a protocol, file payloads
+    /// preprocessed as the server does) where the run has it; else the InProcess class's row of the payload's model.
+    /// </remarks>
+    private static BenchmarkRow? InProcessFloor(List<BenchmarkRow> floors, string payload) =>
+        floors.FirstOrDefault(r => r.Method == "InProcess" && CasePart(r, 1) == payload)
+        ?? floors.FirstOrDefault(r => r.Case == "onnxruntime-cpu-" + payload.Split('-')[0]);
 
     private static void AppendLoad(StringBuilder page, List<RunResults> loadRuns)
     {
@@ -346,7 +357,9 @@ public static class ReportComposer
         _ => row.Case,
     };
 
-    private static string BackendOf(BenchmarkRow row) => row.Parameter("Backend") ?? "canned";
+    /// <summary>The backend: a parameter of older runs, the case's third part (<c>scenario/payload/backend</c>) since.</summary>
+    private static string BackendOf(BenchmarkRow row) =>
+        row.Parameter("Backend") ?? (row.Case.Split('/') is { Length: > 2 } parts ? parts[2] : "canned");
 
     /// <summary>Part <paramref name="index"/> of the <c>a/b</c> case name (payload/encoding or scenario/payload).</summary>
     private static string CasePart(BenchmarkRow row, int index)

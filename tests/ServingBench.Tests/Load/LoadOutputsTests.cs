@@ -7,12 +7,8 @@ using ServingBench.Tests.Reports;
 namespace ServingBench.Tests.Load;
 
 /// <summary>Interval logs round-trip and merge exactly; summary.json keeps its contract; charts carry rendered text.</summary>
-public sealed class LoadOutputsTests : IDisposable
+public sealed class LoadOutputsTests() : TemporaryFolderTest("servingbench-load-out-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("servingbench-load-out-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     [Fact]
     public void Two_Worker_Logs_Merged_Equal_One_Histogram_Of_All_Values()
     {
@@ -22,7 +18,7 @@ public sealed class LoadOutputsTests : IDisposable
         WriteWorker("w0", new WorkerShare(0, 2), first);
         WriteWorker("w1", new WorkerShare(1, 2), second);
 
-        var merged = LoadMerge.Merge([Path.Combine(_folder, "w0"), Path.Combine(_folder, "w1")]).Single();
+        var merged = LoadMerge.Merge([Path.Combine(Folder, "w0"), Path.Combine(Folder, "w1")]).Single();
         var mergedLatency = StepResult.Sum(merged.Windows.Select(w => w.Latency));
         var all = StepRecorder.CreateHistogram();
         foreach (long value in first.Concat(second))
@@ -69,7 +65,7 @@ public sealed class LoadOutputsTests : IDisposable
                 P99Us = users * 400,
             })).ToArray();
         var curve = new LoadCharts.PercentileCurve("triton-grpc-raw/bart-text/canned 50 users", [(0, 100), (50, 500), (99, 4000), (99.9, 9000)]);
-        var saved = LoadCharts.SaveAll(steps, [curve], _folder);
+        var saved = LoadCharts.SaveAll(steps, [curve], Folder);
 
         Assert.Equal(["rps", "latency", "percentiles", "scenarios"], saved.Select(Path.GetFileName));
         string[] titles = ["Throughput", "Latency (p50", "Latency by percentile", "Scenarios: best throughput"];
@@ -109,6 +105,6 @@ public sealed class LoadOutputsTests : IDisposable
             Users = worker.Users(10),
             Worker = worker.ToString(),
         };
-        LoadOutputs.WriteAll(Path.Combine(_folder, name), [new MeasuredStep(summary, windows, start)]);
+        LoadOutputs.WriteAll(Path.Combine(Folder, name), [new MeasuredStep(summary, windows, start)]);
     }
 }

@@ -8,38 +8,34 @@ using ServingBench.Wire.Scenarios;
 namespace ServingBench.Tests.Load;
 
 /// <summary>The load verb end to end: a REST and a gRPC scenario against the child emulator, bad input, workers merged.</summary>
-public sealed class LoadVerbTests : IDisposable
+public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("servingbench-load-").FullName;
-
     /// <summary>This app as a command the tests can start (its dll sits beside the tests).</summary>
     private static readonly string[] AppCommand = ["dotnet", typeof(LoadVerb).Assembly.Location];
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task A_Rest_And_A_Grpc_Scenario_Against_The_Child_Emulator_Leave_Every_Output()
     {
-        var plan = Plan("torchserve-rest-raw,triton-grpc-raw", users: "1,3", output: _folder);
+        var plan = Plan("torchserve-rest-raw,triton-grpc-raw", users: "1,3", output: Folder);
         int exit = await LoadSession.RunAsync(plan, TextWriter.Null, CancellationToken.None, AppCommand);
 
         Assert.Equal(0, exit);
-        var steps = LoadSummary.Read(Path.Combine(_folder, LoadOutputs.SummaryJson)).Steps;
+        var steps = LoadSummary.Read(Path.Combine(Folder, LoadOutputs.SummaryJson)).Steps;
         Assert.Equal(4, steps.Count);
         Assert.All(steps, s =>
         {
             Assert.Equal("emulator (child process)", s.Target);
             Assert.True(s.Requests > 0 && s.Rps > 0 && s.P50Us > 0 && s.P99Us >= s.P50Us && s.MaxUs >= s.P99Us, s.ToString());
             Assert.Empty(s.Failures);
-            Assert.True(File.Exists(Path.Combine(_folder, StepLabels.FileStem(s) + IntervalLog.Extension)));
+            Assert.True(File.Exists(Path.Combine(Folder, StepLabels.FileStem(s) + IntervalLog.Extension)));
         });
         Assert.Equal([1, 3, 1, 3], steps.Select(s => s.Users ?? 0));
-        string csv = File.ReadAllText(Path.Combine(_folder, LoadOutputs.PerfAnalyzerCsv));
+        string csv = File.ReadAllText(Path.Combine(Folder, LoadOutputs.PerfAnalyzerCsv));
         Assert.StartsWith("Concurrency,Inferences/Second,Client Send,", csv, StringComparison.Ordinal);
         Assert.Contains("p99 latency", csv, StringComparison.Ordinal);
         foreach (string chart in new[] { "rps", "latency", "percentiles", "scenarios" })
         {
-            Assert.True(File.Exists(Path.Combine(_folder, chart + ".png")) && File.Exists(Path.Combine(_folder, chart + ".svg")), chart);
+            Assert.True(File.Exists(Path.Combine(Folder, chart + ".png")) && File.Exists(Path.Combine(Folder, chart + ".svg")), chart);
         }
     }
 
@@ -85,14 +81,14 @@ public sealed class LoadVerbTests : IDisposable
     [Fact]
     public void The_Verb_Exits_Non_Zero_On_Bad_Input()
     {
-        Assert.NotEqual(0, AppVerbs.Run(["load", "--scenario", "nope", "--output", _folder]));
-        Assert.NotEqual(0, AppVerbs.Run(["load", "--scenario", "triton-grpc-raw", "--rate", "0", "--output", _folder]));
+        Assert.NotEqual(0, AppVerbs.Run(["load", "--scenario", "nope", "--output", Folder]));
+        Assert.NotEqual(0, AppVerbs.Run(["load", "--scenario", "triton-grpc-raw", "--rate", "0", "--output", Folder]));
     }
 
     [Fact]
     public async Task An_Unreachable_Target_Is_A_Setup_Error_Not_A_Run_Of_Failures()
     {
-        var plan = Plan("triton-grpc-raw", target: "http://127.0.0.1:9", output: _folder);
+        var plan = Plan("triton-grpc-raw", target: "http://127.0.0.1:9", output: Folder);
         var ex = await Assert.ThrowsAsync<LoadInputException>(() => LoadSession.RunAsync(plan, TextWriter.Null, CancellationToken.None));
         Assert.Contains("cannot reach", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--target", ex.Message, StringComparison.Ordinal);
@@ -104,7 +100,7 @@ public sealed class LoadVerbTests : IDisposable
         await using var servers = await EmulatedServers.StartAsync(new EmulatorOptions(), [Framework.Triton]);
         string target = servers.Address(Framework.Triton, Protocol.Grpc).ToString();
         string startAt = DateTimeOffset.UtcNow.AddSeconds(4).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        string[] outputs = [Path.Combine(_folder, "w0"), Path.Combine(_folder, "w1")];
+        string[] outputs = [Path.Combine(Folder, "w0"), Path.Combine(Folder, "w1")];
         var workers = outputs.Select((output, i) => Process.Start(new ProcessStartInfo(AppCommand[0])
         {
             ArgumentList =
@@ -126,7 +122,7 @@ public sealed class LoadVerbTests : IDisposable
             }
         }
 
-        string merged = Path.Combine(_folder, "merged");
+        string merged = Path.Combine(Folder, "merged");
         Assert.Equal(0, AppVerbs.Run(["load", "merge", outputs[0], outputs[1], "--output", merged]));
 
         var shares = outputs.Select(o => LoadSummary.Read(Path.Combine(o, LoadOutputs.SummaryJson)).Steps.Single()).ToArray();

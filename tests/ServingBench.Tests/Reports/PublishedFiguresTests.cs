@@ -10,12 +10,8 @@ namespace ServingBench.Tests.Reports;
 /// <c>report</c> composes from the committed runs the page names. Editing a figure by hand, or committing a page
 /// without its runs, fails here.
 /// </summary>
-public sealed partial class PublishedFiguresTests : IDisposable
+public sealed partial class PublishedFiguresTests() : TemporaryFolderTest("servingbench-published-")
 {
-    private readonly string _output = Directory.CreateTempSubdirectory("servingbench-published-").FullName;
-
-    public void Dispose() => Directory.Delete(_output, recursive: true);
-
     [Fact]
     public void Published_Page_And_Readme_Headline_Are_Composed_From_The_Committed_Runs()
     {
@@ -33,7 +29,7 @@ public sealed partial class PublishedFiguresTests : IDisposable
         var ids = RunRow().Matches(published).Select(m => m.Groups[1].Value).ToList();
         Assert.NotEmpty(ids);
         var runs = RunSelection.Choose(Path.Combine(root, "results"), string.Join(',', ids), includePartial: true, TextWriter.Null);
-        var page = ReportComposer.Compose(runs, _output);
+        var page = ReportComposer.Compose(runs, Folder);
         Assert.Equal(page.Headline.Trim('\n'), headline.Trim('\n'));
         Assert.Equal(page.Markdown.Trim('\n'), published.Trim('\n'));
     }

@@ -8,7 +8,7 @@ namespace ServingBench.Tests.Reports;
 /// <c>report</c> over the checked-in sample runs (SampleRuns/runs: a benchmark run and a load run from one machine,
 /// a run from a Zen 5 host, a dry run): the expected tables, the refusal to mix machines, and charts with text.
 /// </summary>
-public sealed class ReportComposerTests : IDisposable
+public sealed class ReportComposerTests() : TemporaryFolderTest("servingbench-report-")
 {
     private const string Benchmarks = "20261123T145532Z-vm";
     private const string Load = "20261123T160000Z-vm";
@@ -18,14 +18,10 @@ public sealed class ReportComposerTests : IDisposable
     private static readonly string Samples = Path.Combine(
         RepositoryRoot.Find() ?? throw new InvalidOperationException("the tests run inside a clone"), "tests", "ServingBench.Tests", "Reports", "SampleRuns");
 
-    private readonly string _output = Directory.CreateTempSubdirectory("servingbench-report-").FullName;
-
-    public void Dispose() => Directory.Delete(_output, recursive: true);
-
     [Fact]
     public void Compose_Gives_Serialization_RoundTrip_InProcess_And_Load_Tables()
     {
-        var page = ReportComposer.Compose(RunSelection.Choose(Samples, $"{Benchmarks},{Load}", includePartial: false, TextWriter.Null), _output);
+        var page = ReportComposer.Compose(RunSelection.Choose(Samples, $"{Benchmarks},{Load}", includePartial: false, TextWriter.Null), Folder);
         string markdown = page.Markdown;
 
         // Serialization, per payload: wire bytes, then client encode, client decode, server decode, server encode.
@@ -37,7 +33,7 @@ public sealed class ReportComposerTests : IDisposable
 
         // Round trips per framework, REST vs gRPC; the onnx row sits next to its in-process floor.
         Assert.Contains("| triton-rest-json | canned | resnet50-tensor | 12.1 ms | 1.39 ms | 8.69× | — | — |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| triton-grpc-raw | onnx | resnet50-tensor | 50.0 ms | — | — | 44.4 ms | 11 % |  |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| triton-grpc-raw | onnx | resnet50-tensor | 50.0 ms | — | — | 44.4 ms | 11 % | 5.83× |  |", markdown, StringComparison.Ordinal);
         Assert.Contains("| torchsharp-cpu-resnet50 | 87.3 ms | 107 % | 2.46 | 1.97 | 46.2 KB | ±107 % |", markdown, StringComparison.Ordinal);
 
         // Load steps, failures and unstable steps marked.
@@ -51,18 +47,18 @@ public sealed class ReportComposerTests : IDisposable
         foreach (string chart in new[] { "serialization-resnet50-tensor", "wire-bytes-request", "round-trip-canned-resnet50-tensor", "load-rps", "load-p99" })
         {
             Assert.Contains($"(charts/{chart}.png)", markdown, StringComparison.Ordinal);
-            Assert.True(ChartFileTests.DarkPixels(Path.Combine(_output, "charts", chart + ".png")) > 2000, chart);
+            Assert.True(ChartFileTests.DarkPixels(Path.Combine(Folder, "charts", chart + ".png")) > 2000, chart);
         }
 
-        Assert.Contains("client encode", File.ReadAllText(Path.Combine(_output, "charts", "serialization-resnet50-tensor.svg")), StringComparison.Ordinal);
-        Assert.Contains("triton-grpc-raw", File.ReadAllText(Path.Combine(_output, "charts", "load-p99.svg")), StringComparison.Ordinal);
+        Assert.Contains("client encode", File.ReadAllText(Path.Combine(Folder, "charts", "serialization-resnet50-tensor.svg")), StringComparison.Ordinal);
+        Assert.Contains("triton-grpc-raw", File.ReadAllText(Path.Combine(Folder, "charts", "load-p99.svg")), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Compose_Refuses_Rows_From_Two_Machines_In_One_Table()
     {
         var runs = RunSelection.Choose(Samples, $"{Benchmarks},{OtherMachine}", includePartial: false, TextWriter.Null);
-        var refused = Assert.Throws<ReportRefusedException>(() => ReportComposer.Compose(runs, _output));
+        var refused = Assert.Throws<ReportRefusedException>(() => ReportComposer.Compose(runs, Folder));
         Assert.Contains("serialization", refused.Message, StringComparison.Ordinal);
         Assert.Contains("family 25", refused.Message, StringComparison.Ordinal);
         Assert.Contains("family 26", refused.Message, StringComparison.Ordinal);
@@ -77,13 +73,13 @@ public sealed class ReportComposerTests : IDisposable
         Assert.Contains($"left out {Dry}: dry", notes.ToString(), StringComparison.Ordinal);
 
         var withDry = RunSelection.Choose(Samples, Dry, includePartial: true, TextWriter.Null);
-        Assert.Contains("**dry**", ReportComposer.Compose(withDry, _output).Markdown, StringComparison.Ordinal);
+        Assert.Contains("**dry**", ReportComposer.Compose(withDry, Folder).Markdown, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Publish_Rewrites_Only_The_Generated_Section_And_Bad_Input_Is_One_Line()
     {
-        string root = Path.Combine(_output, "results");
+        string root = Path.Combine(Folder, "results");
         CopyDirectory(Path.Combine(Samples, "runs"), Path.Combine(root, "runs"));
         File.WriteAllText(Path.Combine(root, "README.md"), "# Results\n\nHand-written explanation.\n");
         var output = new StringWriter();

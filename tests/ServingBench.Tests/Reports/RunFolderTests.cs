@@ -3,31 +3,27 @@ using ServingBench.Reports.Runs;
 namespace ServingBench.Tests.Reports;
 
 /// <summary>Each run gets a folder of its own, and its manifest reads back as written.</summary>
-public sealed class RunFolderTests : IDisposable
+public sealed class RunFolderTests() : TemporaryFolderTest("servingbench-runs-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("servingbench-runs-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public void Create_Names_The_Folder_By_Utc_Start_And_Host_And_Never_Reuses_One()
     {
         var started = new DateTimeOffset(2026, 12, 1, 7, 4, 5, TimeSpan.FromHours(2));
-        var first = RunFolder.Create(_root, started, "Bench Box.local");
-        var second = RunFolder.Create(_root, started, "Bench Box.local");
+        var first = RunFolder.Create(Folder, started, "Bench Box.local");
+        var second = RunFolder.Create(Folder, started, "Bench Box.local");
 
         Assert.Equal("20261201T050405Z-bench-box-local", first.Id);
         Assert.Equal("20261201T050405Z-bench-box-local-2", second.Id);
-        Assert.Equal([first.Id, second.Id], RunFolder.List(_root).Select(r => r.Id));
-        Assert.Equal(first.FullPath, RunFolder.Open(_root, first.Id).FullPath);
-        var missing = Assert.Throws<DirectoryNotFoundException>(() => RunFolder.Open(_root, "20200101T000000Z-none"));
+        Assert.Equal([first.Id, second.Id], RunFolder.List(Folder).Select(r => r.Id));
+        Assert.Equal(first.FullPath, RunFolder.Open(Folder, first.Id).FullPath);
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => RunFolder.Open(Folder, "20200101T000000Z-none"));
         Assert.Contains("20200101T000000Z-none", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Manifest_Round_Trips_With_Snake_Case_Keys_And_Word_Statuses()
     {
-        var run = RunFolder.Create(_root, DateTimeOffset.UtcNow, "host");
+        var run = RunFolder.Create(Folder, DateTimeOffset.UtcNow, "host");
         var manifest = Sample(run.Id, RunStatus.Partial) with
         {
             HostCeiling = new HostCeilingFigures(231, 31.0, 2, 512),

@@ -5,12 +5,8 @@ using ServingBench.Verbs;
 namespace ServingBench.Tests.Verbs;
 
 /// <summary>The <c>models</c> verb's command line, over a temporary (empty) store: nothing here builds a model.</summary>
-public sealed class ModelsVerbTests : IDisposable
+public sealed class ModelsVerbTests() : TemporaryFolderTest("servingbench-models-verb-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("servingbench-models-verb-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public void List_Names_The_Chosen_Model_And_Builds_Nothing()
     {
@@ -19,7 +15,7 @@ public sealed class ModelsVerbTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("ResNet50: generated, not built yet", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Bart", output, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_root, "cache")));
+        Assert.False(Directory.Exists(Path.Combine(Folder, "cache")));
     }
 
     [Fact]
@@ -47,7 +43,7 @@ public sealed class ModelsVerbTests : IDisposable
 
     private (int Exit, string Output, string Error) Invoke(params string[] args)
     {
-        var root = new RootCommand { ModelsVerb.Create(() => new ModelStore(_root)) };
+        var root = new RootCommand { ModelsVerb.Create(() => new ModelStore(Folder)) };
         using var output = new StringWriter();
         using var error = new StringWriter();
         int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
