@@ -36,9 +36,10 @@ public static class RunRecorder
 
             var run = RunFolder.Create(resultsRoot, startedUtc);
             var files = new List<string>();
-            foreach (var summary in summaries.Where(s => Directory.Exists(s.ResultsDirectoryPath)))
+            // Every class's summary points at the same results folder: copy and list each report once.
+            foreach (string directory in summaries.Select(s => s.ResultsDirectoryPath).Distinct(StringComparer.Ordinal).Where(Directory.Exists))
             {
-                foreach (string report in Directory.EnumerateFiles(summary.ResultsDirectoryPath, "*-report*").Order(StringComparer.Ordinal))
+                foreach (string report in Directory.EnumerateFiles(directory, "*-report*").Order(StringComparer.Ordinal))
                 {
                     files.Add(Path.GetFileName(run.AddFile(report)));
                 }

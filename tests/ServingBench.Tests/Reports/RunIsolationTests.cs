@@ -28,6 +28,7 @@ public sealed class RunIsolationTests : IDisposable
         string repository = RepositoryRoot.Find() ?? throw new InvalidOperationException("the tests run inside a clone");
         Assert.Equal(0, Run("git", $"clone --quiet --local \"{repository}\" \"{_clone}\"", repository, out string cloned));
         Assert.True(cloned.Length == 0 || !cloned.Contains("fatal", StringComparison.Ordinal), cloned);
+        int published = RunFolder.List(Path.Combine(_clone, "results")).Count; // the committed runs the page lists
 
         // Each case measured in process, one iteration: seconds, and no build of the clone.
         string oneCase = "--filter *EncodeRequest*resnet50-tensor/memcpy*";
@@ -50,7 +51,7 @@ public sealed class RunIsolationTests : IDisposable
             "--job dry --inProcess --filter *RoundTrip*Infer*triton-grpc-raw/resnet50-tensor*", expectedExit: 1, RunStatus.Failed,
             ("SERVINGBENCH_TRITON_GRPC", $"http://127.0.0.1:{port}"));
 
-        Assert.Equal(3, RunFolder.List(Path.Combine(_clone, "results")).Count);
+        Assert.Equal(published + 3, RunFolder.List(Path.Combine(_clone, "results")).Count);
     }
 
     private void AssertRunKeepsCommittedResults(string arguments, int expectedExit, RunStatus expectedStatus, params (string Name, string Value)[] environment)
@@ -70,6 +71,7 @@ public sealed class RunIsolationTests : IDisposable
         Assert.Equal(expectedStatus, manifest.Status);
         Assert.NotNull(manifest.Git.Commit);
         Assert.Contains(manifest.Files, f => f.EndsWith("-report-full.json", StringComparison.Ordinal));
+        Assert.Equal(manifest.Files.Distinct(StringComparer.Ordinal).Count(), manifest.Files.Count); // each report once
     }
 
     private static int Run(string fileName, string arguments, string directory, out string output, params (string Name, string Value)[] environment)
