@@ -27,11 +27,12 @@ public sealed class OrtBartBackend : ISeq2SeqBackend
     private int _rows;
     private int _sourceLength;
 
-    public OrtBartBackend(string directory, Device device)
+    /// <param name="intraOpThreads">Threads of each session's intra-op pool; 0 keeps ONNX Runtime's default.</param>
+    public OrtBartBackend(string directory, Device device, int intraOpThreads = 0)
     {
-        _encoder = OrtSessionFactory.Open(Path.Combine(directory, Bart.EncoderFile), device);
-        _decoder = OrtSessionFactory.Open(Path.Combine(directory, Bart.DecoderFile), device);
-        _decoderWithPast = OrtSessionFactory.Open(Path.Combine(directory, Bart.DecoderWithPastFile), device);
+        _encoder = OrtSessionFactory.Open(Path.Combine(directory, Bart.EncoderFile), device, intraOpThreads);
+        _decoder = OrtSessionFactory.Open(Path.Combine(directory, Bart.DecoderFile), device, intraOpThreads);
+        _decoderWithPast = OrtSessionFactory.Open(Path.Combine(directory, Bart.DecoderWithPastFile), device, intraOpThreads);
         _layers = _decoder.OutputNames.Count(n => n.EndsWith(".decoder.key", StringComparison.Ordinal));
         var logits = _decoder.OutputMetadata["logits"].Dimensions;
         VocabSize = logits[^1];

@@ -6,7 +6,8 @@ namespace ServingBench.Models.Engines;
 /// <summary>Opens ONNX Runtime sessions with the project's settings and file-naming errors.</summary>
 public static class OrtSessionFactory
 {
-    public static InferenceSession Open(string path, Device device)
+    /// <param name="intraOpThreads">Threads of the session's intra-op pool; 0 keeps ONNX Runtime's default (one per physical core).</param>
+    public static InferenceSession Open(string path, Device device, int intraOpThreads = 0)
     {
         string? why = EngineSupport.WhyNot(EngineKind.OnnxRuntime, device);
         if (why is not null)
@@ -19,7 +20,7 @@ public static class OrtSessionFactory
         SessionOptions? options = null;
         try
         {
-            options = CreateOptions(device);
+            options = CreateOptions(device, intraOpThreads);
             return new InferenceSession(path, options);
         }
         catch (OnnxRuntimeException ex)
@@ -30,9 +31,16 @@ public static class OrtSessionFactory
     }
 
     /// <summary>The settings every session of the suite gets, so a ceiling measured with them matches the model rows.</summary>
-    public static SessionOptions CreateOptions(Device device)
+    /// <param name="intraOpThreads">Threads of the session's intra-op pool; 0 keeps ONNX Runtime's default (one per physical core).</param>
+    public static SessionOptions CreateOptions(Device device, int intraOpThreads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(intraOpThreads);
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (intraOpThreads > 0)
+        {
+            options.IntraOpNumThreads = intraOpThreads;
+        }
+
         if (device == Device.Cuda)
         {
             try

@@ -83,7 +83,7 @@ public static class ReportComposer
         if (roundTrips.Count > 0)
         {
             page.AppendLine("## Round trips: REST vs gRPC per framework").AppendLine();
-            page.AppendLine("`Infer` is one whole round trip, `Echo` the same bytes bounced over the same transport. With a model backend, `in-process` is the same model run with no protocol (ONNX Runtime, CPU) and `protocol share` is the part of the round trip that is not the model. `(onnx − in-process) ÷ canned` checks the decomposition: what the model round trip adds to the model alone, over the canned round trip of the same cell (1.00 when protocol and model costs simply add up; far above 1 when client, server and engine slow each other down on shared cores).").AppendLine();
+            page.AppendLine("`Infer` is one whole round trip, `Echo` the same bytes bounced over the same transport. With a model backend, `in-process` is the same model run with no protocol (ONNX Runtime, CPU) and `protocol share` is the part of the round trip that is not the model. `(onnx − in-process) ÷ canned` checks the decomposition: what the model round trip adds to the model alone, over the canned round trip of the same cell (1.00 when protocol and model costs simply add up; far above 1 when client, server and engine slow each other down on shared cores). It carries the three rows' 99.9 % errors: *holds* within 0.80–1.20, *fails* wholly outside, *unresolved* when the error is too large to tell (a model row's few-millisecond error can be several canned round trips).").AppendLine();
             foreach (var framework in roundTrips.GroupBy(r => CasePart(r, 0).Split('-')[0]))
             {
                 AppendRoundTrips(page, framework.Key, [.. framework], [.. roundTrips.Where(r => r.Method == "InProcess"), .. inProcess]);
@@ -199,10 +199,10 @@ public static class ReportComposer
 
             // The decomposition check: what the model round trip adds to the model should be the canned round trip.
             var canned = groups.FirstOrDefault(g => g.Key == (group.Key.Scenario, "canned", group.Key.Payload))?.FirstOrDefault(r => r.Method == "Infer");
-            double? check = model is null ? null
-                : infer?.MeanNs is { } t && model.MeanNs is { } f && canned?.MeanNs is { } c ? (t - f) / c : null;
+            var check = model is null ? null
+                : DecompositionCheck.Of(infer?.MeanNs, infer?.ErrorNs, model.MeanNs, model.ErrorNs, canned?.MeanNs, canned?.ErrorNs);
             page.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key.Scenario} | {group.Key.Backend} | {group.Key.Payload} | {Figures.Time(infer?.MeanNs)} | {Figures.Time(echo?.MeanNs)} | {Figures.Ratio(timesEcho)} | {Figures.Time(model?.MeanNs)} | {Figures.Percent(share)} | {Figures.Ratio(check)} | {string.Join(", ", group.Where(r => r.IsNoisy).Select(r => $"{r.Method} ±{Figures.Percent(r.RelativeError)}"))} |");
+                $"| {group.Key.Scenario} | {group.Key.Backend} | {group.Key.Payload} | {Figures.Time(infer?.MeanNs)} | {Figures.Time(echo?.MeanNs)} | {Figures.Ratio(timesEcho)} | {Figures.Time(model?.MeanNs)} | {Figures.Percent(share)} | {check?.ToString() ?? "—"} | {string.Join(", ", group.Where(r => r.IsNoisy).Select(r => $"{r.Method} ±{Figures.Percent(r.RelativeError)}"))} |");
         }
 
         page.AppendLine();

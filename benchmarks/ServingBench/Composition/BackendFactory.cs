@@ -26,7 +26,7 @@ public static class BackendFactory
         return name switch
         {
             Canned => new CannedBackend(),
-            Onnx => new OnnxBackend(ModelStore.Default(), ModelSize.Real, workers),
+            Onnx => new OnnxBackend(ModelStore.Default(), ModelSize.Real, workers, OnnxBackend.IntraOpThreadsBesideProtocol),
             _ => throw new ArgumentException($"unknown backend '{name}'; available: {string.Join(", ", Names)}", nameof(name)),
         };
     }

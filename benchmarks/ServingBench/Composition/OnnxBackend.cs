@@ -26,8 +26,9 @@ namespace ServingBench.Composition;
 /// Concurrency: each model has a pool of engines, created on demand up to <c>workers</c> (TorchServe's model
 /// workers; the same cap serves TF Serving and Triton); a request waits for a free engine. One engine runs one
 /// request at a time, so BART's stateful decoder cache and the single-tensor sessions need no locks.
-/// Threads: every session keeps ONNX Runtime's defaults (intra-op pool of one thread per physical core, sequential
-/// execution), the same as <c>InProcessBenchmarks</c>; see <see cref="ThreadBudget"/>.
+/// Threads: each engine's sessions get <see cref="IntraOpThreadsBesideProtocol"/> intra-op threads (sequential
+/// execution), and the RoundTrip class's <c>InProcess</c> row calls the same engines, so both sides of the protocol-share
+/// comparison run the model with the same threads; see <see cref="ThreadBudget"/> and docs/end-to-end.md.
 /// BART generates <see cref="InProcessRunner.NewTokens"/> new tokens greedily per row (the InProcess row's work and the
 /// canned answer's 142 ids), so the three rows of a payload compare the same computation.
 /// </remarks>
@@ -38,23 +39,35 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
     private readonly ModelStore _store;
     private readonly ModelSize _size;
     private readonly int _workers;
+    private readonly int _intraOpThreads;
     private readonly ConcurrentDictionary<string, Lazy<EnginePool>> _pools = new();
 
-    public OnnxBackend(ModelStore store, ModelSize size, int workers)
+    /// <param name="intraOpThreads">Intra-op threads of every session; <see cref="IntraOpThreadsBesideProtocol"/> where client and server share the host.</param>
+    public OnnxBackend(ModelStore store, ModelSize size, int workers, int intraOpThreads)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(intraOpThreads, 1);
         _store = store;
         _size = size;
         _workers = workers;
+        _intraOpThreads = intraOpThreads;
     }
 
     public string Name => BackendName;
 
+    /// <summary>
+    /// Intra-op threads per engine when the client and the server share this host: every core but one. ONNX Runtime's
+    /// default (one per core) lets Kestrel's and the client's threads preempt a pool thread mid-operator, and each
+    /// parallel operator waits for its slowest thread: on 2 cores that added 16–30 ms to a 115 ms ResNet50 round trip
+    /// whose protocol costs 1.6 ms. The core left over carries the protocol (docs/end-to-end.md has the measurements).
+    /// </summary>
+    public static int IntraOpThreadsBesideProtocol => Math.Max(1, Environment.ProcessorCount - 1);
+
     /// <summary>How the engines use threads, printed beside results.</summary>
     public static string ThreadBudget =>
-        $"onnx backend and in-process rows: ONNX Runtime's default intra-op threads (one per physical core; this host has {Environment.ProcessorCount} logical processors), "
-        + "sequential execution, one request per engine; client, server and engine share the same cores";
+        $"onnx backend and its in-process row: {IntraOpThreadsBesideProtocol} intra-op thread(s) per engine (every core of {Environment.ProcessorCount} but one, "
+        + "which is left to the protocol), sequential execution, one request per engine; the InProcess class's floors use ONNX Runtime's default (one per physical core)";
 
     /// <summary>The signature a generated or exported model serves: the catalogue's names with the file's fixed dimensions.</summary>
     public ModelSignature Signature(string modelName)
@@ -161,8 +174,8 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
         var kind = Kind(modelName);
         var model = _store.Resolve(kind, _size);
         return kind == ModelKind.Bart
-            ? new BartEngine(new OrtBartBackend(model.Directory, Device.Cpu), _size == ModelSize.Real ? InProcessRunner.NewTokens : 8)
-            : new SingleTensorEngine(OrtSessionFactory.Open(model.MainFile, Device.Cpu));
+            ? new BartEngine(new OrtBartBackend(model.Directory, Device.Cpu, _intraOpThreads), _size == ModelSize.Real ? InProcessRunner.NewTokens : 8)
+            : new SingleTensorEngine(OrtSessionFactory.Open(model.MainFile, Device.Cpu, _intraOpThreads));
     }
 
     private static ModelKind Kind(string modelName) => modelName switch

@@ -16,7 +16,7 @@ public sealed class RoundTripRows : ManualConfig
     public RoundTripRows()
     {
         AddFilter(new SimpleFilter(Runs));
-        AddColumn(ProtocolShareColumn.InProcessMean, ProtocolShareColumn.Share, ProtocolShareColumn.DecompositionCheck);
+        AddColumn(ProtocolShareColumn.InProcessMean, ProtocolShareColumn.Share, ProtocolShareColumn.Decomposition);
     }
 
     public static bool Runs(BenchmarkCase benchmarkCase)

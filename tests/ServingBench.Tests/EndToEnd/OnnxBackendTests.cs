@@ -30,7 +30,7 @@ public sealed class OnnxBackendTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _backend = new OnnxBackend(TinyModels.Store, ModelSize.Tiny, workers: 2);
+        _backend = new OnnxBackend(TinyModels.Store, ModelSize.Tiny, workers: 2, intraOpThreads: 1);
         _resnet = _backend.Signature(ModelCatalog.Resnet50);
         var options = new EmulatorOptions
         {
