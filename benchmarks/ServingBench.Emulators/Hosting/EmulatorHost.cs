@@ -21,6 +21,12 @@ public sealed record ListenerSpec(string Server, Framework? Framework, EndpointR
 
     /// <summary>Inbound gRPC message cap; null = unlimited (TF Serving and Triton use INT32_MAX).</summary>
     public int? MaxGrpcReceiveBytes { get; init; }
+
+    /// <summary>The framework's answer to a request its HTTP parser refuses; null keeps Kestrel's empty 400.</summary>
+    public MalformedRequestAnswer? MalformedRequest { get; init; }
+
+    /// <summary>The framework parser's request-line and total-header limits in bytes; null keeps Kestrel's (8 KiB and 32 KiB).</summary>
+    public (int RequestLine, int Headers)? MaxRequestHeadBytes { get; init; }
 }
 
 /// <summary>A port could not be bound (in use, or not permitted): the message names the port and its role.</summary>
@@ -116,8 +122,20 @@ public static class EmulatorHost
             kestrel.Limits.Http2.InitialConnectionWindowSize = 16 * 1024 * 1024;
             kestrel.Limits.Http2.InitialStreamWindowSize = 8 * 1024 * 1024;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            if (spec.MaxRequestHeadBytes is var (requestLine, headers))
+            {
+                kestrel.Limits.MaxRequestLineSize = requestLine;
+                kestrel.Limits.MaxRequestHeadersTotalSize = headers;
+            }
+
             kestrel.Listen(address, port, listen =>
-                listen.Protocols = spec.Grpc is null ? HttpProtocols.Http1 : HttpProtocols.Http2);
+            {
+                listen.Protocols = spec.Grpc is null ? HttpProtocols.Http1 : HttpProtocols.Http2;
+                if (spec.MalformedRequest is { } answer)
+                {
+                    listen.Use(MalformedRequestAnswer.Middleware(answer));
+                }
+            });
         });
 
         if (spec.Grpc is { } table)

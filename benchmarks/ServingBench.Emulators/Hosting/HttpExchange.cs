@@ -125,8 +125,13 @@ internal static class HttpExchange
     }
 
     /// <summary>A JSON document written by <paramref name="write"/>, with the framework's layout and an optional trailing newline.</summary>
-    public static Task WriteJsonAsync(HttpResponse response, int status, Action<Utf8JsonWriter> write, int indent, bool trailingNewline = false)
+    public static Task WriteJsonAsync(HttpResponse response, int status, Action<Utf8JsonWriter> write, int indent, bool trailingNewline = false) =>
+        WriteAsync(response, status, WireContent.Json, Json(write, indent, trailingNewline));
+
+    /// <summary>The bytes <see cref="WriteJsonAsync"/> sends, in a pooled buffer the caller disposes.</summary>
+    public static PooledBufferWriter Json(Action<Utf8JsonWriter> write, int indent, bool trailingNewline = false)
     {
+        ArgumentNullException.ThrowIfNull(write);
         var body = new PooledBufferWriter(512);
         using (var writer = new Utf8JsonWriter(body, indent > 0
             ? new JsonWriterOptions { Indented = true, IndentSize = indent, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }
@@ -141,7 +146,7 @@ internal static class HttpExchange
             body.Advance(1);
         }
 
-        return WriteAsync(response, status, WireContent.Json, body);
+        return body;
     }
 
     public static Task WriteEmptyAsync(HttpResponse response, int status)

@@ -23,6 +23,14 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
     public const int DefaultRestPort = 8501;
     public const long ServedVersion = 1;
 
+    /// <summary>
+    /// libevent 2.1.12's evhttp (TF Serving's REST server) answers a request it cannot parse, such as a POST whose
+    /// Content-Length is not a number or a malformed request line, with evhttp_send_error's page. It sets no limit on
+    /// request line or headers, so Kestrel's 414 and 431 stay as they are (the real server would accept those).
+    /// </summary>
+    private static readonly MalformedRequestAnswer LibeventErrorPage = new(
+        "text/html", "<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>\n"u8, replacing: [400]);
+
     private readonly ServedModels _models = new(options.Models);
 
     public IEnumerable<ListenerSpec> Listeners()
@@ -37,6 +45,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Rest, DefaultRestPort)
         {
             Rest = context => RestErrors.GuardAsync(context, HandleRestAsync, WriteErrorAsync, options.ErrorLog, "tfserving"),
+            MalformedRequest = LibeventErrorPage,
         };
     }
 

@@ -22,6 +22,9 @@ public sealed class TorchServeEmulator : IDisposable
     public const string ServedVersion = "1.0";
     public const string HealthyJson = "{\n  \"status\": \"Healthy\"\n}\n";
 
+    /// <summary>HttpServerCodec's defaults, which TorchServe keeps: a 4,096-byte request line and 8,192 bytes of headers.</summary>
+    private static readonly (int RequestLine, int Headers) NettyRequestHeadLimits = (4096, 8192);
+
     private readonly EmulatorOptions _options;
     private readonly ServedModels _models;
     private readonly Dictionary<string, BoundedJobQueue> _queues;
@@ -39,10 +42,14 @@ public sealed class TorchServeEmulator : IDisposable
         yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Rest, DefaultRestPort)
         {
             Rest = context => RestErrors.GuardAsync(context, HandleInferenceAsync, WriteErrorAsync, _options.ErrorLog, "torchserve"),
+            MalformedRequest = UnparsableRequestAnswer(),
+            MaxRequestHeadBytes = NettyRequestHeadLimits,
         };
         yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Management, DefaultManagementPort)
         {
             Rest = context => RestErrors.GuardAsync(context, HandleManagementAsync, WriteErrorAsync, _options.ErrorLog, "torchserve management"),
+            MalformedRequest = UnparsableRequestAnswer(),
+            MaxRequestHeadBytes = NettyRequestHeadLimits,
         };
         yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Grpc, DefaultGrpcPort)
         {
@@ -255,11 +262,16 @@ public sealed class TorchServeEmulator : IDisposable
     private static string[] Segments(string? path) =>
         [.. (path ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString)];
 
+    private static Task WriteErrorAsync(HttpResponse response, ServerError error) =>
+        HttpExchange.WriteAsync(response, StatusOf(error), WireContent.Json, ErrorBody(error));
+
+    private static int StatusOf(ServerError error) =>
+        error.Kind == ErrorKind.Internal ? StatusCodes.Status500InternalServerError : error.HttpStatus;
+
     /// <summary>TorchServe's error body (NettyUtils.sendError): Gson pretty JSON, 2 spaces, trailing newline.</summary>
-    private static Task WriteErrorAsync(HttpResponse response, ServerError error)
+    private static PooledBufferWriter ErrorBody(ServerError error)
     {
-        int status = error.Kind == ErrorKind.Internal ? StatusCodes.Status500InternalServerError
-            : error.HttpStatus;
+        int status = StatusOf(error);
         string type = error.TorchServeType ?? error.Kind switch
         {
             ErrorKind.InvalidArgument => "BadRequestException",
@@ -268,7 +280,7 @@ public sealed class TorchServeEmulator : IDisposable
             ErrorKind.Unavailable => "ServiceUnavailableException",
             _ => "InternalServerException",
         };
-        return HttpExchange.WriteJsonAsync(response, status, writer =>
+        return HttpExchange.Json(writer =>
         {
             writer.WriteStartObject();
             writer.WriteNumber("code", status);
@@ -276,6 +288,17 @@ public sealed class TorchServeEmulator : IDisposable
             writer.WriteString("message", error.Message);
             writer.WriteEndObject();
         }, indent: 2, trailingNewline: true);
+    }
+
+    /// <summary>
+    /// Netty marks a request it cannot parse (a bad Content-Length, a header line without a colon, a request line or
+    /// headers over HttpServerCodec's 4,096 / 8,192-byte limits) as failed, and HttpRequestHandler answers it as a
+    /// BadRequestException, in the same body as every other error.
+    /// </summary>
+    private static MalformedRequestAnswer UnparsableRequestAnswer()
+    {
+        using var body = ErrorBody(new ServerError(ErrorKind.InvalidArgument, "Invalid HTTP message."));
+        return new MalformedRequestAnswer(WireContent.Json.ContentType, body.ToArray(), replacing: [400, 414, 431]);
     }
 
     private static Task WriteTextAsync(HttpResponse response, int status, string json)
