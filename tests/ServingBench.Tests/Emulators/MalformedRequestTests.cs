@@ -27,14 +27,13 @@ public sealed class MalformedRequestTests(EmulatorFixture fixture)
         AssertAnswer(answer, 400, contentType, body);
     }
 
-    [Theory]
-    [InlineData(Framework.TorchServe, "/predictions/bart", "application/json", TorchServeBody)]
-    [InlineData(Framework.TfServing, "/v1/models/bart:predict", "text/html", LibeventBody)]
-    public async Task Two_Different_Content_Lengths_Get_The_Framework_Answer(Framework framework, string path, string contentType, string body)
+    /// <summary>Netty refuses several Content-Lengths outright (libevent, under TF Serving, would read the first).</summary>
+    [Fact]
+    public async Task Two_Content_Lengths_Get_TorchServes_Answer()
     {
-        var answer = await ExchangeAsync(framework, $"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{{}}");
+        var answer = await ExchangeAsync(Framework.TorchServe, "POST /predictions/bart HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
 
-        AssertAnswer(answer, 400, contentType, body);
+        AssertAnswer(answer, 400, "application/json", TorchServeBody);
     }
 
     /// <summary>9,000 bytes of headers: over Netty's 8,192 for TorchServe; libevent, under TF Serving, sets no limit, so its handler answers.</summary>
