@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
@@ -8,9 +7,9 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace ServingBench.Emulators.Hosting;
 
 /// <summary>
-/// What a framework's HTTP server sends for a request its parser refuses (a Content-Length that is not a number, two
-/// different Content-Lengths, a header line without a colon, a request line or headers over its limits): always a 400
-/// with this content type and body, and the connection closed. See docs/protocols.md, "Requests the HTTP parser refuses".
+/// What a framework's HTTP server sends for a request its parser refuses (a Content-Length that is not a number, a
+/// header line without a colon, a request line or headers over its limits): always a 400 with this content type and
+/// body, and the connection closed. See docs/protocols.md, "Requests the HTTP parser refuses".
 /// </summary>
 public sealed class MalformedRequestAnswer
 {
