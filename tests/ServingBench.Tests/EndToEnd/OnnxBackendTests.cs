@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Google.Protobuf;
 using ServingBench.Composition;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Hosting;
@@ -10,6 +15,7 @@ using ServingBench.Payloads.Postprocessing;
 using ServingBench.Tests.Models;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs.TorchServe;
+using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -72,6 +78,36 @@ public sealed class OnnxBackendTests : IAsyncLifetime
         {
             AssertClose(cases[i].Expected, answers[i].Output("logits").AsSpan<float>());
         }
+    }
+
+    /// <summary>
+    /// What `serve --backend onnx` gives the official clients: Triton's gRPC API through classes generated from its
+    /// grpc_service.proto (the stubs tritonclient.grpc wraps), and a hand-written KServe v2 JSON body posted as curl
+    /// would, both answered with the engine's logits.
+    /// </summary>
+    [Fact]
+    public async Task Official_Proto_Client_And_A_Curl_Style_Json_Post_Get_The_Engine_Output()
+    {
+        var (request, expected) = ResNetCase(new Random(Seed), batch: 1);
+        var input = request.Inputs[0];
+
+        using var channel = GrpcInferenceClient.CreateChannel(_servers.Address(Framework.Triton, Protocol.Grpc));
+        var triton = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var grpcRequest = new ModelInferRequest { ModelName = _resnet.Name };
+        grpcRequest.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = input.Name, Datatype = "FP32", Shape = { input.Shape.ToArray() } });
+        grpcRequest.RawInputContents.Add(ByteString.CopyFrom(input.Data.Span));
+        var grpcAnswer = await triton.ModelInferAsync(grpcRequest);
+        AssertClose(expected, MemoryMarshal.Cast<byte, float>(grpcAnswer.RawOutputContents[0].Span));
+
+        string pixels = string.Join(",", input.AsSpan<float>().ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        string body = $$"""{"inputs":[{"name":"{{input.Name}}","shape":[{{string.Join(",", input.Shape.ToArray())}}],"datatype":"FP32","data":[{{pixels}}]}]}""";
+        using var http = new HttpClient();
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var answer = await http.PostAsync(new Uri(_servers.Address(Framework.Triton, Protocol.Rest), $"v2/models/{_resnet.Name}/infer"), content);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        using var json = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        float[] logits = [.. json.RootElement.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(e => e.GetSingle())];
+        AssertClose(expected, logits);
     }
 
     [Fact]
