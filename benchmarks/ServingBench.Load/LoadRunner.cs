@@ -91,9 +91,12 @@ public sealed class LoadRunner
             }
         }
 
-        var measured = Stopwatch.GetElapsedTime(measureStart);
         await stopSending.CancelAsync().ConfigureAwait(false);
         await load.ConfigureAwait(false);
+
+        // The answers still in flight when sending stopped are counted below, so the time spent waiting for them is
+        // measured too: counting them over the windows alone inflated requests/s by up to users ÷ window length.
+        var measured = Stopwatch.GetElapsedTime(measureStart);
 
         // Answers that arrived after the last window closed (in-flight at the end) still belong to this step.
         var tail = recorder.TakeWindow(windowStart, DateTimeOffset.UtcNow);
