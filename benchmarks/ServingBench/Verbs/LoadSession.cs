@@ -38,7 +38,7 @@ internal static class LoadSession
                 var client = await ConnectAsync(scenario, payload, address, source, abort).ConfigureAwait(false);
                 clients.Add(client);
                 var request = payload.RequestFor(scenario);
-                await ProbeAsync(client, request, scenario, source, abort).ConfigureAwait(false);
+                await ProbeAsync(client, request, scenario, source, plan.Timing.RequestTimeout, abort).ConfigureAwait(false);
                 series.Add(new LoadSeries(new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label), ct => client.InferAsync(request, ct)));
             }
 
@@ -86,10 +86,16 @@ internal static class LoadSession
     }
 
     /// <summary>One request before the sweep: a server that cannot answer at all is a setup error, not a thousand failures.</summary>
-    private static async Task ProbeAsync(IInferenceClient client, Wire.Tensors.InferenceRequest request, Scenario scenario, string source, CancellationToken abort)
+    /// <remarks>
+    /// It waits as long as the run's own requests may (<c>--timeout</c>), and at least <see cref="ConnectTimeout"/>: the
+    /// first request to the onnx backend opens the model's sessions, and one BART request alone takes seconds.
+    /// </remarks>
+    private static async Task ProbeAsync(
+        IInferenceClient client, Wire.Tensors.InferenceRequest request, Scenario scenario, string source, TimeSpan requestTimeout, CancellationToken abort)
     {
+        var wait = requestTimeout > ConnectTimeout ? requestTimeout : ConnectTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        timeout.CancelAfter(ConnectTimeout);
+        timeout.CancelAfter(wait);
         try
         {
             var response = await client.InferAsync(request, timeout.Token).ConfigureAwait(false);
@@ -104,7 +110,8 @@ internal static class LoadSession
         }
         catch (Exception ex) when (ex is not OutOfMemoryException and not LoadInputException)
         {
-            throw new LoadInputException($"{scenario.Name} ({source}) failed the first request: {OneLine(ex)}");
+            string why = ex is OperationCanceledException ? $"no answer within {wait.TotalSeconds:0.#} s (raise --timeout for a slow model)" : OneLine(ex);
+            throw new LoadInputException($"{scenario.Name} ({source}) failed the first request: {why}");
         }
     }
 
