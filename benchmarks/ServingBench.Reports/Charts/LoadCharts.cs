@@ -6,7 +6,7 @@ namespace ServingBench.Reports.Charts;
 /// <summary>
 /// The load test's charts, drawn from summary.json steps (so the report verb redraws them from any run folder): the
 /// ones people read first (requests/s and p99 against users or rate), the latency percentile distribution, and one
-/// comparison of the selected scenarios. One colour per series in every chart.
+/// comparison of the selected scenarios. One colour per series in every chart, no two series alike (<see cref="SeriesColours"/>).
 /// </summary>
 public static class LoadCharts
 {
@@ -40,10 +40,11 @@ public static class LoadCharts
     {
         ArgumentNullException.ThrowIfNull(steps);
         var plot = new Plot();
+        var colours = SeriesColours(steps.Select(s => s.Series));
         foreach (var series in steps.GroupBy(s => s.Series))
         {
             var points = series.OrderBy(s => s.Load).ToArray();
-            var line = plot.Add.Scatter(points.Select(p => p.Load).ToArray(), points.Select(p => p.Rps).ToArray(), ColourOf(series.Key));
+            var line = plot.Add.Scatter(points.Select(p => p.Load).ToArray(), points.Select(p => p.Rps).ToArray(), colours(series.Key));
             line.LegendText = series.Key;
         }
 
@@ -58,11 +59,12 @@ public static class LoadCharts
     {
         ArgumentNullException.ThrowIfNull(steps);
         var plot = new Plot();
+        var colours = SeriesColours(steps.Select(s => s.Series));
         foreach (var series in steps.GroupBy(s => s.Series))
         {
             var points = series.OrderBy(s => s.Load).ToArray();
             double[] x = [.. points.Select(p => p.Load)];
-            var colour = ColourOf(series.Key);
+            var colour = colours(series.Key);
             var p99 = plot.Add.Scatter(x, points.Select(p => Log10Ms(p.P99Us)).ToArray(), colour);
             p99.LegendText = series.Key + " p99";
             p99.LineWidth = 2;
@@ -83,13 +85,14 @@ public static class LoadCharts
     {
         ArgumentNullException.ThrowIfNull(curves);
         var plot = new Plot();
+        var colours = SeriesColours(curves.Select(c => c.Label));
         foreach (var curve in curves)
         {
             var points = curve.Points.Where(p => p.Percentile < 100).ToArray();
             var line = plot.Add.Scatter(
                 points.Select(p => Math.Log10(100 / (100 - p.Percentile))).ToArray(),
                 points.Select(p => Log10Ms(p.Microseconds)).ToArray(),
-                ColourOf(curve.Label));
+                colours(curve.Label));
             line.LegendText = curve.Label;
             line.MarkerSize = 0;
         }
@@ -105,11 +108,12 @@ public static class LoadCharts
         ArgumentNullException.ThrowIfNull(steps);
         var plot = new Plot();
         var best = steps.GroupBy(s => s.Series).Select(g => g.MaxBy(s => s.Rps)!).ToArray();
+        var colours = SeriesColours(best.Select(s => s.Series));
         var ticks = new Tick[best.Length];
         for (int i = 0; i < best.Length; i++)
         {
             var bar = plot.Add.Bar(i, best[i].Rps);
-            bar.Color = ColourOf(best[i].Series);
+            bar.Color = colours(best[i].Series);
             var label = plot.Add.Text(FormattableString.Invariant($"p99 {best[i].P99Us / 1000.0:0.##} ms"), i, best[i].Rps);
             label.LabelAlignment = Alignment.LowerCenter;
             ticks[i] = new Tick(i, best[i].Series.Replace('/', '\n'));
@@ -122,19 +126,45 @@ public static class LoadCharts
         return plot;
     }
 
-    /// <summary>The same colour for the same series in every chart: a stable hash of its name into one palette.</summary>
-    public static Color ColourOf(string series)
+    /// <summary>
+    /// A colour for each of <paramref name="series"/>, none shared while the palette lasts: each takes the colour its
+    /// name hashes to, or the next free one when an earlier name (in sorted order) holds it. The assignment depends
+    /// only on the set of series, so every chart of one run or page gives a series the same colour. A label is
+    /// matched by its first word (the series; a percentile curve's label adds the step after a space).
+    /// </summary>
+    public static Func<string, Color> SeriesColours(IEnumerable<string> series)
     {
         ArgumentNullException.ThrowIfNull(series);
-        string key = series.Split(' ')[0];
+        var palette = new ScottPlot.Palettes.Category10();
+        int size = palette.Colors.Length;
+        var taken = new bool[size];
+        var colours = new Dictionary<string, Color>(StringComparer.Ordinal);
+        foreach (string name in series.Select(SeriesOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            int slot = (int)(Fnv1a(name) % (uint)size);
+            for (int probe = 0; probe < size && taken[slot]; probe++)
+            {
+                slot = (slot + 1) % size;
+            }
+
+            taken[slot] = true;
+            colours[name] = palette.GetColor(slot);
+        }
+
+        return label => colours.TryGetValue(SeriesOf(label), out var colour) ? colour : palette.GetColor((int)(Fnv1a(SeriesOf(label)) % (uint)size));
+    }
+
+    private static string SeriesOf(string label) => label.Split(' ')[0];
+
+    private static uint Fnv1a(string text)
+    {
         uint hash = 2166136261;
-        foreach (char c in key)
+        foreach (char c in text)
         {
             hash = (hash ^ c) * 16777619;
         }
 
-        var palette = new ScottPlot.Palettes.Category10();
-        return palette.GetColor((int)(hash % (uint)palette.Colors.Length));
+        return hash;
     }
 
     private static void Save(Plot plot, string path, List<string> saved)
@@ -158,12 +188,13 @@ public static class LoadCharts
         };
     }
 
-    /// <summary>Latency charts share a log-millisecond y axis and a legend where the lines start low.</summary>
+    /// <summary>Latency charts share a log-millisecond y axis and a legend in the lower right.</summary>
     private static Plot LatencyPlot(Plot plot, string title, string xLabel)
     {
         UseLogMillisecondsAxis(plot);
         Label(plot, title, xLabel, "latency (ms, log scale)");
-        plot.ShowLegend(Alignment.UpperLeft);
+        // Latency rises to the right (with load or percentile), so the lower right is where no line runs.
+        plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }
 

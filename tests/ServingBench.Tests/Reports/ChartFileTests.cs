@@ -53,3 +53,20 @@ public sealed class ChartFileTests
         return dark;
     }
 }
+
+/// <summary>Load charts never draw two series in one colour while the palette lasts, and agree across charts.</summary>
+public sealed class SeriesColourTests
+{
+    [Fact]
+    public void Series_Get_Distinct_Colours_That_Depend_Only_On_The_Set()
+    {
+        // These two collided in the published load chart (one FNV hash slot of Category10).
+        string[] series = ["torchserve-rest-raw/bart-text/onnx", "torchserve-rest-raw/resnet50-tensor/onnx", "triton-grpc-raw/resnet50-tensor/onnx"];
+        var colours = ServingBench.Reports.Charts.LoadCharts.SeriesColours(series);
+        var reversed = ServingBench.Reports.Charts.LoadCharts.SeriesColours(series.Reverse());
+
+        Assert.Equal(series.Length, series.Select(s => colours(s)).Distinct().Count());
+        Assert.All(series, s => Assert.Equal(colours(s), reversed(s)));
+        Assert.Equal(colours(series[0]), colours(series[0] + " users 4")); // a percentile curve's label
+    }
+}
