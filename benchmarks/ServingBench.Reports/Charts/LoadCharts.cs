@@ -151,7 +151,7 @@ public static class LoadCharts
             colours[name] = palette.GetColor(slot);
         }
 
-        return label => colours.TryGetValue(SeriesOf(label), out var colour) ? colour : palette.GetColor((int)(Fnv1a(SeriesOf(label)) % (uint)size));
+        return label => colours[SeriesOf(label)];
     }
 
     private static string SeriesOf(string label) => label.Split(' ')[0];

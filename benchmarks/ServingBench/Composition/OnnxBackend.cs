@@ -59,7 +59,7 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
     /// <summary>
     /// Intra-op threads per engine when the client and the server share this host: every core but one. ONNX Runtime's
     /// default (one per core) lets Kestrel's and the client's threads preempt a pool thread mid-operator, and each
-    /// parallel operator waits for its slowest thread: on 2 cores that added 16–30 ms to a 115 ms ResNet50 round trip
+    /// parallel operator waits for its slowest thread: on 2 cores that added 16–29 ms to a 115 ms ResNet50 round trip
     /// whose protocol costs 1.6 ms. The core left over carries the protocol (docs/end-to-end.md has the measurements).
     /// </summary>
     public static int IntraOpThreadsBesideProtocol => Math.Max(1, Environment.ProcessorCount - 1);
