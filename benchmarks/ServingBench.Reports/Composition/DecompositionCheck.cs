@@ -18,19 +18,27 @@ public readonly record struct DecompositionCheck(double Ratio, double Error)
     public const double Tolerance = 0.2;
 
     /// <summary>The check of one cell from the three rows' means and 99.9 % errors (ns); null when a mean is missing.</summary>
-    public static DecompositionCheck? Of(double? onnxMean, double? onnxError, double? inProcessMean, double? inProcessError, double? cannedMean, double? cannedError)
+    public static DecompositionCheck? Of(double? onnxMean, double? onnxError, double? inProcessMean, double? inProcessError, double? cannedMean, double? cannedError) =>
+        onnxMean is { } t && inProcessMean is { } f
+            ? OfRemainder(t - f, Math.Sqrt(Square(onnxError) + Square(inProcessError)), cannedMean, cannedError)
+            : null;
+
+    /// <summary>
+    /// The check from a remainder already taken (ns, with its 99.9 % error): the paired one, where each round trip's own
+    /// engine time was subtracted in the same process, so the model's variation and the drift between processes are out.
+    /// </summary>
+    public static DecompositionCheck? OfRemainder(double remainder, double remainderError, double? cannedMean, double? cannedError)
     {
-        if (onnxMean is not { } t || inProcessMean is not { } f || cannedMean is not { } c || c <= 0)
+        if (cannedMean is not { } c || c <= 0)
         {
             return null;
         }
 
-        double ratio = (t - f) / c;
-        double error = Math.Sqrt(Square(onnxError) + Square(inProcessError) + Square(ratio * (cannedError ?? 0))) / c;
-        return new DecompositionCheck(ratio, error);
-
-        static double Square(double? x) => (x ?? 0) * (x ?? 0);
+        double ratio = remainder / c;
+        return new DecompositionCheck(ratio, Math.Sqrt(Square(remainderError) + Square(ratio * (cannedError ?? 0))) / c);
     }
+
+    private static double Square(double? x) => (x ?? 0) * (x ?? 0);
 
     /// <summary>
     /// holds: the ratio ± error meets 1 ± <see cref="Tolerance"/> and the error is within the tolerance;

@@ -83,7 +83,7 @@ public static class ReportComposer
         if (roundTrips.Count > 0)
         {
             page.AppendLine("## Round trips: REST vs gRPC per framework").AppendLine();
-            page.AppendLine("`Infer` is one whole round trip, `Echo` the same bytes bounced over the same transport. With a model backend, `in-process` is the same model run with no protocol (ONNX Runtime, CPU) and `protocol share` is the part of the round trip that is not the model. `(onnx − in-process) ÷ canned` checks the decomposition: what the model round trip adds to the model alone, over the canned round trip of the same cell (1.00 when protocol and model costs simply add up; far above 1 when client, server and engine slow each other down on shared cores). It carries the three rows' 99.9 % errors: *holds* within 0.80–1.20, *fails* wholly outside, *unresolved* when the error is too large to tell (a model row's few-millisecond error can be several canned round trips).").AppendLine();
+            page.AppendLine("`Infer` is one whole round trip, `Echo` the same bytes bounced over the same transport. With a model backend, `in-process` is the same model run with no protocol (ONNX Runtime, CPU) and `protocol share` is the part of the round trip that is not the model. `(onnx − in-process) ÷ canned` checks the decomposition: what the model round trip adds to the model alone, over the canned round trip of the same cell (1.00 when protocol and model costs simply add up; far above 1 when client, server and engine slow each other down on shared cores). It carries the three rows' 99.9 % errors: *holds* within 0.80–1.20, *fails* wholly outside, *unresolved* when the error is too large to tell (a model row's few-millisecond error can be several canned round trips). `engine in server` and `(onnx − engine) ÷ canned` are the paired check: the server times its engine during each of the onnx row's own calls, so each round trip minus its own engine time is the protocol's part of that very call, free of the model's variation and of drift between processes (docs/end-to-end.md, \"The paired check\").").AppendLine();
             foreach (var framework in roundTrips.GroupBy(r => CasePart(r, 0).Split('-')[0]))
             {
                 AppendRoundTrips(page, framework.Key, [.. framework], [.. roundTrips.Where(r => r.Method == "InProcess"), .. inProcess]);
@@ -186,8 +186,8 @@ public static class ReportComposer
     private static void AppendRoundTrips(StringBuilder page, string framework, List<BenchmarkRow> rows, List<BenchmarkRow> floors)
     {
         page.AppendLine(CultureInfo.InvariantCulture, $"### {framework}").AppendLine();
-        page.AppendLine("| scenario | backend | payload | Infer | Echo | × echo | in-process | protocol share | (onnx − in-process) ÷ canned | noisy |");
-        page.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+        page.AppendLine("| scenario | backend | payload | Infer | Echo | × echo | in-process | protocol share | (onnx − in-process) ÷ canned | engine in server | (onnx − engine) ÷ canned | noisy |");
+        page.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         var groups = rows.GroupBy(r => (Scenario: CasePart(r, 0), Backend: BackendOf(r), Payload: CasePart(r, 1))).ToList();
         foreach (var group in groups)
         {
@@ -202,11 +202,16 @@ public static class ReportComposer
             var check = model is null ? null
                 : DecompositionCheck.Of(infer?.MeanNs, infer?.ErrorNs, model.MeanNs, model.ErrorNs, canned?.MeanNs, canned?.ErrorNs);
             page.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key.Scenario} | {group.Key.Backend} | {group.Key.Payload} | {Figures.Time(infer?.MeanNs)} | {Figures.Time(echo?.MeanNs)} | {Figures.Ratio(timesEcho)} | {Figures.Time(model?.MeanNs)} | {Figures.Percent(share)} | {check?.ToString() ?? "—"} | {string.Join(", ", group.Where(r => r.IsNoisy).Select(r => $"{r.Method} ±{Figures.Percent(r.RelativeError)}"))} |");
+                $"| {group.Key.Scenario} | {group.Key.Backend} | {group.Key.Payload} | {Figures.Time(infer?.MeanNs)} | {Figures.Time(echo?.MeanNs)} | {Figures.Ratio(timesEcho)} | {Figures.Time(model?.MeanNs)} | {Figures.Percent(share)} | {check?.ToString() ?? "—"} | {infer?.Column(PairedEngineColumn) ?? "—"} | {infer?.Column(PairedCheckColumn) ?? "—"} | {string.Join(", ", group.Where(r => r.IsNoisy).Select(r => $"{r.Method} ±{Figures.Percent(r.RelativeError)}"))} |");
         }
 
         page.AppendLine();
     }
+
+    /// <summary>The paired check's columns in the RoundTrip CSV (the benchmark process's own split of each call; no rows to recompute it from).</summary>
+    private const string PairedEngineColumn = "Engine in server";
+
+    private const string PairedCheckColumn = "(onnx − engine) ÷ canned";
 
     /// <summary>The ONNX Runtime CPU in-process row of the payload's model (<c>resnet50-jpeg</c> → <c>onnxruntime-cpu-resnet50</c>).</summary>
     /// <remarks>

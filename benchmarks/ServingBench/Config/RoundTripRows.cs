@@ -16,7 +16,8 @@ public sealed class RoundTripRows : ManualConfig
     public RoundTripRows()
     {
         AddFilter(new SimpleFilter(Runs));
-        AddColumn(ProtocolShareColumn.InProcessMean, ProtocolShareColumn.Share, ProtocolShareColumn.Decomposition);
+        AddColumn(ProtocolShareColumn.InProcessMean, ProtocolShareColumn.Share, ProtocolShareColumn.Decomposition,
+            ProtocolShareColumn.EngineInServer, ProtocolShareColumn.PairedDecomposition);
     }
 
     public static bool Runs(BenchmarkCase benchmarkCase)

@@ -57,6 +57,15 @@ public sealed class RoundTripBenchmarkTests
 
             var response = await benchmark.Infer();
             Assert.NotEmpty(response.Outputs);
+
+            // The paired figures split each call into the server's engine time and the rest: the model dominates an
+            // onnx call, the protocol a canned one.
+            await benchmark.Infer();
+            var paired = benchmark.PairedFigures!;
+            Assert.InRange(paired.Calls, 1, 2);
+            Assert.True(paired.ProtocolMeanNs > 0, $"protocol part {paired.ProtocolMeanNs} ns");
+            Assert.True(benchmark.Case.Backend == "onnx" ? paired.EngineMeanNs > paired.ProtocolMeanNs : paired.EngineMeanNs < paired.ProtocolMeanNs,
+                $"{benchmark.Case}: engine {paired.EngineMeanNs} ns, protocol {paired.ProtocolMeanNs} ns");
             if (benchmark.Case.MeasuresInProcess)
             {
                 Assert.Equal(response.Outputs[0].Shape.ToArray(), (await benchmark.InProcess()).Outputs[0].Shape.ToArray());

@@ -18,6 +18,19 @@ public sealed class DecompositionCheckTests
     }
 
     [Fact]
+    public void A_Paired_Remainder_Carries_Its_Own_Error_And_The_Canned_Rows()
+    {
+        // The paired remainder: 2 ± 0.5 ms of protocol per model call, over a 1.6 ± 0.04 ms canned round trip.
+        var check = DecompositionCheck.OfRemainder(2e6, 0.5e6, 1.6e6, 0.04e6)!.Value;
+
+        Assert.Equal(1.25, check.Ratio, 6);
+        // √(0.5² + (1.25 × 0.04)²) ÷ 1.6
+        Assert.Equal(Math.Sqrt(0.25 + 0.0025) / 1.6, check.Error, 6);
+        Assert.Equal("unresolved", check.Verdict);
+        Assert.Null(DecompositionCheck.OfRemainder(2e6, 0.3e6, null, null));
+    }
+
+    [Fact]
     public void A_Remainder_Far_Above_The_Canned_Round_Trip_Fails()
     {
         var check = DecompositionCheck.Of(118e6, 2e6, 99e6, 1e6, 1.5e6, 0.05e6)!.Value;
