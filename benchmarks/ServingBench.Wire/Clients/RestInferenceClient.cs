@@ -30,6 +30,9 @@ public sealed class RestInferenceClient : IInferenceClient
 
     public string ModelName { get; }
 
+    /// <summary>Where inference requests go: the server's address and the framework's path for the model.</summary>
+    public Uri InferUri => _inferUri;
+
     /// <summary>Connects and reads the model's signature from the server's metadata endpoint.</summary>
     public static async Task<RestInferenceClient> ConnectAsync(
         Scenario scenario, Uri address, string modelName, ModelSignature catalogueModel, CancellationToken cancellationToken = default)
@@ -102,6 +105,30 @@ public sealed class RestInferenceClient : IInferenceClient
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// The whole HTTP/1.1 message <see cref="InferAsync"/> sends for <paramref name="request"/> (request line, the
+    /// headers <see cref="HttpClient"/> writes, body), for a sender that replays fixed bytes as wrk does.
+    /// </summary>
+    public byte[] EncodeHttpMessage(InferenceRequest request)
+    {
+        var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
+        using var body = new PooledBufferWriter(64 * 1024);
+        var content = _codec.EncodeRequest(prepared, body);
+        var head = new System.Text.StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"POST {_inferUri.PathAndQuery} HTTP/1.1\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Host: {_inferUri.Authority}\r\n");
+        if (content.InferenceHeaderLength is int headerLength)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"{WireContent.InferenceHeaderLengthName}: {headerLength}\r\n");
+        }
+
+        head.Append(CultureInfo.InvariantCulture, $"Content-Type: {content.ContentType}\r\nContent-Length: {body.WrittenCount}\r\n\r\n");
+        byte[] message = new byte[System.Text.Encoding.ASCII.GetByteCount(head.ToString()) + body.WrittenCount];
+        int written = System.Text.Encoding.ASCII.GetBytes(head.ToString(), message);
+        body.WrittenMemory.Span.CopyTo(message.AsSpan(written));
+        return message;
+    }
 
     public static string InferPath(Framework framework, string modelName, string? version = null)
     {

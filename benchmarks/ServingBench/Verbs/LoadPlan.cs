@@ -31,9 +31,15 @@ internal sealed record LoadPlan
     public DateTimeOffset? StartAt { get; init; }
     public string? Output { get; init; }
 
+    /// <summary>The lean client (<see cref="PreEncodedHttpSender"/>) instead of the suite's full clients.</summary>
+    public bool Lean { get; init; }
+
+    /// <summary>The values of <c>--client</c>.</summary>
+    public static readonly IReadOnlyList<string> Clients = ["full", "lean"];
+
     public static LoadPlan From(
         string scenarios, string payloads, string backend, string? users, string? rates, string arrival, LoadTimingText timing,
-        string? target, bool inProcess, int? serverWorkers, int? queueSize, string? worker, string? startAt, string? output)
+        string? target, bool inProcess, int? serverWorkers, int? queueSize, string? worker, string? startAt, string? output, string client = "full")
     {
         var selectedScenarios = SelectScenarios(scenarios);
         var selectedPayloads = List(payloads).Select(name => ScenarioCatalog.Payloads.FirstOrDefault(p => p.Name == name)
@@ -141,6 +147,22 @@ internal sealed record LoadPlan
             start = parsed;
         }
 
+        if (!Clients.Contains(client))
+        {
+            throw new LoadInputException($"--client '{client}' is not one of {string.Join(", ", Clients)}");
+        }
+
+        bool lean = client == "lean";
+        if (lean && cells.FirstOrDefault(c => c.scenario.Protocol != Protocol.Rest).scenario is { } grpc)
+        {
+            throw new LoadInputException($"--client lean sends HTTP/1.1 only, and {grpc.Name} is gRPC; select REST scenarios or use --client full");
+        }
+
+        if (lean && targetAddress?.Scheme == Uri.UriSchemeHttps)
+        {
+            throw new LoadInputException($"--client lean speaks cleartext HTTP/1.1, and --target '{target}' is https; use --client full");
+        }
+
         return new LoadPlan
         {
             Cells = cells,
@@ -154,6 +176,7 @@ internal sealed record LoadPlan
             Worker = share,
             StartAt = start,
             Output = output is null ? null : Path.GetFullPath(output),
+            Lean = lean,
         };
     }
 

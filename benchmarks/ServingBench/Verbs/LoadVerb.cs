@@ -55,6 +55,14 @@ internal static class LoadVerb
     private static readonly Option<int?> QueueSize = new("--queue-size") { Description = "TorchServe emulator: job_queue_size (requests beyond it get 503)." };
     private static readonly Option<string?> Worker = new("--worker") { Description = "This process's share i/N of every step (run N of them, then load merge)." };
     private static readonly Option<string?> StartAt = new("--start-at") { Description = "UTC time all workers start at (ISO 8601), so their steps line up." };
+    private static readonly Option<string> Client = new("--client")
+    {
+        Description = "full: the suite's clients, every request encoded and every answer decoded and checked (the RoundTrip benchmarks' path); "
+            + "lean: REST only, the same request bytes encoded once and replayed on keep-alive sockets, each answer read whole and its status checked "
+            + "(wrk's way: the generator takes least CPU from the server).",
+        DefaultValueFactory = _ => "full",
+    };
+
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the outputs (default: <results>/runs/<time>-<host>/load, with the run's manifest)." };
 
     public static Command Create()
@@ -62,7 +70,7 @@ internal static class LoadVerb
         var command = new Command("load", "Closed-loop users or open-loop arrival rates against the emulators or real servers: percentiles, failures, CSV, interval logs, charts.")
         {
             Scenario, Payload, Backend, Users, Rate, Arrival, Duration, Warmup, Window, ExtraWindows, ThinkTime, Timeout, Seed,
-            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output,
+            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output, Client,
         };
         command.SetAction(parse => Run(parse));
         command.Subcommands.Add(CreateMerge());
@@ -88,7 +96,7 @@ internal static class LoadVerb
                 parse.GetValue(Arrival)!, new LoadTimingText(parse.GetValue(Duration)!, parse.GetValue(Warmup)!, parse.GetValue(Window),
                     parse.GetValue(ThinkTime)!, parse.GetValue(Timeout)!, parse.GetValue(ExtraWindows), parse.GetValue(Seed)),
                 parse.GetValue(Target), parse.GetValue(InProcess), parse.GetValue(ServerWorkers), parse.GetValue(QueueSize),
-                parse.GetValue(Worker), parse.GetValue(StartAt), parse.GetValue(Output));
+                parse.GetValue(Worker), parse.GetValue(StartAt), parse.GetValue(Output), parse.GetValue(Client)!);
         }
         catch (LoadInputException ex)
         {

@@ -64,10 +64,12 @@ public sealed class LoadRunnerEmulatorTests
         var timing = new LoadTiming { Warmup = TimeSpan.Zero, Duration = TimeSpan.FromSeconds(1), Window = TimeSpan.FromMilliseconds(500), ExtraWindows = 0 };
 
         // Eight users against one worker and two queue places: three are admitted, the others are refused at once.
+        // How many of each depends on how busy the machine is (a starved run answered 4 and was refused 4 times), so
+        // the test asks that both happen and that the refusals are counted as 503s.
         var result = await new LoadRunner(ct => client.InferAsync(request, ct), timing).RunAsync(LoadStep.Closed(8), "503");
 
         Assert.True(result.Latency.TotalCount > 0);
-        Assert.True(result.Failures.TryGetValue(FailureStatus.ServiceUnavailable, out long refused) && refused > result.Latency.TotalCount,
+        Assert.True(result.Failures.TryGetValue(FailureStatus.ServiceUnavailable, out long refused) && refused > 0,
             $"503s: {string.Join(", ", result.Failures)}; answered {result.Latency.TotalCount}");
     }
 }

@@ -40,6 +40,18 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
     }
 
     [Fact]
+    public async Task The_Lean_Client_Runs_A_Rest_Scenario_With_No_Failures()
+    {
+        var plan = Plan("torchserve-rest-raw", users: "3", output: Folder, client: "lean");
+        int exit = await LoadSession.RunAsync(plan, TextWriter.Null, CancellationToken.None, AppCommand);
+
+        Assert.Equal(0, exit);
+        var step = Assert.Single(LoadSummary.Read(Path.Combine(Folder, LoadOutputs.SummaryJson)).Steps);
+        Assert.True(step.Requests > 0 && step.P99Us > 0, step.ToString());
+        Assert.Empty(step.Failures);
+    }
+
+    [Fact]
     public async Task The_Child_Server_Is_Stopped_When_Disposed()
     {
         int pid;
@@ -62,6 +74,8 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
     [InlineData("--duration", "soon", "--duration 'soon' is not a duration")]
     [InlineData("--target", "ftp://x", "--target 'ftp://x' is not an http:// or https:// address")]
     [InlineData("--worker", "3/2", "--worker '3/2' is not i/N")]
+    [InlineData("--client", "fast", "--client 'fast' is not one of full, lean")]
+    [InlineData("--client", "lean", "--client lean sends HTTP/1.1 only, and triton-grpc-raw is gRPC")]
     public void Bad_Input_Is_One_Line_Naming_The_Option(string option, string value, string expected)
     {
         var ex = Assert.Throws<LoadInputException>(() => option switch
@@ -72,6 +86,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
             "--rate" => Plan("triton-grpc-raw", rate: value),
             "--duration" => Plan("triton-grpc-raw", duration: value),
             "--target" => Plan("triton-grpc-raw", target: value),
+            "--client" => Plan("triton-grpc-raw", client: value),
             _ => Plan("triton-grpc-raw", worker: value),
         });
         Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
@@ -137,7 +152,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
 
     private static LoadPlan Plan(
         string scenario, string payload = "bart-text", string backend = "canned", string? users = "2", string? rate = null,
-        string duration = "1s", string? target = null, string? worker = null, string? output = null) =>
+        string duration = "1s", string? target = null, string? worker = null, string? output = null, string client = "full") =>
         LoadPlan.From(scenario, payload, backend, rate is null ? users : null, rate, "poisson",
-            new LoadTimingText(duration, "200ms", null, "0s", "10s", 0, 12345), target, inProcess: false, null, null, worker, null, output);
+            new LoadTimingText(duration, "200ms", null, "0s", "10s", 0, 12345), target, inProcess: false, null, null, worker, null, output, client);
 }
