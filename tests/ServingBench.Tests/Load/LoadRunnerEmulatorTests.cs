@@ -47,8 +47,10 @@ public sealed class LoadRunnerEmulatorTests
         Assert.True(closed.GetValueAtPercentile(99) < stallUs / 2, $"closed-loop p99 {closed.GetValueAtPercentile(99)} µs hides the stall");
     }
 
-    [Fact]
-    public async Task TorchServe_Answers_503_Once_Its_Queue_Is_Full_And_The_Runner_Counts_Them()
+    [Theory]
+    [InlineData("full")]
+    [InlineData("lean")]
+    public async Task TorchServe_Answers_503_Once_Its_Queue_Is_Full_And_The_Runner_Counts_Them(string client)
     {
         var options = new EmulatorOptions
         {
@@ -59,14 +61,16 @@ public sealed class LoadRunnerEmulatorTests
         await using var servers = await EmulatedServers.StartAsync(options, [Framework.TorchServe]);
         var scenario = ScenarioCatalog.TorchServeRestRaw;
         var payload = PayloadFactory.Get(PayloadKind.BartText);
-        using var client = await InferenceClients.ConnectAsync(scenario, payload.Model, servers.Address(scenario.Framework, scenario.Protocol));
+        using var full = (RestInferenceClient)await InferenceClients.ConnectAsync(scenario, payload.Model, servers.Address(scenario.Framework, scenario.Protocol));
         var request = payload.RequestFor(scenario);
+        using var lean = new PreEncodedHttpSender(full.InferUri, full.EncodeHttpMessage(request));
+        SendRequest send = client == "lean" ? lean.SendAsync : ct => full.InferAsync(request, ct);
         var timing = new LoadTiming { Warmup = TimeSpan.Zero, Duration = TimeSpan.FromSeconds(1), Window = TimeSpan.FromMilliseconds(500), ExtraWindows = 0 };
 
         // Eight users against one worker and two queue places: three are admitted, the others are refused at once.
         // How many of each depends on how busy the machine is (a starved run answered 4 and was refused 4 times), so
         // the test asks that both happen and that the refusals are counted as 503s.
-        var result = await new LoadRunner(ct => client.InferAsync(request, ct), timing).RunAsync(LoadStep.Closed(8), "503");
+        var result = await new LoadRunner(send, timing).RunAsync(LoadStep.Closed(8), "503");
 
         Assert.True(result.Latency.TotalCount > 0);
         Assert.True(result.Failures.TryGetValue(FailureStatus.ServiceUnavailable, out long refused) && refused > 0,

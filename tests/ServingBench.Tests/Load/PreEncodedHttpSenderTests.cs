@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using TextEncoding = System.Text.Encoding;
 using ServingBench.Emulators;
-using ServingBench.Emulators.Backends;
 using ServingBench.Load;
 using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
@@ -72,29 +71,6 @@ public sealed class PreEncodedHttpSenderTests
         Assert.Equal(FailureStatus.ServiceUnavailable, FailureStatus.Of(refused));
         await sender.SendAsync(timeout.Token);
         await server.WaitAsync(timeout.Token);
-    }
-
-    [Fact]
-    public async Task TorchServe_503s_From_A_Full_Queue_Are_Counted_With_The_Lean_Client_Too()
-    {
-        var options = new EmulatorOptions
-        {
-            Backend = new StallingBackend(new CannedBackend(), perRequest: TimeSpan.FromMilliseconds(50)),
-            TorchServeWorkers = 1,
-            TorchServeQueueSize = 2,
-        };
-        await using var servers = await EmulatedServers.StartAsync(options, [Framework.TorchServe]);
-        var scenario = ScenarioCatalog.TorchServeRestRaw;
-        var payload = PayloadFactory.Get(PayloadKind.BartText);
-        using var client = (RestInferenceClient)await InferenceClients.ConnectAsync(scenario, payload.Model, servers.Address(scenario.Framework, scenario.Protocol));
-        using var sender = new PreEncodedHttpSender(client.InferUri, client.EncodeHttpMessage(payload.RequestFor(scenario)));
-        var timing = new LoadTiming { Warmup = TimeSpan.Zero, Duration = TimeSpan.FromSeconds(1), Window = TimeSpan.FromMilliseconds(500), ExtraWindows = 0 };
-
-        var result = await new LoadRunner(sender.SendAsync, timing).RunAsync(LoadStep.Closed(8), "503");
-
-        Assert.True(result.Latency.TotalCount > 0);
-        Assert.True(result.Failures.TryGetValue(FailureStatus.ServiceUnavailable, out long refused) && refused > 0,
-            $"503s: {string.Join(", ", result.Failures)}; answered {result.Latency.TotalCount}");
     }
 
     /// <summary>Reads one request of the test's shape (headers, then a 2-byte body).</summary>
