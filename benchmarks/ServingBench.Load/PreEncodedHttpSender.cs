@@ -130,6 +130,7 @@ public sealed class PreEncodedHttpSender : IDisposable
             var head = Encoding.ASCII.GetString(_buffer, _start, headerEnd);
             _start += headerEnd + 4;
             var (status, contentLength, chunked, close) = ParseHead(head);
+            // Only a refusal's message needs the body's text; a success is counted, not read.
             string startOfBody = string.Empty;
             if (chunked)
             {
@@ -137,7 +138,11 @@ public sealed class PreEncodedHttpSender : IDisposable
             }
             else
             {
-                startOfBody = Encoding.UTF8.GetString(_buffer, _start, (int)Math.Min(Math.Min(contentLength, _end - _start), 200));
+                if (status is < 200 or > 299)
+                {
+                    startOfBody = Encoding.UTF8.GetString(_buffer, _start, (int)Math.Min(Math.Min(contentLength, _end - _start), 200));
+                }
+
                 await SkipAsync(contentLength, cancellationToken).ConfigureAwait(false);
             }
 

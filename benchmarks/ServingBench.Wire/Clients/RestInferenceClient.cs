@@ -124,8 +124,9 @@ public sealed class RestInferenceClient : IInferenceClient
         }
 
         head.Append(CultureInfo.InvariantCulture, $"Content-Type: {content.ContentType}\r\nContent-Length: {body.WrittenCount}\r\n\r\n");
-        byte[] message = new byte[System.Text.Encoding.ASCII.GetByteCount(head.ToString()) + body.WrittenCount];
-        int written = System.Text.Encoding.ASCII.GetBytes(head.ToString(), message);
+        string headText = head.ToString();
+        byte[] message = new byte[System.Text.Encoding.ASCII.GetByteCount(headText) + body.WrittenCount];
+        int written = System.Text.Encoding.ASCII.GetBytes(headText, message);
         body.WrittenMemory.Span.CopyTo(message.AsSpan(written));
         return message;
     }
