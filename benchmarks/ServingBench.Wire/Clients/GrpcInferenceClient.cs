@@ -26,9 +26,10 @@ public sealed class GrpcInferenceClient : IInferenceClient
     private readonly IWireCodec _codec;
     private readonly Method<RawMessage, RawMessage> _infer;
 
-    private GrpcInferenceClient(GrpcChannel channel, Scenario scenario, ModelSignature model, string modelName)
+    private GrpcInferenceClient(GrpcChannel channel, Uri address, Scenario scenario, ModelSignature model, string modelName)
     {
         _channel = channel;
+        Address = address;
         _invoker = channel.CreateCallInvoker();
         Scenario = scenario;
         Model = model;
@@ -42,6 +43,12 @@ public sealed class GrpcInferenceClient : IInferenceClient
     public ModelSignature Model { get; }
 
     public string ModelName { get; }
+
+    /// <summary>The server this client's channel calls.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The inference method's path on the wire, <c>/package.Service/Method</c>.</summary>
+    public string InferPath => _infer.FullName;
 
     public static async Task<GrpcInferenceClient> ConnectAsync(
         Scenario scenario, Uri address, string modelName, ModelSignature catalogueModel, CancellationToken cancellationToken = default)
@@ -70,7 +77,7 @@ public sealed class GrpcInferenceClient : IInferenceClient
                     break;
             }
 
-            return new GrpcInferenceClient(channel, scenario, model, modelName);
+            return new GrpcInferenceClient(channel, address, scenario, model, modelName);
         }
         catch
         {
@@ -116,6 +123,18 @@ public sealed class GrpcInferenceClient : IInferenceClient
         {
             throw ServingException.UnexpectedAnswer("OK", _infer.FullName, Scenario, ex, response.Span, null);
         }
+    }
+
+    /// <summary>
+    /// The request message <see cref="InferAsync"/> sends for <paramref name="request"/> (without the gRPC length
+    /// prefix): the lean load client sends these bytes on every call.
+    /// </summary>
+    public byte[] EncodeRequestMessage(InferenceRequest request)
+    {
+        var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
+        using var body = new PooledBufferWriter(64 * 1024);
+        _codec.EncodeRequest(prepared, body);
+        return body.WrittenMemory.ToArray();
     }
 
     public void Dispose() => _channel.Dispose();

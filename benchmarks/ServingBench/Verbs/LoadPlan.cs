@@ -153,14 +153,9 @@ internal sealed record LoadPlan
         }
 
         bool lean = client == "lean";
-        if (lean && cells.FirstOrDefault(c => c.scenario.Protocol != Protocol.Rest).scenario is { } grpc)
-        {
-            throw new LoadInputException($"--client lean sends HTTP/1.1 only, and {grpc.Name} is gRPC; select REST scenarios or use --client full");
-        }
-
         if (lean && targetAddress?.Scheme == Uri.UriSchemeHttps)
         {
-            throw new LoadInputException($"--client lean speaks cleartext HTTP/1.1, and --target '{target}' is https; use --client full");
+            throw new LoadInputException($"--client lean speaks cleartext HTTP/1.1 and HTTP/2 only, and --target '{target}' is https; use --client full");
         }
 
         return new LoadPlan

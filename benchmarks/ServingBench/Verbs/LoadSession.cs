@@ -28,7 +28,7 @@ internal static class LoadSession
         ArgumentNullException.ThrowIfNull(output);
         await using var servers = await StartServersAsync(plan, appCommand, abort).ConfigureAwait(false);
         var clients = new List<IInferenceClient>();
-        var senders = new List<PreEncodedHttpSender>();
+        var senders = new List<IDisposable>();
         try
         {
             var series = new List<LoadSeries>();
@@ -41,12 +41,12 @@ internal static class LoadSession
                 var request = payload.RequestFor(scenario);
                 await ProbeAsync(client, request, scenario, source, plan.Timing.RequestTimeout, abort).ConfigureAwait(false);
                 var labels = new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label);
-                if (plan.Lean && client is RestInferenceClient rest)
+                if (plan.Lean)
                 {
                     // The probe above decoded and checked one answer; the run replays the very bytes it sent.
-                    var sender = new PreEncodedHttpSender(rest.InferUri, rest.EncodeHttpMessage(request));
+                    var (sender, send) = LeanSender(client, request, source);
                     senders.Add(sender);
-                    series.Add(new LoadSeries(labels, sender.SendAsync));
+                    series.Add(new LoadSeries(labels, send));
                 }
                 else
                 {
@@ -85,6 +85,22 @@ internal static class LoadSession
             {
                 sender.Dispose();
             }
+        }
+    }
+
+    /// <summary>The lean client for <paramref name="client"/>'s protocol, sending the bytes the full client sends for <paramref name="request"/>.</summary>
+    private static (IDisposable Sender, SendRequest Send) LeanSender(IInferenceClient client, Wire.Tensors.InferenceRequest request, string source)
+    {
+        switch (client)
+        {
+            case RestInferenceClient rest when rest.InferUri.Scheme == Uri.UriSchemeHttp:
+                var http = new PreEncodedHttpSender(rest.InferUri, rest.EncodeHttpMessage(request));
+                return (http, http.SendAsync);
+            case GrpcInferenceClient grpc when grpc.Address.Scheme == Uri.UriSchemeHttp:
+                var h2 = new PreEncodedGrpcSender(grpc.Address, grpc.InferPath, grpc.EncodeRequestMessage(request));
+                return (h2, h2.SendAsync);
+            default:
+                throw new LoadInputException($"--client lean speaks cleartext HTTP only, and {client.Scenario.Name}'s server ({source}) is https; use --client full");
         }
     }
 

@@ -58,8 +58,8 @@ internal static class LoadVerb
     private static readonly Option<string> Client = new("--client")
     {
         Description = "full: the suite's clients, every request encoded and every answer decoded and checked (the RoundTrip benchmarks' path); "
-            + "lean: REST only, the same request bytes encoded once and replayed on keep-alive sockets, each answer read whole and its status checked "
-            + "(wrk's way: the generator takes least CPU from the server).",
+            + "lean: the same request bytes encoded once and replayed (REST on keep-alive sockets as wrk does, gRPC as concurrent streams of one "
+            + "HTTP/2 connection as h2load does), each answer read whole and its status checked: the generator takes least CPU from the server.",
         DefaultValueFactory = _ => "full",
     };
 

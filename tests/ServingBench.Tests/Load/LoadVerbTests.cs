@@ -39,10 +39,12 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
         }
     }
 
-    [Fact]
-    public async Task The_Lean_Client_Runs_A_Rest_Scenario_With_No_Failures()
+    [Theory]
+    [InlineData("torchserve-rest-raw")]
+    [InlineData("triton-grpc-raw")]
+    public async Task The_Lean_Client_Runs_A_Scenario_With_No_Failures(string scenario)
     {
-        var plan = Plan("torchserve-rest-raw", users: "3", output: Folder, client: "lean");
+        var plan = Plan(scenario, users: "3", output: Folder, client: "lean");
         int exit = await LoadSession.RunAsync(plan, TextWriter.Null, CancellationToken.None, AppCommand);
 
         Assert.Equal(0, exit);
@@ -75,7 +77,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
     [InlineData("--target", "ftp://x", "--target 'ftp://x' is not an http:// or https:// address")]
     [InlineData("--worker", "3/2", "--worker '3/2' is not i/N")]
     [InlineData("--client", "fast", "--client 'fast' is not one of full, lean")]
-    [InlineData("--client", "lean", "--client lean sends HTTP/1.1 only, and triton-grpc-raw is gRPC")]
+    [InlineData("--client lean --target", "https://127.0.0.1:1", "--client lean speaks cleartext HTTP/1.1 and HTTP/2 only, and --target 'https://127.0.0.1:1' is https")]
     public void Bad_Input_Is_One_Line_Naming_The_Option(string option, string value, string expected)
     {
         var ex = Assert.Throws<LoadInputException>(() => option switch
@@ -87,6 +89,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
             "--duration" => Plan("triton-grpc-raw", duration: value),
             "--target" => Plan("triton-grpc-raw", target: value),
             "--client" => Plan("triton-grpc-raw", client: value),
+            "--client lean --target" => Plan("triton-grpc-raw", target: value, client: "lean"),
             _ => Plan("triton-grpc-raw", worker: value),
         });
         Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
