@@ -85,6 +85,7 @@ lean_rest=$(load_rps torchserve-rest-raw "$rest" lean)
 wrk_rest=$(BODY_FILE="$body" "${client_cpus[@]}" wrk -t2 -c"$users" -d"${seconds}s" -s tools/post-body.lua "$rest/predictions/bart" \
   | awk '/^Requests\/sec/ {printf "%.0f", $2}')
 load_grpc=$(load_rps torchserve-grpc-raw "$grpc" full)
+lean_grpc=$(load_rps torchserve-grpc-raw "$grpc" lean)
 h2load_grpc=$("${client_cpus[@]}" h2load -c1 -m"$users" -D"$seconds" --warm-up-time=2 -d "$work/request.grpc" \
   -H 'content-type: application/grpc' -H 'te: trailers' \
   "$grpc/org.pytorch.serve.grpc.inference.InferenceAPIsService/Predictions" \
@@ -101,4 +102,5 @@ printf '%-24s %-8s %12s %30s\n' "load verb --client lean" REST "$lean_rest" ""
 printf '%-24s %-8s %12s %30s\n' "wrk -t2" REST "$wrk_rest" "$(ratio "$load_rest" "$wrk_rest") / $(ratio "$lean_rest" "$wrk_rest") (≥ 0.6×)"
 printf '%-24s %-8s %12s %30s\n' "Locust (HttpUser)" REST "$locust_rest" "$(ratio "$load_rest" "$locust_rest") / $(ratio "$lean_rest" "$locust_rest") (≥ 5×)"
 printf '%-24s %-8s %12s %30s\n' "load verb --client full" gRPC "$load_grpc" ""
-printf '%-24s %-8s %12s %30s\n' "h2load -c1 -m$users" gRPC "$h2load_grpc" "$(ratio "$load_grpc" "$h2load_grpc") (≥ 0.6×)"
+printf '%-24s %-8s %12s %30s\n' "load verb --client lean" gRPC "$lean_grpc" ""
+printf '%-24s %-8s %12s %30s\n' "h2load -c1 -m$users" gRPC "$h2load_grpc" "$(ratio "$load_grpc" "$h2load_grpc") / $(ratio "$lean_grpc" "$h2load_grpc") (≥ 0.6×)"
