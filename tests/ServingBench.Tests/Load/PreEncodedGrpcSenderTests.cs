@@ -4,12 +4,14 @@ using System.Net.Sockets;
 using Grpc.Core;
 using TextEncoding = System.Text.Encoding;
 using ServingBench.Emulators;
+using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Backends;
 using ServingBench.Load;
 using ServingBench.Load.Http2;
 using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Scenarios;
+using ServingBench.Wire.Tensors;
 using TorchServe = ServingBench.Wire.Protos.TorchServe;
 
 namespace ServingBench.Tests.Load;
@@ -24,19 +26,15 @@ public sealed class PreEncodedGrpcSenderTests
     [Fact]
     public async Task The_Message_Is_The_Full_Clients_Request_And_The_Emulator_Answers_It_Every_Time()
     {
-        await using var servers = await EmulatedServers.StartAsync(new EmulatorOptions(), [Framework.TorchServe]);
-        var scenario = ScenarioCatalog.TorchServeGrpcRaw;
-        var payload = PayloadFactory.Get(PayloadKind.BartText);
-        using var client = (GrpcInferenceClient)await InferenceClients.ConnectAsync(scenario, payload.Model, servers.Address(scenario.Framework, scenario.Protocol));
-        var request = payload.RequestFor(scenario);
+        await using var emulator = await EmulatorCall.StartAsync(ScenarioCatalog.TorchServeGrpcRaw, PayloadKind.BartText);
+        var client = emulator.Client;
 
-        byte[] message = client.EncodeRequestMessage(request);
-        var parsed = TorchServe.PredictionsRequest.Parser.ParseFrom(message);
+        var parsed = TorchServe.PredictionsRequest.Parser.ParseFrom(emulator.Message);
         Assert.Equal(client.ModelName, parsed.ModelName);
-        Assert.Equal(request.Inputs[0].GetBytesElements()[0].ToArray(), parsed.Input["data"].ToByteArray());
+        Assert.Equal(emulator.Request.Inputs[0].GetBytesElements()[0].ToArray(), parsed.Input["data"].ToByteArray());
         Assert.Equal("/org.pytorch.serve.grpc.inference.InferenceAPIsService/Predictions", client.InferPath);
 
-        using var sender = new PreEncodedGrpcSender(client.Address, client.InferPath, message);
+        using var sender = new PreEncodedGrpcSender(client.Address, client.InferPath, emulator.Message);
         for (int i = 0; i < 20; i++)
         {
             await sender.SendAsync(CancellationToken.None);
@@ -48,13 +46,9 @@ public sealed class PreEncodedGrpcSenderTests
     {
         // 602 KB a call, eight at a time: 4.8 MB in flight against Kestrel's 8 MB stream and 16 MB connection windows,
         // and against the 64 KB a connection may send before the server's first WINDOW_UPDATE.
-        await using var servers = await EmulatedServers.StartAsync(new EmulatorOptions(), [Framework.Triton]);
-        var scenario = ScenarioCatalog.TritonGrpcRaw;
-        var payload = PayloadFactory.Get(PayloadKind.Resnet50Tensor);
-        using var client = (GrpcInferenceClient)await InferenceClients.ConnectAsync(scenario, payload.Model, servers.Address(scenario.Framework, scenario.Protocol));
-        byte[] message = client.EncodeRequestMessage(payload.RequestFor(scenario));
-        Assert.True(message.Length > 600_000);
-        using var sender = new PreEncodedGrpcSender(client.Address, client.InferPath, message);
+        await using var emulator = await EmulatorCall.StartAsync(ScenarioCatalog.TritonGrpcRaw, PayloadKind.Resnet50Tensor);
+        Assert.True(emulator.Message.Length > 600_000);
+        using var sender = new PreEncodedGrpcSender(emulator.Client.Address, emulator.Client.InferPath, emulator.Message);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         for (int round = 0; round < 3; round++)
@@ -67,11 +61,8 @@ public sealed class PreEncodedGrpcSenderTests
     public async Task A_Refusal_Is_Its_Grpc_Status_And_A_Cancelled_Call_Leaves_The_Connection_Usable()
     {
         var backend = new StallingBackend(new CannedBackend());
-        await using var servers = await EmulatedServers.StartAsync(new EmulatorOptions { Backend = backend }, [Framework.TorchServe]);
-        var scenario = ScenarioCatalog.TorchServeGrpcRaw;
-        var payload = PayloadFactory.Get(PayloadKind.BartText);
-        using var client = (GrpcInferenceClient)await InferenceClients.ConnectAsync(scenario, payload.Model, servers.Address(scenario.Framework, scenario.Protocol));
-        byte[] message = client.EncodeRequestMessage(payload.RequestFor(scenario));
+        await using var emulator = await EmulatorCall.StartAsync(ScenarioCatalog.TorchServeGrpcRaw, PayloadKind.BartText, backend);
+        var (client, message) = (emulator.Client, emulator.Message);
 
         using var wrongMethod = new PreEncodedGrpcSender(client.Address, "/org.pytorch.serve.grpc.inference.InferenceAPIsService/NoSuchMethod", message);
         var refused = await Assert.ThrowsAsync<ServingException>(() => wrongMethod.SendAsync(CancellationToken.None));
@@ -184,6 +175,31 @@ public sealed class PreEncodedGrpcSenderTests
         await second.WriteFrameAsync(FrameType.Headers, FrameFlags.EndHeaders | FrameFlags.EndStream, next, [0x00, .. PlainString("grpc-status"), .. PlainString("0")]);
         await Task.Delay(200);
         return pinged;
+    }
+
+    /// <summary>An emulator for one scenario, the full client connected to it, and that client's request message.</summary>
+    private sealed class EmulatorCall(RunningEmulators servers, GrpcInferenceClient client, InferenceRequest request) : IAsyncDisposable
+    {
+        public GrpcInferenceClient Client => client;
+
+        public InferenceRequest Request => request;
+
+        public byte[] Message { get; } = client.EncodeRequestMessage(request);
+
+        public static async Task<EmulatorCall> StartAsync(Scenario scenario, PayloadKind kind, IInferenceBackend? backend = null)
+        {
+            var options = backend is null ? new EmulatorOptions() : new EmulatorOptions { Backend = backend };
+            var servers = await EmulatedServers.StartAsync(options, [scenario.Framework]);
+            var payload = PayloadFactory.Get(kind);
+            var client = (GrpcInferenceClient)await InferenceClients.ConnectAsync(scenario, payload.Model, servers.Address(scenario.Framework, scenario.Protocol));
+            return new EmulatorCall(servers, client, payload.RequestFor(scenario));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            await servers.DisposeAsync();
+        }
     }
 
     private static byte[] HuffmanString(string text)
