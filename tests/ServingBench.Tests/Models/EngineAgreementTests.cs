@@ -15,7 +15,12 @@ public sealed class EngineAgreementTests(ITestOutputHelper output)
     public void TorchSharp_Loads_On_This_Machine()
     {
         Assert.Null(TorchRuntime.WhyNot(Device.Cpu));
-        Assert.Equal(global::TorchSharp.torch.CPU.type, TorchRuntime.EnsureLoaded(Device.Cpu).type);
+
+        // EnsureLoaded first: touching torch before it runs torch's type initializer on the unpatched glue library,
+        // which fails for the whole process on libstdc++ older than GLIBCXX_3.4.32 (this test then passed only when
+        // another test had loaded TorchSharp before it).
+        var device = TorchRuntime.EnsureLoaded(Device.Cpu);
+        Assert.Equal(global::TorchSharp.torch.CPU.type, device.type);
     }
 
     [Fact]
