@@ -31,9 +31,16 @@ public static class LoadMerge
         foreach (var group in entries.GroupBy(e => (e.Step.Series, e.Step.Mode, e.Ordinal)))
         {
             var parts = group.ToArray();
+            if (parts.Select(p => p.Step.Client).Distinct().Count() > 1)
+            {
+                // A lean worker and a full one measure different generators: their sum would be neither.
+                throw new InvalidDataException(
+                    $"{group.Key.Series}: the workers ran different load clients ({string.Join(", ", parts.Select(p => $"{p.Folder}: {p.Step.Client ?? "not recorded"}"))}); merge workers of one --client");
+            }
+
             var windows = parts.SelectMany(p => IntervalLog.ReadWindows(Path.Combine(p.Folder, StepLabels.FileStem(p.Step) + IntervalLog.Extension))).ToArray();
             var first = parts[0].Step;
-            var labels = new StepLabels(first.Scenario, first.Payload, first.Backend, first.Target);
+            var labels = new StepLabels(first.Scenario, first.Payload, first.Backend, first.Target, first.Client);
             var failures = parts.SelectMany(p => p.Step.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Value));
             var latency = StepResult.Sum(windows.Select(w => w.Latency));
             var summary = labels.Summarise(latency, parts.Max(p => p.Step.DurationSeconds), failures,

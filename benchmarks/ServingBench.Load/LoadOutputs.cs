@@ -72,7 +72,9 @@ public static class LoadOutputs
             text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"## {series.Key}");
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"target: {first.Target}{(first.Worker is null ? string.Empty : $", worker {first.Worker}")}");
+            string client = first.Client is null ? string.Empty : $", client {first.Client}";
+            string worker = first.Worker is null ? string.Empty : $", worker {first.Worker}";
+            text.AppendLine(CultureInfo.InvariantCulture, $"target: {first.Target}{client}{worker}");
             text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"| {(first.Mode == LoadStepSummary.Open ? "rate (/s)" : "users")} | requests | req/s | mean | p50 | p90 | p95 | p99 | p99.9 | max | failures | timeouts | late sends | stable |");
             text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");

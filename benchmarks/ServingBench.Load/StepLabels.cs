@@ -3,7 +3,7 @@ using ServingBench.Reports.Load;
 namespace ServingBench.Load;
 
 /// <summary>What a step measured, beyond its load: the names summary.json and the file names carry.</summary>
-public sealed record StepLabels(string Scenario, string Payload, string Backend, string Target)
+public sealed record StepLabels(string Scenario, string Payload, string Backend, string Target, string? Client)
 {
     public string Series => $"{Scenario}/{Payload}/{Backend}";
 
@@ -49,6 +49,7 @@ public sealed record StepLabels(string Scenario, string Payload, string Backend,
             Payload = Payload,
             Backend = Backend,
             Target = Target,
+            Client = Client,
             Mode = LoadStepSummary.Closed,
             DurationSeconds = Math.Round(seconds, 3),
             Requests = count,

@@ -40,6 +40,12 @@ public sealed record LoadStepSummary
     /// <summary>"emulator (child process)", "emulator (in process)" or the real server's address.</summary>
     [JsonPropertyName("target")] public required string Target { get; init; }
 
+    /// <summary>
+    /// The load client: "full" (the suite's clients, encode and decode per request) or "lean" (pre-encoded bytes,
+    /// answers counted); null in summaries written before it was recorded.
+    /// </summary>
+    [JsonPropertyName("client")] public string? Client { get; init; }
+
     [JsonPropertyName("mode")] public required string Mode { get; init; }
     [JsonPropertyName("users")] public int? Users { get; init; }
     [JsonPropertyName("rate")] public double? Rate { get; init; }

@@ -40,7 +40,7 @@ internal static class LoadSession
                 clients.Add(client);
                 var request = payload.RequestFor(scenario);
                 await ProbeAsync(client, request, scenario, source, plan.Timing.RequestTimeout, abort).ConfigureAwait(false);
-                var labels = new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label);
+                var labels = new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label, plan.Lean ? "lean" : "full");
                 if (plan.Lean)
                 {
                     // The probe above decoded and checked one answer; the run replays the very bytes it sent.

@@ -39,11 +39,22 @@ public sealed class LoadOutputsTests() : TemporaryFolderTest("servingbench-load-
     }
 
     [Fact]
+    public void Workers_Of_Different_Load_Clients_Are_Not_Merged()
+    {
+        WriteWorker("w0", new WorkerShare(0, 2), [100, 200, 300]);
+        WriteWorker("w1", new WorkerShare(1, 2), [100, 200, 300], client: "lean");
+
+        var ex = Assert.Throws<InvalidDataException>(() => LoadMerge.Merge([Path.Combine(Folder, "w0"), Path.Combine(Folder, "w1")]));
+        Assert.Contains("different load clients", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("lean", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Summary_Json_Uses_The_Contract_Keys()
     {
         var step = Labels.Summarise(StepRecorder.CreateHistogram(), 1, new Dictionary<string, long>(), 0, 0, true);
         string json = new LoadSummary { Steps = [step] }.ToJson();
-        foreach (string key in new[] { "scenario", "payload", "backend", "target", "mode", "users", "rate", "arrival", "duration_s", "requests", "rps",
+        foreach (string key in new[] { "scenario", "payload", "backend", "target", "client", "mode", "users", "rate", "arrival", "duration_s", "requests", "rps",
             "mean_us", "p50_us", "p90_us", "p95_us", "p99_us", "p999_us", "max_us", "failures", "timeouts", "late_sends", "stable", "worker" })
         {
             Assert.Contains($"\"{key}\":", json, StringComparison.Ordinal);
@@ -76,9 +87,9 @@ public sealed class LoadOutputsTests() : TemporaryFolderTest("servingbench-load-
         }
     }
 
-    private static readonly StepLabels Labels = new("triton-grpc-raw", "bart-text", "canned", "emulator (in process)");
+    private static readonly StepLabels Labels = new("triton-grpc-raw", "bart-text", "canned", "emulator (in process)", "full");
 
-    private void WriteWorker(string name, WorkerShare worker, long[] values)
+    private void WriteWorker(string name, WorkerShare worker, long[] values, string client = "full")
     {
         // Two windows per worker, as a run writes them.
         var start = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
@@ -100,7 +111,7 @@ public sealed class LoadOutputsTests() : TemporaryFolderTest("servingbench-load-
             windows.Add((latency, service));
         }
 
-        var summary = Labels.Summarise(StepResult.Sum(windows.Select(w => w.Item1)), 2, new Dictionary<string, long> { ["503"] = worker.Index + 1 }, 0, 0, true) with
+        var summary = (Labels with { Client = client }).Summarise(StepResult.Sum(windows.Select(w => w.Item1)), 2, new Dictionary<string, long> { ["503"] = worker.Index + 1 }, 0, 0, true) with
         {
             Users = worker.Users(10),
             Worker = worker.ToString(),

@@ -25,6 +25,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
         Assert.All(steps, s =>
         {
             Assert.Equal("emulator (child process)", s.Target);
+            Assert.Equal("full", s.Client);
             Assert.True(s.Requests > 0 && s.Rps > 0 && s.P50Us > 0 && s.P99Us >= s.P50Us && s.MaxUs >= s.P99Us, s.ToString());
             Assert.Empty(s.Failures);
             Assert.True(File.Exists(Path.Combine(Folder, StepLabels.FileStem(s) + IntervalLog.Extension)));
@@ -51,6 +52,8 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
         var step = Assert.Single(LoadSummary.Read(Path.Combine(Folder, LoadOutputs.SummaryJson)).Steps);
         Assert.True(step.Requests > 0 && step.P99Us > 0, step.ToString());
         Assert.Empty(step.Failures);
+        Assert.Equal("lean", step.Client);
+        Assert.Contains("client lean", File.ReadAllText(Path.Combine(Folder, LoadOutputs.SummaryMarkdown)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -149,6 +152,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
         Assert.Equal([2, 2], shares.Select(s => s.Users ?? 0));
         Assert.Equal(4, whole.Users);
         Assert.Null(whole.Worker);
+        Assert.Equal("full", whole.Client);
         Assert.Equal(shares.Sum(s => s.Requests), whole.Requests);
         Assert.InRange(whole.P99Us, shares.Min(s => s.P99Us), shares.Max(s => s.P99Us));
     }
