@@ -48,7 +48,6 @@ internal sealed class Http2Connection : IDisposable
     private Exception? _closedBecause;
     private GrpcRequest? _templateRequest;
     private byte[] _template = [];
-    private Task _reader = Task.CompletedTask;
 
     private Http2Connection(Socket socket) => _socket = socket;
 
@@ -96,7 +95,8 @@ internal sealed class Http2Connection : IDisposable
             }
 
             await connection.ProcessFrameAsync(first).ConfigureAwait(false);
-            connection._reader = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
+            // The reader ends by itself when the socket closes; it fails the calls it strands, so nothing awaits it.
+            _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
             return connection;
         }
         catch
