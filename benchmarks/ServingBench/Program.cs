@@ -15,9 +15,19 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        if (AppVerbs.IsVerb(args))
+        switch (AppVerbs.Classify(args))
         {
-            return AppVerbs.Run(args);
+            case AppVerbs.Kind.Verb:
+                return AppVerbs.Run(args);
+            case AppVerbs.Kind.Unknown:
+                Console.Error.WriteLine(AppVerbs.Unknown(args[0]));
+                return 2;
+        }
+
+        if (args.Any(AppVerbs.HelpOptions.Contains))
+        {
+            // The app's verbs first, then BenchmarkDotNet prints its own options below them.
+            Console.Write(AppVerbs.Usage());
         }
 
         try
@@ -36,6 +46,18 @@ public static class Program
         var startedUtc = DateTimeOffset.UtcNow;
         string scratch = RunRecorder.ScratchDirectory(RepositoryPaths.Results, startedUtc);
         var config = ServingBenchConfig.Create(artifactsPath: scratch);
+        var expansion = ShellExpandedFilter.Repair(args, Environment.CurrentDirectory, SelectsCases(config));
+        if (expansion.Note is { } note)
+        {
+            (expansion.Refused ? Console.Error : Console.Out).WriteLine(note);
+        }
+
+        if (expansion.Refused)
+        {
+            return 2;
+        }
+
+        args = expansion.Args;
         var selection = CaseListing.FromCommandLine(typeof(Program).Assembly, args, config);
         bool list = CaseListing.IsFlatListRequest(args);
 
@@ -74,6 +96,10 @@ public static class Program
         RunRecorder.Record(summaries, config, args, RepositoryPaths.Results, scratch, startedUtc, Console.Out);
         return summaries.Any(HasErrors) ? 1 : 0;
     }
+
+    /// <summary>Whether one <c>--filter</c> value selects any case, decided by BenchmarkDotNet's own parser and filter.</summary>
+    private static Func<string, bool> SelectsCases(BenchmarkDotNet.Configs.IConfig config) =>
+        value => CaseListing.FromCommandLine(typeof(Program).Assembly, ["--filter", value], config)?.Cases().Any() ?? false;
 
     private static bool HasErrors(Summary summary) =>
         summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success || r.ResultStatistics is null);
