@@ -12,26 +12,25 @@ internal sealed class ChildServer : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
-    private readonly Dictionary<(Framework, Protocol), Uri> _addresses;
+    private readonly ServeAnnouncement _ready;
     private readonly EventHandler _onExit;
 
-    private ChildServer(Process process, Dictionary<(Framework, Protocol), Uri> addresses)
+    private ChildServer(Process process, ServeAnnouncement ready)
     {
         _process = process;
-        _addresses = addresses;
+        _ready = ready;
         _onExit = (_, _) => Stop();
         AppDomain.CurrentDomain.ProcessExit += _onExit;
     }
 
     public int ProcessId => _process.Id;
 
-    public Uri Address(Framework framework, Protocol protocol) => _addresses.TryGetValue((framework, protocol), out var address)
-        ? address
-        : throw new InvalidOperationException($"the child server listed no {Scenario.FrameworkName(framework)} {Scenario.ProtocolName(protocol)} endpoint");
+    public Uri Address(Framework framework, Protocol protocol) => _ready.Address(framework, protocol)
+        ?? throw new InvalidOperationException($"the child server listed no {Scenario.FrameworkName(framework)} {Scenario.ProtocolName(protocol)} endpoint");
 
     /// <summary>
-    /// Starts <c>serve --free-ports</c> plus <paramref name="serveArguments"/> and reads the bound addresses from its
-    /// listing. <paramref name="appCommand"/> is how to run this app (default: the current process's own command).
+    /// Starts <c>serve --free-ports --ready-json</c> plus <paramref name="serveArguments"/> and reads the bound addresses
+    /// from the one line it prints when every server listens. <paramref name="appCommand"/> is how to run this app (default: the current process's own command).
     /// </summary>
     /// <exception cref="InvalidOperationException">The child exited or listed nothing in time (its stderr in the message).</exception>
     public static async Task<ChildServer> StartAsync(IEnumerable<string> serveArguments, IReadOnlyList<string>? appCommand = null, CancellationToken cancellationToken = default)
@@ -44,7 +43,7 @@ internal sealed class ChildServer : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string arg in command.Skip(1).Concat(["serve", "--free-ports", "--host", "127.0.0.1"]).Concat(serveArguments))
+        foreach (string arg in command.Skip(1).Concat(["serve", "--free-ports", "--ready-json", "--host", "127.0.0.1"]).Concat(serveArguments))
         {
             info.ArgumentList.Add(arg);
         }
@@ -59,23 +58,17 @@ internal sealed class ChildServer : IDisposable
             }
         };
         process.BeginErrorReadLine();
-        var addresses = new Dictionary<(Framework, Protocol), Uri>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         try
         {
             while (await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line)
             {
-                if (line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
+                if (ServeAnnouncement.TryParse(line) is { } ready)
                 {
-                    var server = new ChildServer(process, addresses);
+                    var server = new ChildServer(process, ready);
                     _ = DrainAsync(process.StandardOutput); // keep the pipe empty so the child never blocks writing
                     return server;
-                }
-
-                if (TryParseEndpoint(line, out var key, out var address))
-                {
-                    addresses[key] = address;
                 }
             }
         }
@@ -84,7 +77,7 @@ internal sealed class ChildServer : IDisposable
             Kill(process);
             throw new InvalidOperationException(cancellationToken.IsCancellationRequested
                 ? "interrupted while the child server started"
-                : $"the child server listed no endpoints within {StartTimeout.TotalSeconds:0} s");
+                : $"the child server announced no endpoints within {StartTimeout.TotalSeconds:0} s");
         }
 
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -97,34 +90,6 @@ internal sealed class ChildServer : IDisposable
         int code = process.ExitCode;
         process.Dispose();
         throw new InvalidOperationException($"the child server exited with code {code}: {stderr}");
-    }
-
-    /// <summary>Parses a serve listing line such as <c>triton     gRPC (HTTP/2)          http://127.0.0.1:41234/</c>.</summary>
-    internal static bool TryParseEndpoint(string line, out (Framework, Protocol) key, out Uri address)
-    {
-        key = default;
-        address = null!;
-        string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length < 3 || !Uri.TryCreate(words[^1], UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        var framework = Enum.GetValues<Framework>().Cast<Framework?>().FirstOrDefault(f => Scenario.FrameworkName(f!.Value) == words[0]);
-        Protocol? protocol = words[1] switch
-        {
-            "REST" => Protocol.Rest,
-            "gRPC" => Protocol.Grpc,
-            _ => null,
-        };
-        if (framework is null || protocol is null)
-        {
-            return false;
-        }
-
-        key = (framework.Value, protocol.Value);
-        address = uri;
-        return true;
     }
 
     public void Dispose()

@@ -79,9 +79,14 @@ internal static class ServeVerb
         };
         queueSize.Validators.Add(result => RequireAtLeast(result, 0));
 
+        var readyJson = new Option<bool>("--ready-json")
+        {
+            Description = "Print one JSON line with every bound endpoint once all listen, instead of the table (what a parent process reads).",
+        };
+
         var command = new Command("serve", "Run the TF Serving, TorchServe and Triton emulators on their default ports until Ctrl+C or SIGTERM.")
         {
-            framework, portOffset, freePorts, host, answers, backend, workers, queueSize,
+            framework, portOffset, freePorts, host, answers, backend, workers, queueSize, readyJson,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -96,7 +101,8 @@ internal static class ServeVerb
                     TorchServeDefaultHandlers = parse.GetValue(answers) == "default",
                     TorchServeWorkers = parse.GetValue(workers),
                     TorchServeQueueSize = parse.GetValue(queueSize),
-                });
+                },
+                parse.GetValue(readyJson));
             return RunAsync(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
@@ -122,19 +128,15 @@ internal static class ServeVerb
 
         await using (running.ConfigureAwait(false))
         {
-            await output.WriteLineAsync(
-                $"ServingBench emulators ({backend.Name} backend; models {string.Join(", ", settings.Options.Models.Select(m => m.Name))}):").ConfigureAwait(false);
-            foreach (var endpoint in running.Endpoints)
+            if (settings.ReadyJson)
             {
-                await output.WriteLineAsync("  " + endpoint).ConfigureAwait(false);
+                await output.WriteLineAsync(ServeAnnouncement.Ready(backend.Name, running.Endpoints).ToJsonLine()).ConfigureAwait(false);
+            }
+            else
+            {
+                await PrintEndpointsAsync(settings, running, backend, output).ConfigureAwait(false);
             }
 
-            if (backend is OnnxBackend)
-            {
-                await output.WriteLineAsync($"Threads: {OnnxBackend.ThreadBudget}; up to {settings.Options.TorchServeWorkers} engines per model, opened on first use.").ConfigureAwait(false);
-            }
-
-            await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
@@ -145,11 +147,32 @@ internal static class ServeVerb
                 // Ctrl+C, SIGTERM or the caller's token: stop cleanly below.
             }
 
-            await output.WriteLineAsync("Stopping emulators.").ConfigureAwait(false);
+            if (!settings.ReadyJson)
+            {
+                await output.WriteLineAsync("Stopping emulators.").ConfigureAwait(false);
+            }
         }
 
         (backend as IDisposable)?.Dispose();
         return 0;
+    }
+
+    /// <summary>The table a person reads: each endpoint on a line of its own.</summary>
+    private static async Task PrintEndpointsAsync(ServeSettings settings, RunningEmulators running, IInferenceBackend backend, TextWriter output)
+    {
+        await output.WriteLineAsync(
+            $"ServingBench emulators ({backend.Name} backend; models {string.Join(", ", settings.Options.Models.Select(m => m.Name))}):").ConfigureAwait(false);
+        foreach (var endpoint in running.Endpoints)
+        {
+            await output.WriteLineAsync("  " + endpoint).ConfigureAwait(false);
+        }
+
+        if (backend is OnnxBackend)
+        {
+            await output.WriteLineAsync($"Threads: {OnnxBackend.ThreadBudget}; up to {settings.Options.TorchServeWorkers} engines per model, opened on first use.").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
     }
 
     private static IReadOnlyList<Framework> Frameworks(string name) => name switch
@@ -171,4 +194,5 @@ internal static class ServeVerb
 }
 
 /// <summary>What <c>serve</c> was asked for: which frameworks, which backend, and how the servers listen.</summary>
-internal sealed record ServeSettings(IReadOnlyList<Framework> Frameworks, string Backend, EmulatorOptions Options);
+/// <param name="ReadyJson">Announce readiness as one JSON line (<see cref="ServeAnnouncement"/>) instead of the table.</param>
+internal sealed record ServeSettings(IReadOnlyList<Framework> Frameworks, string Backend, EmulatorOptions Options, bool ReadyJson = false);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.CommandLine;
 using ServingBench.Verbs;
+using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
 
@@ -39,6 +40,39 @@ public sealed class ServeVerbTests
     }
 
     [Fact]
+    public async Task Serve_Announces_Every_Endpoint_As_One_Json_Line_A_Client_Can_Use()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var output = new FirstLineWriter();
+        var serve = Task.Run(() => ServeAsync(["serve", "--framework", "triton", "--free-ports", "--ready-json"], output, new StringWriter(), stop.Token));
+
+        string line = await output.FirstLine.WaitAsync(stop.Token);
+        var ready = ServeAnnouncement.TryParse(line);
+
+        Assert.NotNull(ready);
+        Assert.Equal(Environment.ProcessId, ready.ProcessId);
+        Assert.Equal("canned", ready.Backend);
+        Uri rest = ready.Address(Framework.Triton, Protocol.Rest)!;
+        Assert.NotNull(ready.Address(Framework.Triton, Protocol.Grpc));
+        Assert.Null(ready.Address(Framework.TorchServe, Protocol.Rest)); // not started
+        using var http = new HttpClient();
+        using (var response = await http.GetAsync(new Uri(rest, "v2/health/ready")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await serve);
+        Assert.Equal(line + Environment.NewLine, output.ToString()); // nothing but the line: no table, no prose
+    }
+
+    [Theory]
+    [InlineData("  triton     gRPC (HTTP/2)          http://127.0.0.1:41234/")]
+    [InlineData("{\"event\":\"something-else\",\"endpoints\":[]}")]
+    [InlineData("{not json")]
+    public void Other_Lines_Are_Not_An_Announcement(string line) => Assert.Null(ServeAnnouncement.TryParse(line));
+
+    [Fact]
     public async Task Serve_Fails_Clearly_When_A_Port_Is_Taken()
     {
         int offset = FreeOffset();
@@ -72,6 +106,21 @@ public sealed class ServeVerbTests
         Assert.Empty(parse.Errors);
         Assert.Equal(3, parse.GetValue<int>("--workers"));
         Assert.Equal(7, parse.GetValue<int>("--queue-size"));
+    }
+
+    /// <summary>Output that signals the first line written, so a test waits for it without polling.</summary>
+    private sealed class FirstLineWriter : StringWriter
+    {
+        private readonly TaskCompletionSource<string> _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> FirstLine => _firstLine.Task;
+
+        public override Task WriteLineAsync(string? value)
+        {
+            base.WriteLine(value);
+            _firstLine.TrySetResult(value ?? string.Empty);
+            return Task.CompletedTask;
+        }
     }
 
     private static Task<int> ServeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
