@@ -4,6 +4,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using ServingBench.Serialization;
+using ServingBench.Reports.Composition;
 
 namespace ServingBench.Config;
 
@@ -78,7 +79,7 @@ public sealed class WireBytesColumn : CaseColumn<SerializationCase>
     private readonly bool _request;
 
     private WireBytesColumn(bool request)
-        : base(request ? "Request B" : "Response B", request ? "Request body bytes on the wire" : "Response body bytes on the wire", request ? 0 : 1)
+        : base(request ? SuiteColumns.RequestBytes : SuiteColumns.ResponseBytes, request ? "Request body bytes on the wire" : "Response body bytes on the wire", request ? 0 : 1)
     {
         _request = request;
     }
@@ -127,11 +128,11 @@ public sealed class RatioToCaseColumn : CaseColumn<SerializationCase>
     }
 
     public static RatioToCaseColumn Memcpy { get; } = new(
-        "× memcpy", "Mean ÷ mean of copying the same bytes (memcpy row of the same payload and method)", 2,
+        SuiteColumns.TimesMemcpy, "Mean ÷ mean of copying the same bytes (memcpy row of the same payload and method)", 2,
         (row, candidate) => candidate.Payload == row.Payload && candidate.Encoding == SerializationCase.Memcpy);
 
     public static RatioToCaseColumn Raw { get; } = new(
-        "× raw", "Mean ÷ mean of the payload's raw encoding (triton-grpc-raw; torchserve-rest-raw for JPEG), same method", 3,
+        SuiteColumns.TimesRaw, "Mean ÷ mean of the payload's raw encoding (triton-grpc-raw; torchserve-rest-raw for JPEG), same method", 3,
         (row, candidate) => candidate.Payload == row.Payload && candidate.IsRatioBaseline);
 
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>

@@ -6,6 +6,7 @@ using ServingBench.Benchmarks;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
 using ServingBench.Models.Performance;
+using ServingBench.Reports.Composition;
 
 namespace ServingBench.Config;
 
@@ -28,25 +29,25 @@ public sealed class InProcessFloorColumn : CaseColumn<InProcessCase>
     }
 
     public static InProcessFloorColumn Work { get; } = new(
-        "Work", "Arithmetic per call (2 FLOP per multiply-add of every matrix product and convolution) and, for BART's decode steps, decoder weights streamed from memory", 0, false, false,
+        SuiteColumns.Work, "Arithmetic per call (2 FLOP per multiply-add of every matrix product and convolution) and, for BART's decode steps, decoder weights streamed from memory", 0, false, false,
         (_, _, row) => Describe(ModelWork.ForInProcess(row.Model)));
 
     public static InProcessFloorColumn Ceiling { get; } = new(
-        "Host ceiling", "The row's device at most, measured when the report is written: cpu rows this host's peak fp32 FMA throughput on all cores and memory read bandwidth; cuda rows the GPU's fp32 MatMul rate (TF32 where ONNX Runtime's CUDA provider uses it) and its memory traffic (read + write) on a large Add", 1, false, true,
+        SuiteColumns.HostCeiling, "The row's device at most, measured when the report is written: cpu rows this host's peak fp32 FMA throughput on all cores and memory read bandwidth; cuda rows the GPU's fp32 MatMul rate (TF32 where ONNX Runtime's CUDA provider uses it) and its memory traffic (read + write) on a large Add", 1, false, true,
         (_, _, row) => string.Create(CultureInfo.InvariantCulture, $"{CeilingOf(row)!.Gflops:0} GFLOP/s, {CeilingOf(row)!.GigabytesPerSecond:0.0} GB/s"));
 
     public static InProcessFloorColumn Floor { get; } = new(
-        "Floor", "Work ÷ host ceiling: the shortest time the call could take on the row's device (compute at peak rate; BART's steps at memory bandwidth)", 2, true, true,
+        SuiteColumns.Floor, "Work ÷ host ceiling: the shortest time the call could take on the row's device (compute at peak rate; BART's steps at memory bandwidth)", 2, true, true,
         (_, _, row) => FormatTime(FloorOf(row)));
 
     public static InProcessFloorColumn TimesFloor { get; } = new(
-        "× floor", "Mean ÷ Floor (1.00 would be the hardware's limit; the suite's target is ≤ 2 on the CPU, ≤ 3 for ONNX Runtime CUDA's ResNet50)", 3, true, true,
+        SuiteColumns.TimesFloor, "Mean ÷ Floor (1.00 would be the hardware's limit; the suite's target is ≤ 2 on the CPU, ≤ 3 for ONNX Runtime CUDA's ResNet50)", 3, true, true,
         (summary, benchmark, row) => summary[benchmark]?.ResultStatistics is { } stats
             ? (stats.Mean / FloorOf(row).TotalNanoseconds).ToString("0.00", CultureInfo.InvariantCulture)
             : "-");
 
     public static InProcessFloorColumn TimesOnnxRuntime { get; } = new(
-        "× onnxruntime", "Mean ÷ mean of the ONNX Runtime row of the same device and model (target for TorchSharp: ≤ 1.5)", 4, true, false,
+        SuiteColumns.TimesOnnxRuntime, "Mean ÷ mean of the ONNX Runtime row of the same device and model (target for TorchSharp: ≤ 1.5)", 4, true, false,
         TimesOnnxRuntimeOf);
 
     public static IColumn[] All { get; } = [Work, Ceiling, Floor, TimesFloor, TimesOnnxRuntime];

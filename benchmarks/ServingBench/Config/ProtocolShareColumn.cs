@@ -28,33 +28,33 @@ public sealed class ProtocolShareColumn : CaseColumn<RoundTripCase>
     }
 
     public static ProtocolShareColumn InProcessMean { get; } = new(
-        "In-process",
+        SuiteColumns.InProcessMean,
         "Mean of the payload's InProcess row: the same onnx backend called directly with the same request (no protocol). " + OnnxBackend.ThreadBudget,
         10,
         cell => cell.InProcess is { } f ? Milliseconds(f.Mean) : "?");
 
     public static ProtocolShareColumn Share { get; } = new(
-        "Protocol share",
+        SuiteColumns.ProtocolShare,
         "(onnx round trip − in-process) ÷ onnx round trip: the part of a real inference's round trip that is protocol",
         11,
         cell => cell.InProcess is { } f ? ((cell.Onnx.Mean - f.Mean) / cell.Onnx.Mean).ToString("P1", CultureInfo.InvariantCulture) : "?");
 
     public static ProtocolShareColumn Decomposition { get; } = new(
-        "(onnx − in-process) ÷ canned",
+        SuiteColumns.Decomposition,
         "The remainder of the onnx round trip over the canned round trip of the same scenario and payload, ± the three rows' 99.9 % errors "
         + "propagated: 'holds' within 0.80–1.20, 'fails' wholly outside, 'unresolved' when the error is too large to tell",
         12,
         cell => DecompositionCheck.Of(cell.Onnx.Mean, cell.Onnx.Error, cell.InProcess?.Mean, cell.InProcess?.Error, cell.Canned?.Mean, cell.Canned?.Error)?.ToString() ?? "?");
 
     public static ProtocolShareColumn EngineInServer { get; } = new(
-        "Engine in server",
+        SuiteColumns.EngineInServer,
         "Time inside the onnx backend during this row's own calls, timed by the server (the model as it runs beside the protocol), ± its 99.9 % error; "
         + "compare it with In-process to see the engine drift between processes",
         13,
         cell => cell.Paired is { } p ? PlusMinus(p.EngineMeanNs, p.EngineErrorNs) : "?");
 
     public static ProtocolShareColumn PairedDecomposition { get; } = new(
-        "(onnx − engine) ÷ canned",
+        SuiteColumns.PairedDecomposition,
         "The paired check: each onnx round trip minus the server's engine time for that very call, averaged, over the canned round trip; "
         + "the model's variation and the drift between processes are out of it (docs/end-to-end.md, \"The paired check\")",
         14,

@@ -21,10 +21,7 @@ public sealed partial class PublishedFiguresTests() : TemporaryFolderTest("servi
         Assert.True(headline is not null, $"README.md lacks the {MarkedSection.Begin(ReportVerb.HeadlineSection)} markers `report --publish` writes between");
 
         string? published = MarkedSection.Read(File.ReadAllText(Path.Combine(root, "results", "README.md")), ReportVerb.PageSection);
-        if (published is null)
-        {
-            return; // nothing published through `report` yet: the first `report --publish` writes both sections
-        }
+        Assert.True(published is not null, $"results/README.md lacks the {MarkedSection.Begin(ReportVerb.PageSection)} markers `report --publish` writes between");
 
         var ids = RunRow().Matches(published).Select(m => m.Groups[1].Value).ToList();
         Assert.NotEmpty(ids);
