@@ -11,6 +11,8 @@ public sealed class LoadRunnerThroughputTests
         // A server with two workers that take 100 ms each serves at most 20 requests a second, however many wait.
         // Forty users keep forty requests in flight, so when the 1 s step ends about 2 s of answers are still owed.
         // They count (their latency is real), and so must the time they take, or the rate would read about 60.
+        // Only the upper bound is the claim: a busy machine serves fewer than 20 a second, never more, so the test
+        // fails for the bug it names and not for a slow run.
         using var workers = new SemaphoreSlim(2);
         async Task Serve(CancellationToken cancellationToken)
         {
@@ -30,6 +32,6 @@ public sealed class LoadRunnerThroughputTests
 
         double rate = result.Latency.TotalCount / result.Measured.TotalSeconds;
         Assert.True(result.Latency.TotalCount >= 40, $"answers {result.Latency.TotalCount}");
-        Assert.InRange(rate, 10, 20.5);
+        Assert.InRange(rate, 0.1, 20.5);
     }
 }
