@@ -161,8 +161,8 @@ public class RoundTripBenchmarks
         _check = Case.Backend switch
         {
             BackendFactory.Onnx => AnswerCheck.Equal(Case, (await replaying.RecordAsync(payload.Model, _request, CancellationToken.None).ConfigureAwait(false)).Outputs[0]),
-            RoundTripCase.Server => AnswerCheck.Shaped(Case, _client.Model.Outputs[0].Name, payload.Response.Outputs[0], exactShape: false),
-            _ => AnswerCheck.Shaped(Case, _client.Model.Outputs[0].Name, payload.Response.Outputs[0], exactShape: true),
+            RoundTripCase.Server => AnswerCheck.Shaped(Case, _client.Model, payload.Response.Outputs[0], exactShape: false),
+            _ => AnswerCheck.Shaped(Case, _client.Model, payload.Response.Outputs[0], exactShape: true),
         };
 
         // The echo carries exactly what the client sends for this cell, and answers with as many bytes as the server.
