@@ -1,5 +1,6 @@
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -27,7 +28,7 @@ public sealed record EmulatorOptions
 
     public IInferenceBackend Backend { get; init; } = new CannedBackend();
 
-    public IReadOnlyList<ModelSignature> Models { get; init; } = ModelCatalog.All;
+    public IReadOnlyList<ModelSignature> Models { get; init; } = ModelCatalog.Signatures;
 
     /// <summary>TorchServe's default_workers_per_model on a host without GPUs: one worker per logical processor.</summary>
     public static int DefaultWorkers => Environment.ProcessorCount;

@@ -5,11 +5,12 @@ namespace ServingBench.Payloads;
 /// <summary>
 /// Finds the committed fixtures from any process: the test runner, the app, and BenchmarkDotNet's child
 /// processes, which run from a generated bin folder. The build copies fixtures/ next to the assemblies; a
-/// clone's fixtures/ beside Benchmarks.sln is the fallback, and SERVINGBENCH_FIXTURES overrides both.
+/// clone's fixtures/ beside Benchmarks.sln is the fallback, and <see cref="OverrideFolder"/> comes before both.
 /// </summary>
 public static class FixtureFiles
 {
-    public const string EnvironmentVariable = "SERVINGBENCH_FIXTURES";
+    /// <summary>The app's variable for <see cref="OverrideFolder"/>, named here so that a missing fixture's message can say it.</summary>
+    public const string OverrideVariable = "SERVINGBENCH_FIXTURES";
 
     public const string CatJpeg = "images/cat.jpg";
     public const string EspressoJpeg = "images/espresso.jpg";
@@ -20,6 +21,12 @@ public static class FixtureFiles
     public const string Gpt2Merges = "tokenizer/vocab.bpe";
 
     private const string FolderName = "fixtures";
+
+    /// <summary>
+    /// A fixtures folder searched first; null searches the defaults only. The app sets it once, as its assembly
+    /// loads (in its own process and in BenchmarkDotNet's children alike), from <see cref="OverrideVariable"/>.
+    /// </summary>
+    public static string? OverrideFolder { get; set; }
 
     /// <summary>The full path of a fixture, e.g. <c>GetPath(FixtureFiles.CatJpeg)</c>.</summary>
     /// <exception cref="FileNotFoundException">No candidate folder holds the file; the message lists where it looked.</exception>
@@ -44,7 +51,7 @@ public static class FixtureFiles
         throw new FileNotFoundException(
             $"fixture '{relativePath}' not found; looked at: {string.Join(", ", searched)}. "
             + $"Rebuild (ServingBench.Payloads copies fixtures/ into the build output), run from a clone that has fixtures/ beside {RepositoryRoot.SolutionFile}, "
-            + $"or set {EnvironmentVariable} to the fixtures folder.",
+            + $"or set {OverrideVariable} to the fixtures folder.",
             searched.Count > 0 ? searched[0] : relativePath);
     }
 
@@ -54,8 +61,7 @@ public static class FixtureFiles
 
     private static IEnumerable<string> CandidateFolders(string baseDirectory)
     {
-        string? overridden = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(overridden))
+        if (OverrideFolder is { } overridden)
         {
             yield return overridden;
         }

@@ -87,7 +87,7 @@ public static class Program
             if (inProcess || onnxModels.Count > 0)
             {
                 ModelStoreOperations.Build(
-                    ModelStore.Default(), inProcess ? Enum.GetValues<ModelKind>() : [.. onnxModels.Select(ModelArchitecture.ParseKind)], ModelSize.Real, Console.Out);
+                    RunSettings.ModelStore(), inProcess ? Enum.GetValues<ModelKind>() : [.. onnxModels.Select(ModelArchitecture.ParseKind)], ModelSize.Real, Console.Out);
             }
         }
 

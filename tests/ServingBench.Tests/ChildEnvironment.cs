@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ServingBench.Reports.Runs;
+using ServingBench.Config;
 
 namespace ServingBench.Tests;
 
@@ -14,7 +14,7 @@ internal static class ChildEnvironment
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(variables);
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith(RunEnvironment.Prefix, StringComparison.Ordinal)).ToList())
+        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith(RunSettings.VariablePrefix, StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
         }

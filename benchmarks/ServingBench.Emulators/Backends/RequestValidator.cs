@@ -1,3 +1,4 @@
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire;
 using ServingBench.Wire.Tensors;
 
@@ -78,6 +79,23 @@ public static class RequestValidator
                 throw new WireFormatException($"unexpected inference output '{output.Name}' for model '{model.Name}'");
             }
         }
+    }
+
+    /// <summary>The catalogue entry of a served model: what its handler reads and answers, and its canned outputs.</summary>
+    /// <exception cref="WireFormatException">The catalogue has no model of that name.</exception>
+    public static CatalogueModel Entry(ModelSignature model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ModelCatalog.Find(model.Name) ?? throw new WireFormatException($"model '{model.Name}' is not in the catalogue");
+    }
+
+    /// <summary>The files of a file request (<see cref="IsFileRequest"/>), after checking the outputs it asks for.</summary>
+    /// <exception cref="WireFormatException">The request carries no file.</exception>
+    public static IReadOnlyList<ReadOnlyMemory<byte>> Files(ModelSignature model, InferenceRequest request)
+    {
+        ValidateOutputs(model, request);
+        var files = request.Inputs[0].GetBytesElements();
+        return files.Count > 0 ? files : throw new WireFormatException($"request for model '{model.Name}' carries no file");
     }
 
     /// <summary>True when the request is one file (a BYTES element) for a model whose inputs are not BYTES.</summary>

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Onnx;
-using ServingBench.Wire;
 
 namespace ServingBench.Models.Store;
 
@@ -13,28 +12,16 @@ namespace ServingBench.Models.Store;
 /// <remarks>
 /// Recognised exports: resnet50.onnx or resnet50/*.onnx (one file: torchvision, ONNX zoo, Optimum);
 /// wav2vec2.onnx or wav2vec2/model.onnx (Optimum); bart/ with encoder_model.onnx, decoder_model.onnx and
-/// decoder_with_past_model.onnx (Optimum). Tensor names are read from the files.
+/// decoder_with_past_model.onnx (Optimum). Tensor names are read from the files. The app decides where the store
+/// lives (its SERVINGBENCH_MODELS setting, else models/ beside Benchmarks.sln) and passes the folder.
 /// </remarks>
 public sealed class ModelStore(string root)
 {
-    public const string EnvironmentVariable = "SERVINGBENCH_MODELS";
     private const string ManifestName = "manifest.json";
 
     public string Root { get; } = Path.GetFullPath(root);
 
     public string CacheDirectory => Path.Combine(Root, "cache");
-
-    /// <summary>$SERVINGBENCH_MODELS, else models/ next to Benchmarks.sln (found by walking up from the working directory and the app).</summary>
-    public static ModelStore Default()
-    {
-        string? configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return new ModelStore(configured);
-        }
-
-        return new ModelStore(Path.Combine(RepositoryRoot.Require($"set {EnvironmentVariable} to a models folder"), "models"));
-    }
 
     /// <summary>A user export if one is present (real size only), else the generated model, built if missing or stale.</summary>
     public ResolvedModel Resolve(ModelKind kind, ModelSize size, IProgress<string>? progress = null)

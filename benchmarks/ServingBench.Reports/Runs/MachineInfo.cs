@@ -25,9 +25,12 @@ public sealed record MachineInfo(
         CultureInfo.InvariantCulture,
         $"{CpuModel} (family {CpuFamily?.ToString(CultureInfo.InvariantCulture) ?? "?"}), {LogicalCores} cores, {Math.Round(MemoryBytes / (double)(1L << 30))} GiB, {Os}, {Runtime}");
 
-    public static MachineInfo Current()
+    /// <param name="processorIdentifier">
+    /// The OS's processor description where /proc/cpuinfo is absent (Windows' <c>PROCESSOR_IDENTIFIER</c>, which the app reads).
+    /// </param>
+    public static MachineInfo Current(string? processorIdentifier)
     {
-        var (model, family) = ReadCpu();
+        var (model, family) = ReadCpu(processorIdentifier);
         return new MachineInfo(
             Environment.MachineName,
             model,
@@ -39,8 +42,8 @@ public sealed record MachineInfo(
             RuntimeInformation.OSArchitecture.ToString());
     }
 
-    /// <summary>Linux says both in /proc/cpuinfo; elsewhere the processor variable, when set, names the model.</summary>
-    private static (string Model, int? Family) ReadCpu()
+    /// <summary>Linux says both in /proc/cpuinfo; elsewhere the processor identifier, when there is one, names the model.</summary>
+    private static (string Model, int? Family) ReadCpu(string? processorIdentifier)
     {
         const string CpuInfo = "/proc/cpuinfo";
         if (File.Exists(CpuInfo))
@@ -48,7 +51,7 @@ public sealed record MachineInfo(
             return ParseCpuInfo(File.ReadLines(CpuInfo));
         }
 
-        return (Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? "unknown", null);
+        return (processorIdentifier ?? "unknown", null);
     }
 
     /// <summary>The first processor's <c>model name</c> and <c>cpu family</c> lines.</summary>

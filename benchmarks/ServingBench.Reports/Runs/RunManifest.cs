@@ -44,7 +44,7 @@ public sealed record RunManifest
     /// <summary>This host's measured peak fp32 FMA rate and read bandwidth; null when the run did not measure it.</summary>
     public HostCeilingFigures? HostCeiling { get; init; }
 
-    /// <summary>The <c>SERVINGBENCH_*</c> variables in force: the real servers scenarios were pointed at, payload choices, paths.</summary>
+    /// <summary>The app's <c>SERVINGBENCH_*</c> variables in force (the app reads them): the real servers scenarios were pointed at, payload choices, paths.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The report files the run left in its folder, by name.</summary>
@@ -160,25 +160,3 @@ public sealed record GitState(string? Commit, bool Dirty)
 
 /// <summary>The host ceiling the app measured (ServingBench.Models' HostCeiling, copied so this library needs no models).</summary>
 public sealed record HostCeilingFigures(double Gflops, double GigabytesPerSecond, int Threads, int VectorBits);
-
-/// <summary>The environment a run's manifest records.</summary>
-public static class RunEnvironment
-{
-    /// <summary>The prefix of every variable the suite reads (servers, model names, payload choices, paths).</summary>
-    public const string Prefix = "SERVINGBENCH_";
-
-    /// <summary>Every <c>SERVINGBENCH_*</c> variable that is set, by name.</summary>
-    public static IReadOnlyDictionary<string, string> Capture()
-    {
-        var captured = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string name && name.StartsWith(Prefix, StringComparison.Ordinal) && entry.Value is string value)
-            {
-                captured[name] = value;
-            }
-        }
-
-        return captured;
-    }
-}

@@ -3,23 +3,23 @@ using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Clients;
 
-/// <summary>Creates the client a scenario needs: REST or gRPC, against an emulator address or the configured real server.</summary>
+/// <summary>Creates the client a scenario needs: REST or gRPC, against whatever server the caller names.</summary>
 public static class InferenceClients
 {
-    /// <summary>
-    /// Connects to <paramref name="address"/>, or to the server named by <c>SERVINGBENCH_&lt;FRAMEWORK&gt;_&lt;PROTOCOL&gt;</c>
-    /// when <paramref name="address"/> is null; the model name honours <c>SERVINGBENCH_&lt;FRAMEWORK&gt;_MODEL_&lt;MODEL&gt;</c>.
-    /// </summary>
+    /// <summary>Connects to the server at <paramref name="address"/> (an emulator or a real server; the app decides which).</summary>
+    /// <param name="servedModelName">
+    /// The name that server serves <paramref name="catalogueModel"/> under (a real server may use its own); the
+    /// catalogue name when null, as the emulators serve it.
+    /// </param>
     public static async Task<IInferenceClient> ConnectAsync(
-        Scenario scenario, ModelSignature catalogueModel, Uri? address, CancellationToken cancellationToken = default)
+        Scenario scenario, ModelSignature catalogueModel, Uri address, string? servedModelName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(catalogueModel);
-        var target = address ?? ServingTargets.ConfiguredAddress(scenario.Framework, scenario.Protocol)
-            ?? throw new ArgumentException($"no address for {scenario.Name}: set {ServingTargets.AddressVariable(scenario.Framework, scenario.Protocol)}");
-        string modelName = address is null ? ServingTargets.ModelName(scenario.Framework, catalogueModel.Name) : catalogueModel.Name;
+        ArgumentNullException.ThrowIfNull(address);
+        string modelName = servedModelName ?? catalogueModel.Name;
         return scenario.Protocol == Protocol.Rest
-            ? await RestInferenceClient.ConnectAsync(scenario, target, modelName, catalogueModel, cancellationToken).ConfigureAwait(false)
-            : await GrpcInferenceClient.ConnectAsync(scenario, target, modelName, catalogueModel, cancellationToken).ConfigureAwait(false);
+            ? await RestInferenceClient.ConnectAsync(scenario, address, modelName, catalogueModel, cancellationToken).ConfigureAwait(false)
+            : await GrpcInferenceClient.ConnectAsync(scenario, address, modelName, catalogueModel, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,3 @@
-using ServingBench.Wire.Codecs.TorchServe;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Benchmarks;
@@ -19,11 +18,12 @@ internal abstract class AnswerCheck
     public static AnswerCheck Equal(RoundTripCase @case, Tensor expected) => new EqualCheck(@case, expected);
 
     /// <summary>
-    /// The first output's name, datatype, rank and batch (and whole shape when <paramref name="exactShape"/>), or a
-    /// TorchServe stock answer (top-5 labels, transcript, summary) from a server that runs the stock handlers.
+    /// The first output of <paramref name="served"/>: its name, datatype, rank and batch (and whole shape when
+    /// <paramref name="exactShape"/>), or the model's stock answer (top-5 labels, transcript, summary) from a
+    /// TorchServe that runs the stock handlers.
     /// </summary>
-    public static AnswerCheck Shaped(RoundTripCase @case, string outputName, Tensor expected, bool exactShape) =>
-        new ShapeCheck(@case, outputName, expected, exactShape);
+    public static AnswerCheck Shaped(RoundTripCase @case, ModelSignature served, Tensor expected, bool exactShape) =>
+        new ShapeCheck(@case, served, expected, exactShape);
 
     protected Exception Wrong(string what) => new InvalidOperationException($"{Case}: {what}");
 
@@ -56,15 +56,16 @@ internal abstract class AnswerCheck
         }
     }
 
-    private sealed class ShapeCheck(RoundTripCase @case, string outputName, Tensor expected, bool exactShape) : AnswerCheck(@case)
+    private sealed class ShapeCheck(RoundTripCase @case, ModelSignature served, Tensor expected, bool exactShape) : AnswerCheck(@case)
     {
         public override void Validate(InferenceResponse response)
         {
-            if (StockAnswers.IsStockAnswer(response))
+            if (served.StockAnswer?.IsAnswer(response) == true)
             {
-                return; // the stock decoder has already checked its form (5 labels, a non-empty text)
+                return; // the stock decoder has already checked its form (at most 5 labels, a text)
             }
 
+            string outputName = served.Outputs[0].Name;
             var output = response.Outputs.FirstOrDefault(o => o.Name == outputName) ?? throw Wrong($"response has no output '{outputName}'");
             bool ok = output.DataType == expected.DataType
                 && output.Shape.Length == expected.Shape.Length

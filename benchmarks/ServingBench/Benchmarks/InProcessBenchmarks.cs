@@ -55,7 +55,7 @@ public class InProcessBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _runner = new InProcessRunner(Case.Engine, Case.Device, Case.Model, Size, Store ?? ModelStore.Default());
+        _runner = new InProcessRunner(Case.Engine, Case.Device, Case.Model, Size, Store ?? RunSettings.ModelStore());
         _runner.Infer(); // first call allocates ORT's arenas; keep it out of the pilot stage
     }
 

@@ -71,9 +71,10 @@ public class RoundTripBenchmarks
     {
         // Every selected payload gets its onnx row; the default selection is the two ResNet50 payloads.
         var payloads = RunSettings.RoundTripPayloadsForListing();
+        var servers = RunSettings.Servers();
         foreach (var (scenario, payload) in ScenarioCatalog.Cells().Where(c => payloads.Contains(c.Payload)))
         {
-            if (RunSettings.Target(scenario.Framework, scenario.Protocol) is not null)
+            if (servers.Address(scenario.Framework, scenario.Protocol) is not null)
             {
                 yield return new RoundTripCase(scenario, payload, RoundTripCase.Server);
                 continue;
@@ -144,21 +145,24 @@ public class RoundTripBenchmarks
         var payload = PayloadFactory.Get(Case.Payload);
         var scenario = Case.Scenario;
         _request = payload.RequestFor(scenario);
-        var target = RunSettings.Target(scenario.Framework, scenario.Protocol);
+        var servers = RunSettings.Servers();
+        var target = servers.Address(scenario.Framework, scenario.Protocol);
         _backend = Case.Backend == BackendFactory.Onnx ? SharedOnnx.Value : BackendFactory.Create(BackendFactory.Canned, workers: 1);
         var replaying = new ReplayingBackend(_backend);
         _served = new TimedBackend(replaying);
         var options = new EmulatorOptions { Backend = _served };
         _servers = await EmulatedServers.StartAsync(options, target is null ? [scenario.Framework] : [], withEcho: true).ConfigureAwait(false);
-        _client = await InferenceClients.ConnectAsync(scenario, payload.Model, target ?? _servers.Address(scenario.Framework, scenario.Protocol)).ConfigureAwait(false);
+        _client = target is null
+            ? await InferenceClients.ConnectAsync(scenario, payload.Model, _servers.Address(scenario.Framework, scenario.Protocol)).ConfigureAwait(false)
+            : await InferenceClients.ConnectAsync(scenario, payload.Model, target, servers.ModelName(scenario.Framework, payload.Model.Name)).ConfigureAwait(false);
 
         // What a right answer is: the canned outputs exactly; the model's own output for this request (computed
         // here, without the protocol) within float tolerance; a real server's in name, type and batch.
         _check = Case.Backend switch
         {
             BackendFactory.Onnx => AnswerCheck.Equal(Case, (await replaying.RecordAsync(payload.Model, _request, CancellationToken.None).ConfigureAwait(false)).Outputs[0]),
-            RoundTripCase.Server => AnswerCheck.Shaped(Case, _client.Model.Outputs[0].Name, payload.Response.Outputs[0], exactShape: false),
-            _ => AnswerCheck.Shaped(Case, _client.Model.Outputs[0].Name, payload.Response.Outputs[0], exactShape: true),
+            RoundTripCase.Server => AnswerCheck.Shaped(Case, _client.Model, payload.Response.Outputs[0], exactShape: false),
+            _ => AnswerCheck.Shaped(Case, _client.Model, payload.Response.Outputs[0], exactShape: true),
         };
 
         // The echo carries exactly what the client sends for this cell, and answers with as many bytes as the server.

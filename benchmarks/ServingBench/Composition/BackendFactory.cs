@@ -1,6 +1,6 @@
+using ServingBench.Config;
 using ServingBench.Emulators.Backends;
 using ServingBench.Models.Architectures;
-using ServingBench.Models.Store;
 
 namespace ServingBench.Composition;
 
@@ -26,7 +26,7 @@ public static class BackendFactory
         return name switch
         {
             Canned => new CannedBackend(),
-            Onnx => new OnnxBackend(ModelStore.Default(), ModelSize.Real, workers, OnnxBackend.IntraOpThreadsBesideProtocol),
+            Onnx => new OnnxBackend(RunSettings.ModelStore(), ModelSize.Real, workers, OnnxBackend.IntraOpThreadsBesideProtocol),
             _ => throw new ArgumentException($"unknown backend '{name}'; available: {string.Join(", ", Names)}", nameof(name)),
         };
     }

@@ -1,16 +1,12 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using ServingBench.Emulators.Backends;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
 using ServingBench.Models.Processing;
 using ServingBench.Models.Store;
-using ServingBench.Payloads.Audio;
-using ServingBench.Payloads.Images;
-using ServingBench.Payloads.Text;
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire;
-using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Composition;
@@ -18,9 +14,9 @@ namespace ServingBench.Composition;
 /// <summary>
 /// The models on ONNX Runtime behind the emulators: the InProcess class's model files (<see cref="ModelStore"/>:
 /// built on first use, a real export picked up instead) and session settings (<see cref="OrtSessionFactory"/>),
-/// any batch and length the signature allows. Files are preprocessed here as TorchServe's stock handlers do
-/// (JPEG → decode, resize 256, crop 224, normalise; WAV → normalised float; text → BPE ids), and the hosts write the
-/// handlers' answers from the outputs.
+/// any batch and length the signature allows. Files are preprocessed as TorchServe's stock handlers do, by each
+/// model's catalogue entry (JPEG → decode, resize 256, crop 224, normalise; WAV → normalised float; text → BPE ids), and
+/// the hosts write the handlers' answers from the outputs.
 /// </summary>
 /// <remarks>
 /// Concurrency: each model has a pool of engines, created on demand up to <c>workers</c> (TorchServe's model
@@ -69,16 +65,20 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
         $"onnx backend and its in-process row: {IntraOpThreadsBesideProtocol} intra-op thread(s) per engine (every core of {Environment.ProcessorCount} but one, "
         + "which is left to the protocol), sequential execution, one request per engine; the InProcess class's floors use ONNX Runtime's default (one per physical core)";
 
-    /// <summary>The signature a generated or exported model serves: the catalogue's names with the file's fixed dimensions.</summary>
+    /// <summary>
+    /// The signature a generated or exported model serves: the catalogue's names with the file's fixed dimensions. A
+    /// generating model's files (encoder and decoders) are not one pass of the signature, so it serves the catalogue's.
+    /// </summary>
     public ModelSignature Signature(string modelName)
     {
-        var catalogue = ModelCatalog.Get(modelName);
-        if (modelName == ModelCatalog.Bart)
+        var entry = ModelCatalog.Get(modelName);
+        var catalogue = entry.Signature;
+        if (entry.GeneratedLength is not null)
         {
             return catalogue;
         }
 
-        var file = _store.Resolve(Kind(modelName), _size).Files[0];
+        var file = _store.Resolve(ModelArchitecture.ParseKind(modelName), _size).Files[0];
         return catalogue with
         {
             Inputs = [catalogue.Inputs[0] with { Shape = Dims(file.Inputs[0].Dims) }],
@@ -92,8 +92,9 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
-        var input = ModelInput(model, request);
-        var pool = _pools.GetOrAdd(model.Name, name => new Lazy<EnginePool>(() => new EnginePool(() => OpenEngine(name), _workers))).Value;
+        var entry = RequestValidator.Entry(model);
+        var input = ModelInput(entry, model, request);
+        var pool = _pools.GetOrAdd(model.Name, _ => new Lazy<EnginePool>(() => new EnginePool(() => OpenEngine(entry), _workers))).Value;
         var engine = await pool.RentAsync(cancellationToken).ConfigureAwait(false);
         Tensor output;
         try
@@ -116,8 +117,8 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
         }
     }
 
-    /// <summary>The model's input tensor: the request's, validated, or the preprocessed files (one batch row each).</summary>
-    private static Tensor ModelInput(ModelSignature model, InferenceRequest request)
+    /// <summary>The model's input tensor: the request's, validated, or the files preprocessed as the stock handler does (one batch row each).</summary>
+    private static Tensor ModelInput(CatalogueModel entry, ModelSignature model, InferenceRequest request)
     {
         if (!RequestValidator.IsFileRequest(model, request))
         {
@@ -125,66 +126,17 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
             return request.Inputs[0];
         }
 
-        RequestValidator.ValidateOutputs(model, request);
-        var files = request.Inputs[0].GetBytesElements();
-        if (files.Count == 0)
-        {
-            throw new WireFormatException($"request for model '{model.Name}' carries no file");
-        }
-
-        var name = model.Inputs[0].Name;
-        switch (model.Name)
-        {
-            case ModelCatalog.Resnet50:
-                var pixels = files.Select(f => Preprocess(model, "a JPEG image", () => ImagePreprocessing.FromJpeg(f, "request body"))).ToArray();
-                return Tensor.FromFloats(name, [files.Count, .. ImagePreprocessing.TensorShape[1..]], Concat(pixels));
-            case ModelCatalog.Wav2Vec2:
-                var audio = files.Select(f => Preprocess(model, "a WAV file", () => AudioPreprocessing.FromWav(f.Span, "request body"))).ToArray();
-                return audio.Any(a => a.Length != audio[0].Length)
-                    ? throw new WireFormatException($"model '{model.Name}': the files of one batch differ in length")
-                    : Tensor.FromFloats(name, [audio.Length, audio[0].Length], Concat(audio));
-            case ModelCatalog.Bart:
-                var ids = files.Select(f => Preprocess(model, "UTF-8 text", () => BartTokenizer.Fixtures.EncodeForModel(StrictUtf8.GetString(f.Span)))).ToArray();
-                return ids.Any(a => a.Length != ids[0].Length)
-                    ? throw new WireFormatException($"model '{model.Name}': the texts of one batch differ in token count")
-                    : Tensor.FromInt64s(name, [ids.Length, ids[0].Length], Concat(ids));
-            default:
-                throw new WireFormatException($"model '{model.Name}' takes no file input");
-        }
+        return entry.Preprocess(model, RequestValidator.Files(model, request), "request body");
     }
 
-    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
-
-    private static T[] Preprocess<T>(ModelSignature model, string expected, Func<T[]> preprocess)
+    /// <summary>A generating model runs the BART engine (encoder once, then greedy decoder steps), any other one forward pass.</summary>
+    private IEngine OpenEngine(CatalogueModel entry)
     {
-        try
-        {
-            return preprocess();
-        }
-        catch (Exception ex) when (ex is not WireFormatException and not OutOfMemoryException)
-        {
-            throw new WireFormatException($"model '{model.Name}' expects {expected}; the handler could not read the body: {ex.Message}", ex);
-        }
-    }
-
-    private static T[] Concat<T>(T[][] rows) => [.. rows.SelectMany(r => r)];
-
-    private IEngine OpenEngine(string modelName)
-    {
-        var kind = Kind(modelName);
-        var model = _store.Resolve(kind, _size);
-        return kind == ModelKind.Bart
+        var model = _store.Resolve(ModelArchitecture.ParseKind(entry.Name), _size);
+        return entry.GeneratedLength is not null
             ? new BartEngine(new OrtBartBackend(model.Directory, Device.Cpu, _intraOpThreads), _size == ModelSize.Real ? InProcessRunner.NewTokens : 8)
             : new SingleTensorEngine(OrtSessionFactory.Open(model.MainFile, Device.Cpu, _intraOpThreads));
     }
-
-    private static ModelKind Kind(string modelName) => modelName switch
-    {
-        ModelCatalog.Resnet50 => ModelKind.ResNet50,
-        ModelCatalog.Wav2Vec2 => ModelKind.Wav2Vec2,
-        ModelCatalog.Bart => ModelKind.Bart,
-        _ => throw new WireFormatException($"the onnx backend has no model '{modelName}'"),
-    };
 
     /// <summary>One model instance that runs one request at a time.</summary>
     private interface IEngine : IDisposable

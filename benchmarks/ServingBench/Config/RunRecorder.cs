@@ -85,8 +85,8 @@ public static class RunRecorder
         FinishedUtc = DateTimeOffset.UtcNow,
         Git = GitState.Read(RepositoryPaths.Root),
         CommandLine = args,
-        Machine = MachineInfo.Current(),
-        Environment = RunEnvironment.Capture(),
+        Machine = MachineInfo.Current(RunSettings.ProcessorIdentifier()),
+        Environment = RunSettings.Captured(),
     };
 
     public static HostCeilingFigures MeasuredCeiling()

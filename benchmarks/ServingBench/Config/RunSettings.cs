@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using ServingBench.Models.Architectures;
-using ServingBench.Wire.Clients;
+using ServingBench.Models.Store;
+using ServingBench.Payloads;
+using ServingBench.Wire;
 using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Config;
@@ -29,14 +31,22 @@ public sealed class SettingsException : Exception
 }
 
 /// <summary>
-/// The environment variables a benchmark run reads, parsed in one place. <see cref="Check"/> runs once, before
+/// The environment variables the app reads, parsed in one place: only the app reads the process environment, and it
+/// hands the libraries what it read (addresses, model names, folders). <see cref="Check"/> runs once, before
 /// anything is listed or run, and checks only the variables of the classes the command line selects: a bad value
-/// for RoundTrip never stops a Serialization run. The benchmark classes read the same parsers.
+/// for RoundTrip never stops a Serialization run. The benchmark classes, which BenchmarkDotNet also runs in child
+/// processes where Program.Main never runs, read the same parsers.
 /// </summary>
 public static class RunSettings
 {
     public const string RoundTripPayloadsVariable = "SERVINGBENCH_ROUNDTRIP_PAYLOADS";
     public const string ModelSizeVariable = "SERVINGBENCH_MODEL_SIZE";
+
+    /// <summary>Where the model store lives (otherwise models/ beside Benchmarks.sln).</summary>
+    public const string ModelsVariable = "SERVINGBENCH_MODELS";
+
+    /// <summary>The prefix of every variable the suite reads (servers, model names, payload choices, paths).</summary>
+    public const string VariablePrefix = "SERVINGBENCH_";
 
     /// <summary>How long a configured server may take to accept a TCP connection before the run is refused.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
@@ -52,12 +62,12 @@ public static class RunSettings
         if (selects(nameof(Benchmarks.RoundTripBenchmarks)))
         {
             _ = RoundTripPayloads(read(RoundTripPayloadsVariable));
+            var servers = new ServerTargets(read);
             foreach (var (framework, protocol) in ScenarioCatalog.Scenarios.Select(s => (s.Framework, s.Protocol)).Distinct())
             {
-                string variable = ServingTargets.AddressVariable(framework, protocol);
-                if (Target(variable, read(variable)) is { } address && connect)
+                if (servers.Address(framework, protocol) is { } address && connect)
                 {
-                    CheckReachable(variable, address);
+                    CheckReachable(ServerTargets.AddressVariable(framework, protocol), address);
                 }
             }
         }
@@ -117,23 +127,41 @@ public static class RunSettings
         : value.Trim().Equals("tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny
         : throw new SettingsException(ModelSizeVariable, value, "expected 'real' or 'tiny'");
 
-    /// <summary>The real server a scenario is sent to, or null for the embedded emulator.</summary>
-    public static Uri? Target(Framework framework, Protocol protocol)
+    /// <summary>The real servers the environment names, and the names they serve the catalogue models under.</summary>
+    public static ServerTargets Servers() => new(Environment.GetEnvironmentVariable);
+
+    /// <summary>SERVINGBENCH_MODELS, else models/ beside Benchmarks.sln (found by walking up from the working directory and the app).</summary>
+    public static ModelStore ModelStore()
     {
-        string variable = ServingTargets.AddressVariable(framework, protocol);
-        return Target(variable, Environment.GetEnvironmentVariable(variable));
+        string? configured = Environment.GetEnvironmentVariable(ModelsVariable);
+        return string.IsNullOrWhiteSpace(configured)
+            ? new ModelStore(Path.Combine(RepositoryRoot.Require($"set {ModelsVariable} to a models folder"), "models"))
+            : new ModelStore(configured);
     }
 
-    private static Uri? Target(string variable, string? value)
+    /// <summary>SERVINGBENCH_FIXTURES: a fixtures folder searched before the copy beside the assemblies and the clone's.</summary>
+    public static string? FixturesFolder()
     {
-        try
+        string? folder = Environment.GetEnvironmentVariable(FixtureFiles.OverrideVariable);
+        return string.IsNullOrWhiteSpace(folder) ? null : folder;
+    }
+
+    /// <summary>The processor description Windows sets, for a manifest where /proc/cpuinfo is absent.</summary>
+    public static string? ProcessorIdentifier() => Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER");
+
+    /// <summary>Every <c>SERVINGBENCH_*</c> variable that is set, by name, for a run's manifest.</summary>
+    public static IReadOnlyDictionary<string, string> Captured()
+    {
+        var captured = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
-            return ServingTargets.ParseAddress(variable, value);
+            if (entry.Key is string name && name.StartsWith(VariablePrefix, StringComparison.Ordinal) && entry.Value is string value)
+            {
+                captured[name] = value;
+            }
         }
-        catch (ArgumentException ex)
-        {
-            throw new SettingsException(ex.Message, ex);
-        }
+
+        return captured;
     }
 
     private static void CheckReachable(string variable, Uri address)

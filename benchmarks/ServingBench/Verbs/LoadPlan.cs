@@ -1,8 +1,8 @@
 using ServingBench.Composition;
+using ServingBench.Config;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ServingBench.Load;
-using ServingBench.Wire.Clients;
 using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Verbs;
@@ -116,9 +116,9 @@ internal sealed record LoadPlan
             {
                 try
                 {
-                    _ = ServingTargets.ConfiguredAddress(scenario.Framework, scenario.Protocol);
+                    _ = RunSettings.Servers().Address(scenario.Framework, scenario.Protocol);
                 }
-                catch (ArgumentException ex)
+                catch (SettingsException ex)
                 {
                     throw new LoadInputException(ex.Message);
                 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using ServingBench.Emulators;
 using ServingBench.Composition;
+using ServingBench.Config;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Load;
@@ -21,12 +22,14 @@ internal static class LoadSession
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>Runs <paramref name="plan"/>; 0 when done, 130 when interrupted (outputs written either way).</summary>
+    /// <param name="realServers">The real servers and model names the environment names (<see cref="RunSettings.Servers"/> when null).</param>
     /// <exception cref="LoadInputException">A server cannot be reached or refuses the first request outright.</exception>
-    public static async Task<int> RunAsync(LoadPlan plan, TextWriter output, CancellationToken abort, IReadOnlyList<string>? appCommand = null)
+    public static async Task<int> RunAsync(
+        LoadPlan plan, TextWriter output, CancellationToken abort, IReadOnlyList<string>? appCommand = null, ServerTargets? realServers = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(output);
-        await using var servers = await StartServersAsync(plan, appCommand, abort).ConfigureAwait(false);
+        await using var servers = await StartServersAsync(plan, realServers ?? RunSettings.Servers(), appCommand, abort).ConfigureAwait(false);
         var clients = new List<IInferenceClient>();
         var senders = new List<IDisposable>();
         try
@@ -34,9 +37,9 @@ internal static class LoadSession
             var series = new List<LoadSeries>();
             foreach (var (scenario, payloadKind) in plan.Cells)
             {
-                var (address, label, source) = servers.Resolve(plan, scenario);
                 var payload = PayloadFactory.Get(payloadKind);
-                var client = await ConnectAsync(scenario, payload, address, source, abort).ConfigureAwait(false);
+                var (address, modelName, label, source) = servers.Resolve(plan, scenario, payload.Model.Name);
+                var client = await ConnectAsync(scenario, payload, address, modelName, source, abort).ConfigureAwait(false);
                 clients.Add(client);
                 var request = payload.RequestFor(scenario);
                 await ProbeAsync(client, request, scenario, source, plan.Timing.RequestTimeout, abort).ConfigureAwait(false);
@@ -104,17 +107,18 @@ internal static class LoadSession
         }
     }
 
-    private static async Task<IInferenceClient> ConnectAsync(Scenario scenario, Payload payload, Uri? address, string source, CancellationToken abort)
+    private static async Task<IInferenceClient> ConnectAsync(
+        Scenario scenario, Payload payload, Uri address, string? modelName, string source, CancellationToken abort)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
         timeout.CancelAfter(ConnectTimeout);
         try
         {
-            return await InferenceClients.ConnectAsync(scenario, payload.Model, address, timeout.Token).ConfigureAwait(false);
+            return await InferenceClients.ConnectAsync(scenario, payload.Model, address, modelName, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw new LoadInputException($"cannot reach {scenario.Name}'s server {address?.ToString() ?? string.Empty} ({source}): {OneLine(ex)}");
+            throw new LoadInputException($"cannot reach {scenario.Name}'s server {address} ({source}): {OneLine(ex)}");
         }
     }
 
@@ -151,14 +155,14 @@ internal static class LoadSession
     private static string OneLine(Exception ex) =>
         (ex is OperationCanceledException ? "no answer in time" : ex.GetBaseException().Message).ReplaceLineEndings(" ");
 
-    private static async Task<Servers> StartServersAsync(LoadPlan plan, IReadOnlyList<string>? appCommand, CancellationToken abort)
+    private static async Task<Servers> StartServersAsync(LoadPlan plan, ServerTargets realServers, IReadOnlyList<string>? appCommand, CancellationToken abort)
     {
         var emulated = plan.Target is not null
             ? []
-            : plan.Cells.Select(c => c.Scenario).Where(s => ServingTargets.ConfiguredAddress(s.Framework, s.Protocol) is null).Select(s => s.Framework).Distinct().ToArray();
+            : plan.Cells.Select(c => c.Scenario).Where(s => realServers.Address(s.Framework, s.Protocol) is null).Select(s => s.Framework).Distinct().ToArray();
         if (emulated.Length == 0)
         {
-            return new Servers(null, null);
+            return new Servers(realServers, null, null);
         }
 
         if (plan.InProcess)
@@ -170,7 +174,7 @@ internal static class LoadSession
                 TorchServeWorkers = plan.ServerWorkers ?? defaults.TorchServeWorkers,
                 TorchServeQueueSize = plan.QueueSize ?? defaults.TorchServeQueueSize,
             };
-            return new Servers(await EmulatedServers.StartAsync(options, emulated, cancellationToken: abort).ConfigureAwait(false), null);
+            return new Servers(realServers, await EmulatedServers.StartAsync(options, emulated, cancellationToken: abort).ConfigureAwait(false), null);
         }
 
         var arguments = new List<string> { "--torchserve-answers", "tensor", "--backend", plan.Backend };
@@ -191,7 +195,7 @@ internal static class LoadSession
 
         try
         {
-            return new Servers(null, await ChildServer.StartAsync(arguments, appCommand, abort).ConfigureAwait(false));
+            return new Servers(realServers, null, await ChildServer.StartAsync(arguments, appCommand, abort).ConfigureAwait(false));
         }
         catch (InvalidOperationException ex)
         {
@@ -199,25 +203,30 @@ internal static class LoadSession
         }
     }
 
-    /// <summary>The emulators this run started (in process or as a child), if any.</summary>
-    private sealed class Servers(RunningEmulators? inProcess, ChildServer? child) : IAsyncDisposable
+    /// <summary>The real servers the run may use, and the emulators it started (in process or as a child), if any.</summary>
+    private sealed class Servers(ServerTargets realServers, RunningEmulators? inProcess, ChildServer? child) : IAsyncDisposable
     {
-        /// <summary>Where <paramref name="scenario"/>'s requests go, how the summary names it, and which setting chose it.</summary>
-        public (Uri? Address, string Label, string Source) Resolve(LoadPlan plan, Scenario scenario)
+        /// <summary>
+        /// Where <paramref name="scenario"/>'s requests go, the model name they carry (null: the catalogue's, which the
+        /// emulators serve; a real server's override however its address was given), how the summary names the
+        /// server, and which setting chose it.
+        /// </summary>
+        public (Uri Address, string? ModelName, string Label, string Source) Resolve(LoadPlan plan, Scenario scenario, string catalogueModel)
         {
             if (plan.Target is { } target)
             {
-                return (target, target.ToString(), "--target");
+                return (target, realServers.ModelName(scenario.Framework, catalogueModel), target.ToString(), "--target");
             }
 
-            if (ServingTargets.ConfiguredAddress(scenario.Framework, scenario.Protocol) is { } configured)
+            if (realServers.Address(scenario.Framework, scenario.Protocol) is { } configured)
             {
-                return (null, configured.ToString(), ServingTargets.AddressVariable(scenario.Framework, scenario.Protocol));
+                return (configured, realServers.ModelName(scenario.Framework, catalogueModel), configured.ToString(),
+                    ServerTargets.AddressVariable(scenario.Framework, scenario.Protocol));
             }
 
             return inProcess is not null
-                ? (inProcess.Address(scenario.Framework, scenario.Protocol), "emulator (in process)", "--in-process emulator")
-                : (child!.Address(scenario.Framework, scenario.Protocol), "emulator (child process)", "child emulator");
+                ? (inProcess.Address(scenario.Framework, scenario.Protocol), null, "emulator (in process)", "--in-process emulator")
+                : (child!.Address(scenario.Framework, scenario.Protocol), null, "emulator (child process)", "child emulator");
         }
 
         public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ServingBench.Config;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Store;
 
@@ -15,7 +16,7 @@ internal static class ModelsVerb
     private static string[] ModelNames { get; } =
         [.. Enum.GetValues<ModelKind>().Select(kind => kind.ToString().ToLowerInvariant())];
 
-    public static Command Create() => Create(ModelStore.Default);
+    public static Command Create() => Create(RunSettings.ModelStore);
 
     /// <summary>The verb over the store that <paramref name="openStore"/> opens when an action runs (tests pass a temporary one).</summary>
     public static Command Create(Func<ModelStore> openStore)

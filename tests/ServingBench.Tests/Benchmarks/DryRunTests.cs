@@ -28,9 +28,9 @@ public class DryRunTests
         // The same class and engines as the real run; tiny models (same graph structure) keep it to seconds.
         TinyModels.Get(ServingBench.Models.Architectures.ModelKind.ResNet50);
         string? size = Environment.GetEnvironmentVariable(InProcessBenchmarks.SizeVariable);
-        string? store = Environment.GetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable);
+        string? store = Environment.GetEnvironmentVariable(RunSettings.ModelsVariable);
         Environment.SetEnvironmentVariable(InProcessBenchmarks.SizeVariable, "tiny");
-        Environment.SetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable, TinyModels.Store.Root);
+        Environment.SetEnvironmentVariable(RunSettings.ModelsVariable, TinyModels.Store.Root);
         Summary summary;
         try
         {
@@ -42,7 +42,7 @@ public class DryRunTests
         finally
         {
             Environment.SetEnvironmentVariable(InProcessBenchmarks.SizeVariable, size);
-            Environment.SetEnvironmentVariable(ServingBench.Models.Store.ModelStore.EnvironmentVariable, store);
+            Environment.SetEnvironmentVariable(RunSettings.ModelsVariable, store);
         }
 
         // Read as real-size rows, the columns are wired to the right cases: work from the architecture, a floor,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ServingBench.Benchmarks;
 using ServingBench.Emulators.Backends;
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -13,7 +14,7 @@ public sealed class PairedTimesTests
     public async Task The_Timed_Backend_Adds_Up_Time_Inside_Its_Backend_And_Starts_Again_When_Taken()
     {
         var timed = new TimedBackend(new SlowBackend(TimeSpan.FromMilliseconds(30)));
-        var model = ModelCatalog.Get(ModelCatalog.Resnet50);
+        var model = ModelCatalog.Resnet50.Signature;
 
         await timed.InferAsync(model, new InferenceRequest { ModelName = model.Name, Inputs = [] }, CancellationToken.None);
         await timed.InferAsync(model, new InferenceRequest { ModelName = model.Name, Inputs = [] }, CancellationToken.None);

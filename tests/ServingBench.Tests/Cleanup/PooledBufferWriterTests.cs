@@ -6,6 +6,21 @@ namespace ServingBench.Tests.Cleanup;
 public sealed class PooledBufferWriterTests
 {
     [Fact]
+    public void Pooled_Buffer_Grows_And_Keeps_Its_Bytes()
+    {
+        using var buffer = new PooledBufferWriter(256);
+        var data = Enumerable.Range(0, 10_000).Select(i => (byte)i).ToArray();
+        foreach (var chunk in data.Chunk(777))
+        {
+            chunk.CopyTo(buffer.GetSpan(chunk.Length));
+            buffer.Advance(chunk.Length);
+        }
+
+        Assert.Equal(data, buffer.WrittenSpan.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Advance(int.MaxValue));
+    }
+
+    [Fact]
     public void Append_grows_past_the_first_rental_and_rewrite_patches_a_length_prefix()
     {
         using var writer = new PooledBufferWriter(256);

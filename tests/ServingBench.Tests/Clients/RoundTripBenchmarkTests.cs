@@ -1,4 +1,5 @@
 using ServingBench.Benchmarks;
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Clients;
@@ -30,7 +31,7 @@ public sealed class RoundTripBenchmarkTests
     public void Every_Default_Cell_Has_A_Canned_And_An_Onnx_Row_Side_By_Side()
     {
         var cases = RoundTripBenchmarks.Cases().ToList();
-        var cells = ScenarioCatalog.Cells().Where(c => c.Payload.ModelName == ModelCatalog.Resnet50).ToList();
+        var cells = ScenarioCatalog.Cells().Where(c => c.Payload.ModelName == ModelCatalog.Resnet50.Name).ToList();
         Assert.Equal(2 * cells.Count, cases.Count);
         for (int i = 0; i < cases.Count; i += 2)
         {

@@ -128,6 +128,6 @@ public sealed class RunSettingsTests
         return (process.ExitCode, await output, await error);
     }
 
-    private static Func<string, string?> Reader(params (string Name, string Value)[] values) =>
+    internal static Func<string, string?> Reader(params (string Name, string Value)[] values) =>
         name => values.FirstOrDefault(v => v.Name == name).Value;
 }

@@ -1,6 +1,7 @@
 using ServingBench.Emulators;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads;
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Scenarios;
 
@@ -27,7 +28,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
         {
             if (!_clients.TryGetValue((scenario.Name, model), out var client))
             {
-                client = await InferenceClients.ConnectAsync(scenario, ModelCatalog.Get(model), Servers.Address(scenario.Framework, scenario.Protocol));
+                client = await InferenceClients.ConnectAsync(scenario, ModelCatalog.Get(model).Signature, Servers.Address(scenario.Framework, scenario.Protocol));
                 _clients[(scenario.Name, model)] = client;
             }
 

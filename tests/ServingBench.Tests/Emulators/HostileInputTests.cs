@@ -8,6 +8,7 @@ using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads;
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -135,7 +136,7 @@ public sealed class HostileInputTests(EmulatorFixture fixture) : IDisposable
     public async Task Canned_Outputs_For_Many_Batch_Sizes_Stay_Within_Budget()
     {
         var backend = new CannedBackend();
-        var model = ModelCatalog.BartSignature;
+        var model = ModelCatalog.Bart.Signature;
         for (int batch = 1; batch <= 300; batch++)
         {
             var request = new InferenceRequest { ModelName = model.Name, Inputs = [Tensor.FromInt64s("input_ids", [batch, 1], new long[batch])] };
@@ -165,8 +166,8 @@ public sealed class HostileInputTests(EmulatorFixture fixture) : IDisposable
     public async Task Empty_Sequence_Is_Refused_By_TorchServe()
     {
         var scenario = ScenarioCatalog.ParseScenario("torchserve-rest-raw");
-        var client = await fixture.ClientAsync(scenario, ModelCatalog.Bart);
-        var request = new InferenceRequest { ModelName = ModelCatalog.Bart, Inputs = [Tensor.FromInt64s("input_ids", [1, 0], [])] };
+        var client = await fixture.ClientAsync(scenario, ModelCatalog.Bart.Name);
+        var request = new InferenceRequest { ModelName = ModelCatalog.Bart.Name, Inputs = [Tensor.FromInt64s("input_ids", [1, 0], [])] };
         var error = await Assert.ThrowsAnyAsync<Exception>(() => client.InferAsync(request));
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }

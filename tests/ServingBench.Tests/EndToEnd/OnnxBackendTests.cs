@@ -10,6 +10,7 @@ using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
 using ServingBench.Models.Processing;
 using ServingBench.Payloads;
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Payloads.Audio;
 using ServingBench.Payloads.Postprocessing;
 using ServingBench.Tests.Models;
@@ -37,11 +38,11 @@ public sealed class OnnxBackendTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _backend = new OnnxBackend(TinyModels.Store, ModelSize.Tiny, workers: 2, intraOpThreads: 1);
-        _resnet = _backend.Signature(ModelCatalog.Resnet50);
+        _resnet = _backend.Signature(ModelCatalog.Resnet50.Name);
         var options = new EmulatorOptions
         {
             Backend = _backend,
-            Models = [_resnet, _backend.Signature(ModelCatalog.Wav2Vec2), _backend.Signature(ModelCatalog.Bart)],
+            Models = [_resnet, _backend.Signature(ModelCatalog.Wav2Vec2.Name), _backend.Signature(ModelCatalog.Bart.Name)],
             TorchServeDefaultHandlers = true,
         };
         _servers = await EmulatedServers.StartAsync(options);
@@ -119,7 +120,7 @@ public sealed class OnnxBackendTests : IAsyncLifetime
         long[] expected = BartGenerator.Generate(engine, ids, GenerationOptions.Fixed(8));
 
         var scenario = ScenarioCatalog.TfServingRestJsonRow;
-        var bart = _backend.Signature(ModelCatalog.Bart);
+        var bart = _backend.Signature(ModelCatalog.Bart.Name);
         using var client = await InferenceClients.ConnectAsync(scenario, bart, _servers.Address(scenario.Framework, scenario.Protocol));
         var response = await client.InferAsync(new InferenceRequest { ModelName = bart.Name, Inputs = [Tensor.FromInt64s("input_ids", [1, ids.Length], ids)] });
         Assert.Equal(expected, response.Output("output_ids").AsSpan<long>().ToArray());
@@ -139,10 +140,10 @@ public sealed class OnnxBackendTests : IAsyncLifetime
         string expected = CtcDecoder.Decode(engine.Output, frames);
 
         var scenario = ScenarioCatalog.ParseScenario(scenarioName);
-        using var client = await InferenceClients.ConnectAsync(scenario, _backend.Signature(ModelCatalog.Wav2Vec2), _servers.Address(scenario.Framework, scenario.Protocol));
+        using var client = await InferenceClients.ConnectAsync(scenario, _backend.Signature(ModelCatalog.Wav2Vec2.Name), _servers.Address(scenario.Framework, scenario.Protocol));
         var response = await client.InferAsync(payload.FileRequest!);
-        Assert.True(StockAnswers.IsStockAnswer(response));
-        var transcript = response.Output(StockAnswers.Transcript).GetBytesElements()[0];
+        Assert.True(ModelCatalog.Wav2Vec2.StockAnswer.IsAnswer(response));
+        var transcript = response.Output("transcript").GetBytesElements()[0];
         Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(transcript.Span));
     }
 

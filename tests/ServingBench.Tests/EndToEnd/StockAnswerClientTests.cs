@@ -35,20 +35,19 @@ public sealed class StockAnswerClientTests
 
         var response = await client.InferAsync(payload.RequestFor(scenario));
 
-        Assert.True(StockAnswers.IsStockAnswer(response));
-        if (payload.Model.Name == ModelCatalog.Resnet50)
+        Assert.True(payload.Model.StockAnswer!.IsAnswer(response));
+        if (payload.Model.StockAnswer is TopKAnswer)
         {
-            var labels = response.Output(StockAnswers.Labels).GetBytesElements().Select(l => Encoding.UTF8.GetString(l.Span)).ToList();
-            var probabilities = response.Output(StockAnswers.Probabilities).AsSpan<float>().ToArray();
+            var labels = response.Output(TopKAnswer.Labels).GetBytesElements().Select(l => Encoding.UTF8.GetString(l.Span)).ToList();
+            var probabilities = response.Output(TopKAnswer.Probabilities).AsSpan<float>().ToArray();
             var expected = ServingBench.Payloads.Postprocessing.ImageNetTopK.TopK(payload.Response.Outputs[0].AsSpan<float>());
             Assert.Equal(expected.Select(p => p.Label), labels);
             Assert.Equal(expected.Select(p => p.Probability), probabilities);
         }
         else
         {
-            string key = payload.Model.Name == ModelCatalog.Wav2Vec2 ? StockAnswers.Transcript : StockAnswers.Summary;
             Assert.Single(response.Outputs[0].GetBytesElements());
-            Assert.Equal(key, response.Outputs[0].Name);
+            Assert.Equal(Assert.IsType<TextAnswer>(payload.Model.StockAnswer).Key, response.Outputs[0].Name);
         }
     }
 
@@ -69,6 +68,25 @@ public sealed class StockAnswerClientTests
     }
 
     [Fact]
+    public async Task A_Summary_Beside_Other_Members_As_Hugging_Face_Pipelines_Answer_Is_Read()
+    {
+        var response = await SummariseAgainstAsync("{\n  \"summary_text\": \"A cat sat.\",\n  \"output_ids\": [[2, 0, 83, 4758, 2]]\n}");
+
+        var summary = Assert.Single(response.Outputs);
+        Assert.Equal("summary", summary.Name);
+        Assert.Equal("A cat sat.", Encoding.UTF8.GetString(Assert.Single(summary.GetBytesElements()).Span));
+    }
+
+    [Fact]
+    public async Task An_Answer_With_No_Member_Of_The_Models_Form_Is_Refused()
+    {
+        // output_ids is what a generation handler could answer, and a transcript another model's answer: neither is a summary.
+        var error = await Assert.ThrowsAsync<ServingException>(() => SummariseAgainstAsync("{\"output_ids\": [[2, 0, 83, 4758, 2]], \"transcript\": \"a cat sat\"}"));
+
+        Assert.Contains("or a stock handler's answer (a \"summary\" text); got a JSON object of neither form", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_Emulators_Do_Not_Reference_The_Engines()
     {
         // Engines know nothing of protocols, servers nothing of engines: only the app wires one into the other.
@@ -78,6 +96,16 @@ public sealed class StockAnswerClientTests
         string project = File.ReadAllText(Path.Combine(
             ServingBench.Wire.RepositoryRoot.Require("tests run inside a clone"), "benchmarks", "ServingBench.Emulators", "ServingBench.Emulators.csproj"));
         Assert.DoesNotContain("ServingBench.Models", project, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends the article to a TorchServe that answers <paramref name="answer"/> to everything, as the BART client reads it.</summary>
+    private static async Task<ServingBench.Wire.Tensors.InferenceResponse> SummariseAgainstAsync(string answer)
+    {
+        using var server = new FixedAnswerServer(answer);
+        var scenario = ScenarioCatalog.TorchServeRestRaw;
+        var payload = PayloadFactory.Get(PayloadKind.BartText);
+        using var client = await InferenceClients.ConnectAsync(scenario, payload.Model, server.Address);
+        return await client.InferAsync(payload.RequestFor(scenario));
     }
 
     /// <summary>A loopback HTTP/1.1 server that answers every request 200 with one body (TorchServe's /ping gets its JSON).</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -17,7 +18,7 @@ public class GrpcAllocationTests
     [MemberData(nameof(Scenarios))]
     public void Resnet50_Tensor_Encode_And_Decode_Allocate_Almost_Nothing(string scenario)
     {
-        var codec = WireCodecs.Create(ScenarioCatalog.ParseScenario(scenario), ModelCatalog.Resnet50Signature);
+        var codec = WireCodecs.Create(ScenarioCatalog.ParseScenario(scenario), ModelCatalog.Resnet50.Signature);
         var values = new float[3 * 224 * 224];
         var random = new Random(12345);
         for (int i = 0; i < values.Length; i++)

@@ -1,3 +1,4 @@
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -108,7 +109,7 @@ public class GrpcRoundTripTests
     public void TorchServe_Request_RoundTrips_A_File()
     {
         // A file travels as the one element of a BYTES [1] tensor; the server side sniffs the JPEG magic.
-        var codec = WireCodecs.Create(ScenarioCatalog.TorchServeGrpcRaw, ModelCatalog.Resnet50Signature);
+        var codec = WireCodecs.Create(ScenarioCatalog.TorchServeGrpcRaw, ModelCatalog.Resnet50.Signature);
         byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0xFF, 0xD9];
         var request = new InferenceRequest { ModelName = "resnet50", Inputs = [Tensor.FromBytesElements("data", [1], [jpeg])] };
         var decoded = codec.DecodeRequest(EncodeRequest(codec, request), WireContent.Protobuf);

@@ -21,7 +21,7 @@ public class FixtureFilesTests
         // BenchmarkDotNet's child process runs from a generated folder deep under the app's bin/.
         string root = RepositoryRoot();
         string generatedBin = Path.Combine(root, "benchmarks", "ServingBench", "bin", "Release", "net10.0", "linux-x64", "0f3c9a", "bin", "Release", "net10.0");
-        if (Environment.GetEnvironmentVariable(FixtureFiles.EnvironmentVariable) is null)
+        if (FixtureFiles.OverrideFolder is null)
         {
             Assert.Equal(Path.Combine(root, "fixtures", "images", "cat.jpg"), FixtureFiles.GetPath(FixtureFiles.CatJpeg, generatedBin));
         }
@@ -33,7 +33,7 @@ public class FixtureFilesTests
         var ex = Assert.Throws<FileNotFoundException>(() => FixtureFiles.GetPath("images/no-such-photo.jpg"));
         Assert.Contains("no-such-photo.jpg", ex.Message, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(AppContext.BaseDirectory, "fixtures"), ex.Message, StringComparison.Ordinal);
-        Assert.Contains(FixtureFiles.EnvironmentVariable, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(FixtureFiles.OverrideVariable, ex.Message, StringComparison.Ordinal);
         Assert.NotNull(ex.FileName);
     }
 

@@ -1,3 +1,4 @@
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
@@ -194,7 +195,7 @@ public class RestMalformedInputTests
     [Fact]
     public void TorchServe_Raw_Rejects_Bodies_That_Do_Not_Fit_The_Input()
     {
-        var resnet = Codec("torchserve-rest-raw", ModelCatalog.Resnet50Signature);
+        var resnet = Codec("torchserve-rest-raw", ModelCatalog.Resnet50.Signature);
         var ex = Assert.Throws<WireFormatException>(() => resnet.DecodeRequest(new byte[12], WireContent.OctetStream));
         Assert.Contains("does not fit input 'pixel_values'", ex.Message, StringComparison.Ordinal);
         ex = Assert.Throws<WireFormatException>(() => resnet.DecodeRequest(new byte[7], WireContent.OctetStream));

@@ -1,4 +1,5 @@
 
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
@@ -209,7 +210,7 @@ public class RestRoundTripTests
     [Fact]
     public void TorchServe_Raw_File_Request_Round_Trips_With_Its_Content_Type()
     {
-        var codec = Codec("torchserve-rest-raw", ModelCatalog.Resnet50Signature);
+        var codec = Codec("torchserve-rest-raw", ModelCatalog.Resnet50.Signature);
         byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0xFF, 0xD9];
         var request = new InferenceRequest { ModelName = "resnet50", Inputs = [Tensor.FromBytesElements("body", [1], [jpeg])] };
         var (body, content) = Encode(w => codec.EncodeRequest(request, w));

@@ -1,3 +1,4 @@
+using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Codecs.TorchServe;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -16,9 +17,9 @@ public class TorchServeBodiesTests
         byte[] text = "The quick brown fox.\n"u8.ToArray();
         (byte[] File, ModelSignature Model, string ContentType)[] cases =
         [
-            (jpeg, ModelCatalog.Resnet50Signature, "image/jpeg"),
-            (wav, ModelCatalog.Wav2Vec2Signature, "audio/wav"),
-            (text, ModelCatalog.BartSignature, "text/plain; charset=utf-8"),
+            (jpeg, ModelCatalog.Resnet50.Signature, "image/jpeg"),
+            (wav, ModelCatalog.Wav2Vec2.Signature, "audio/wav"),
+            (text, ModelCatalog.Bart.Signature, "text/plain; charset=utf-8"),
         ];
         foreach (var (file, model, contentType) in cases)
         {
@@ -39,13 +40,13 @@ public class TorchServeBodiesTests
     {
         var samples = new float[1600];
         var body = new ReadOnlyMemory<byte>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples.AsSpan()).ToArray());
-        var input = Assert.Single(TorchServeBodies.DecodeInput(body, null, ModelCatalog.Wav2Vec2Signature, "data").Inputs);
+        var input = Assert.Single(TorchServeBodies.DecodeInput(body, null, ModelCatalog.Wav2Vec2.Signature, "data").Inputs);
         Assert.Equal("input_values", input.Name);
         Assert.Equal([1L, 1600], input.Shape.ToArray());
         Assert.True(input.Data.Equals(body));
 
         var ids = Tensor.FromInt64s("input_ids", [1, 3], [0, 31414, 2]);
-        var decoded = Assert.Single(TorchServeBodies.DecodeInput(ids.Data, null, ModelCatalog.BartSignature, "data").Inputs);
+        var decoded = Assert.Single(TorchServeBodies.DecodeInput(ids.Data, null, ModelCatalog.Bart.Signature, "data").Inputs);
         Assert.True(ids.ContentEquals(decoded));
     }
 
@@ -53,16 +54,16 @@ public class TorchServeBodiesTests
     public void Content_Type_Decides_Over_Sniffing()
     {
         byte[] jpegLooking = [0xFF, 0xD8, 0xFF, 0x00, 0, 0, 0, 0];
-        var input = Assert.Single(TorchServeBodies.DecodeInput(jpegLooking, "application/octet-stream", ModelCatalog.BartSignature, "body").Inputs);
+        var input = Assert.Single(TorchServeBodies.DecodeInput(jpegLooking, "application/octet-stream", ModelCatalog.Bart.Signature, "body").Inputs);
         Assert.Equal(DataType.Int64, input.DataType);
-        input = Assert.Single(TorchServeBodies.DecodeInput(new byte[8], "text/plain", ModelCatalog.BartSignature, "body").Inputs);
+        input = Assert.Single(TorchServeBodies.DecodeInput(new byte[8], "text/plain", ModelCatalog.Bart.Signature, "body").Inputs);
         Assert.Equal(DataType.Bytes, input.DataType);
     }
 
     [Fact]
     public void Response_Reads_Back_Python_Text_Including_Ints_And_NaN()
     {
-        var response = TorchServeBodies.ReadResponse("[[1, 2], [3, -4]]"u8.ToArray(), ModelCatalog.BartSignature);
+        var response = TorchServeBodies.ReadResponse("[[1, 2], [3, -4]]"u8.ToArray(), ModelCatalog.Bart.Signature);
         Assert.True(Tensor.FromInt64s("output_ids", [2, 2], [1, 2, 3, -4]).ContentEquals(response.Outputs[0]));
         var floats = TorchServeBodies.ReadResponse("[\n  [\n    NaN,\n    -Infinity\n  ]\n]"u8.ToArray(), Tiny);
         Assert.Equal([1L, 2], floats.Outputs[0].Shape.ToArray());
@@ -74,7 +75,7 @@ public class TorchServeBodiesTests
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         var response = new InferenceResponse { ModelName = "bart", Outputs = [Tensor.FromInt64s("output_ids", [1, 2], [0, 133])] };
-        TorchServeBodies.WriteResponse(response, ModelCatalog.BartSignature, buffer);
+        TorchServeBodies.WriteResponse(response, ModelCatalog.Bart.Signature, buffer);
         Assert.Equal("[\n  [\n    0,\n    133\n  ]\n]", BodyText(buffer.WrittenSpan.ToArray()));
     }
 }

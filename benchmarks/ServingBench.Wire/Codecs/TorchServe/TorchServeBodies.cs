@@ -59,7 +59,7 @@ public static class TorchServeBodies
 
     /// <summary>
     /// Reads a handler answer: the model output as <see cref="WriteResponse"/> writes it (a custom handler's nested
-    /// list), or a stock handler's answer (<see cref="StockAnswers"/>: top-5 labels, transcript, summary).
+    /// list), or the model's stock handler answer (<see cref="ModelSignature.StockAnswer"/>: top-5 labels, a transcript, a summary).
     /// </summary>
     public static InferenceResponse ReadResponse(ReadOnlyMemory<byte> body, ModelSignature model)
     {
@@ -73,10 +73,13 @@ public static class TorchServeBodies
         var json = new JsonInput(body.Span);
         if (json.Peek() == '{')
         {
-            return StockAnswers.TryRead(body.Span, model.Name, out var answer)
+            var form = model.StockAnswer;
+            return form is not null && form.TryRead(body.Span, model.Name, out var answer)
                 ? answer
                 : throw new WireFormatException(
-                    $"expected {spec.Name} {spec.DataType.ToKServeName()} [{string.Join(",", spec.Shape)}] as a nested list, or a stock handler's answer (top-{StockAnswers.TopK} labels, transcript, summary); got a JSON object of neither form{ErrorMessage(body.Span)}");
+                    $"expected {spec.Name} {spec.DataType.ToKServeName()} [{string.Join(",", spec.Shape)}] as a nested list"
+                    + (form is null ? "; got a JSON object" : $", or a stock handler's answer ({form.Description}); got a JSON object of neither form")
+                    + ErrorMessage(body.Span));
         }
 
         using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Text, SignatureCheck.CapacityHint(body.Length));
