@@ -56,38 +56,44 @@ public sealed class PrometheusStatisticsReader : IServerStatisticsReader
             throw new StatisticsUnavailableException($"{Source}: not a Prometheus page ({ex.Message})", ex);
         }
 
-        return _framework == Framework.TorchServe ? TorchServe(samples, _model, Source) : TfServing(samples, _model, Source);
+        // A metric declared but without samples yet (no request since the server started) counts as zero.
+        var declared = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length >= 3).Select(p => p[2]).ToHashSet(StringComparer.Ordinal);
+        return _framework == Framework.TorchServe ? TorchServe(samples, _model, Source, declared) : TfServing(samples, _model, Source, declared);
     }
 
-    public static ServerCounters TorchServe(IReadOnlyList<PrometheusSample> samples, string model, string source)
+    public static ServerCounters TorchServe(IReadOnlyList<PrometheusSample> samples, string model, string source, IReadOnlySet<string>? declared = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        double requests = Sum(samples, TorchServeRequests, model, "model_name", source);
-        double inferenceUs = Sum(samples, TorchServeInference, model, "model_name", source);
-        double queueUs = Sum(samples, TorchServeQueue, model, "model_name", source);
+        double requests = Sum(samples, TorchServeRequests, TorchServeRequests, model, source, declared);
+        double inferenceUs = Sum(samples, TorchServeInference, TorchServeInference, model, source, declared);
+        double queueUs = Sum(samples, TorchServeQueue, TorchServeQueue, model, source, declared);
         return new ServerCounters((long)requests, inferenceUs * 1000, queueUs * 1000, null, (inferenceUs - queueUs) * 1000, null);
     }
 
-    public static ServerCounters TfServing(IReadOnlyList<PrometheusSample> samples, string model, string source)
+    public static ServerCounters TfServing(IReadOnlyList<PrometheusSample> samples, string model, string source, IReadOnlySet<string>? declared = null)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        double requests = Sum(samples, TfServingRequestLatency + "_count", model, "model_name", source, predictOnly: true);
-        double requestUs = Sum(samples, TfServingRequestLatency + "_sum", model, "model_name", source, predictOnly: true);
-        double runtimeUs = Sum(samples, TfServingRuntimeLatency + "_sum", model, "model_name", source, predictOnly: true);
+        double requests = Sum(samples, TfServingRequestLatency + "_count", TfServingRequestLatency, model, source, declared);
+        double requestUs = Sum(samples, TfServingRequestLatency + "_sum", TfServingRequestLatency, model, source, declared);
+        double runtimeUs = Sum(samples, TfServingRuntimeLatency + "_sum", TfServingRuntimeLatency, model, source, declared);
         return new ServerCounters((long)requests, requestUs * 1000, null, null, runtimeUs * 1000, null);
     }
 
-    /// <summary>The sum of <paramref name="metric"/> over the model's series; a page without the metric publishes nothing usable.</summary>
-    private static double Sum(IReadOnlyList<PrometheusSample> samples, string metric, string model, string modelLabel, string source, bool predictOnly = false)
+    /// <summary>
+    /// The sum of <paramref name="metric"/> over the model's series (TF Serving's: API Predict only). A page that neither
+    /// has the metric nor declares its <paramref name="family"/> (<c># TYPE</c>) publishes nothing usable; a declared one
+    /// without samples yet is zero, as is a model with no request yet.
+    /// </summary>
+    private static double Sum(IReadOnlyList<PrometheusSample> samples, string metric, string family, string model, string source, IReadOnlySet<string>? declared)
     {
         var named = samples.Where(s => s.Name == metric).ToList();
-        if (named.Count == 0)
+        if (named.Count == 0 && declared?.Contains(family) != true)
         {
             throw new StatisticsUnavailableException($"{source}: the page has no {metric}");
         }
 
-        // A model with no request yet has no series; that is zero, not missing.
-        return named.Where(s => s.Label(modelLabel) == model && (!predictOnly || s.Label("API") is null or "Predict")).Sum(s => s.Value);
+        return named.Where(s => s.Label("model_name") == model && s.Label("API") is null or "Predict").Sum(s => s.Value);
     }
 
     public void Dispose() => _http.Dispose();
