@@ -22,6 +22,23 @@ internal static class Inference
         };
     }
 
+    /// <summary>
+    /// The pipeline Triton and TF Serving share, each stage marked on <paramref name="timing"/>: decode, wait for an
+    /// instance of the model (queue), backend (engine), encode. The caller records the outcome in its framework's terms.
+    /// </summary>
+    public static async Task<(WireContent Content, PooledBufferWriter Body)> PipelineAsync(
+        ModelInstances instances, IInferenceBackend backend, ModelSignature model, string version, RequestTiming timing,
+        Func<(InferenceRequest Request, IWireCodec ResponseCodec)> decode, CancellationToken cancellationToken)
+    {
+        var (decoded, responseCodec) = decode();
+        timing.BatchSize = BatchSize(decoded);
+        timing.Decoded();
+        var response = await ScheduleAsync(instances, backend, model, decoded, version, timing, cancellationToken).ConfigureAwait(false);
+        var encoded = Encode(response, responseCodec);
+        timing.Encoded();
+        return encoded;
+    }
+
     /// <summary>Waits for a free instance of the model (the queue), then calls the backend (the engine), marking both on <paramref name="timing"/>.</summary>
     public static async Task<InferenceResponse> ScheduleAsync(
         ModelInstances instances, IInferenceBackend backend, ModelSignature model, InferenceRequest request, string version, RequestTiming timing,

@@ -132,12 +132,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         var timing = RequestTiming.Start();
         try
         {
-            var (decoded, responseCodec) = decode();
-            timing.BatchSize = Inference.BatchSize(decoded);
-            timing.Decoded();
-            var response = await Inference.ScheduleAsync(_instances, options.Backend, model, decoded, Version, timing, cancellationToken).ConfigureAwait(false);
-            var encoded = Inference.Encode(response, responseCodec);
-            timing.Encoded();
+            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, Version, timing, decode, cancellationToken).ConfigureAwait(false);
             _statistics.Answered(model.Name, entrypoint, timing);
             return encoded;
         }

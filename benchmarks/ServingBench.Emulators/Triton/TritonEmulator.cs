@@ -187,12 +187,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
         var timing = RequestTiming.Start();
         try
         {
-            var (decoded, responseCodec) = decode();
-            timing.BatchSize = Inference.BatchSize(decoded);
-            timing.Decoded();
-            var response = await Inference.ScheduleAsync(_instances, options.Backend, model, decoded, ServedVersion, timing, cancellationToken).ConfigureAwait(false);
-            var encoded = Inference.Encode(response, responseCodec);
-            timing.Encoded();
+            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, ServedVersion, timing, decode, cancellationToken).ConfigureAwait(false);
             counters.RecordSuccess(timing);
             return encoded;
         }
