@@ -39,6 +39,12 @@ public sealed record EmulatorOptions
     /// <summary>TorchServe workers per model (jobs running at once); <c>serve --workers</c>.</summary>
     public int TorchServeWorkers { get; init; } = DefaultWorkers;
 
+    /// <summary>
+    /// Triton and TF Serving: executions of one model at once (Triton's instance_group count); later requests wait in
+    /// the server's queue, and that wait is their published queue time. <c>serve --workers</c> sets it with the workers.
+    /// </summary>
+    public int InstancesPerModel { get; init; } = DefaultWorkers;
+
     /// <summary>TorchServe job_queue_size: jobs waiting beyond the busy workers before 503; <c>serve --queue-size</c>.</summary>
     public int TorchServeQueueSize { get; init; } = DefaultQueueSize;
 

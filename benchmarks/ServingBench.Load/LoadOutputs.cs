@@ -84,30 +84,63 @@ public static class LoadOutputs
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {s.Load:0.###} | {s.Requests} | {s.Rps:0.#} | {Ms(s.MeanUs)} | {Ms(s.P50Us)} | {Ms(s.P90Us)} | {Ms(s.P95Us)} | {Ms(s.P99Us)} | {Ms(s.P999Us)} | {Ms(s.MaxUs)} | {failures} | {s.Timeouts} | {s.LateSends} | {(s.Stable ? "yes" : "no")} |");
             }
+
+            AppendTimeSplit(text, [.. series.OrderBy(s => s.Load)]);
         }
 
         return text.ToString();
     }
 
     /// <summary>
-    /// perf_analyzer's CSV: its columns, one row per step, ordered by load. Client Send/Recv and the server columns stay
-    /// empty (this client does not split its time; the emulators publish no server statistics); Scenario, Payload and
-    /// Backend follow as extra columns, which tools reading perf_analyzer's columns by name ignore.
+    /// Where each step's mean latency went, from the server's own statistics (ms per request), and the CPU each side
+    /// spent per answered request; a dash where the server does not split that part or published nothing.
+    /// </summary>
+    private static void AppendTimeSplit(StringBuilder text, List<LoadStepSummary> series)
+    {
+        if (series.All(s => s.ServerStatistics is null && s.ClientCpuUs is null))
+        {
+            return;
+        }
+
+        var first = series[0];
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Where the time went (server statistics: {first.ServerStatistics ?? "none read"}), ms per request:");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {(first.Mode == LoadStepSummary.Open ? "rate (/s)" : "users")} | mean latency | server request | queue | compute input | compute infer (engine) | compute output | network + protocol + client | server CPU | client CPU |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in series)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {s.Load:0.###} | {Ms(s.MeanUs)} | {Ms(s.ServerRequestUs)} | {Ms(s.ServerQueueUs)} | {Ms(s.ServerComputeInputUs)} | {Ms(s.ServerComputeInferUs)} | {Ms(s.ServerComputeOutputUs)} | {Ms(s.NetworkProtocolUs)} | {Ms(s.ServerCpuUs)} | {Ms(s.ClientCpuUs)} |");
+        }
+    }
+
+    /// <summary>
+    /// perf_analyzer's CSV: its columns, one row per step, ordered by load. The server columns come from the server's
+    /// own statistics, µs per request as perf_analyzer writes them (Server Queue, Server Compute Input / Infer /
+    /// Output; a framework that does not split a stage leaves it empty), and Network+Server Send/Recv is, as there, the
+    /// average latency less the server's queue and compute. Client Send/Recv stay empty (this client does not split its
+    /// time). Scenario, Payload, Backend, the server's whole request, network + protocol and the CPU per request follow
+    /// as extra columns, which tools reading perf_analyzer's columns by name ignore.
     /// </summary>
     public static string Csv(IReadOnlyList<LoadStepSummary> steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
         bool open = steps.Count > 0 && steps.All(s => s.Mode == LoadStepSummary.Open);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{(open ? "Request Rate" : "Concurrency")},{PerfAnalyzerColumns},Scenario,Payload,Backend");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{(open ? "Request Rate" : "Concurrency")},{PerfAnalyzerColumns},Scenario,Payload,Backend,Server Request,Network+Protocol,Server CPU,Client CPU");
         foreach (var s in steps)
         {
+            double? serverSide = s.ServerComputeInferUs is { } infer ? (s.ServerQueueUs ?? 0) + (s.ServerComputeInputUs ?? 0) + infer + (s.ServerComputeOutputUs ?? 0) : null;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{s.Load:0.###},{s.Rps:0.##},,,,,,,,{s.P50Us},{s.P90Us},{s.P95Us},{s.P99Us},{s.MeanUs:0},,,{s.Scenario},{s.Payload},{s.Backend}");
+                $"{s.Load:0.###},{s.Rps:0.##},,{Us(s.MeanUs - serverSide)},{Us(s.ServerQueueUs)},{Us(s.ServerComputeInputUs)},{Us(s.ServerComputeInferUs)},{Us(s.ServerComputeOutputUs)},,{s.P50Us},{s.P90Us},{s.P95Us},{s.P99Us},{s.MeanUs:0},,,{s.Scenario},{s.Payload},{s.Backend},{Us(s.ServerRequestUs)},{Us(s.NetworkProtocolUs)},{Us(s.ServerCpuUs)},{Us(s.ClientCpuUs)}");
         }
 
         return text.ToString();
     }
+
+    private static string Us(double? microseconds) => microseconds is { } us ? us.ToString("0", CultureInfo.InvariantCulture) : string.Empty;
 
     public static string LoadText(LoadStepSummary step)
     {
@@ -118,4 +151,6 @@ public static class LoadOutputs
     }
 
     private static string Ms(double microseconds) => (microseconds / 1000).ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Ms(double? microseconds) => microseconds is { } us ? Ms(us) : "-";
 }

@@ -21,8 +21,10 @@ public sealed class LoadRunner
     private readonly SendRequest _send;
     private readonly LoadTiming _timing;
     private readonly WorkerShare _worker;
+    private readonly StepProbe? _probe;
 
-    public LoadRunner(SendRequest send, LoadTiming timing, WorkerShare? worker = null)
+    /// <param name="probe">Snapshots of the server's statistics and CPU before the measured windows and after the last answer; none when null.</param>
+    public LoadRunner(SendRequest send, LoadTiming timing, WorkerShare? worker = null, StepProbe? probe = null)
     {
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(timing);
@@ -34,6 +36,7 @@ public sealed class LoadRunner
         _send = send;
         _timing = timing;
         _worker = worker ?? WorkerShare.Alone;
+        _probe = probe;
     }
 
     /// <summary>
@@ -57,6 +60,10 @@ public sealed class LoadRunner
             : RunClosedLoopAsync(_worker.Users(step.Users!.Value), recorder, stopSending.Token, abort);
 
         await DelayQuietly(_timing.Warmup, abort).ConfigureAwait(false);
+
+        // The server's counters are read just before measuring starts and after the last answer is in, never inside a
+        // window's timing: one small request to the server's statistics per step end.
+        var before = _probe is null ? null : await _probe.MarkAsync(abort).ConfigureAwait(false);
         recorder.StartMeasuring();
         long measureStart = Stopwatch.GetTimestamp();
         var windowStart = DateTimeOffset.UtcNow;
@@ -110,8 +117,11 @@ public sealed class LoadRunner
             windows[^1].Service.Add(tail.Service);
         }
 
+        var after = _probe is null || before is null ? null : await _probe.MarkAsync(CancellationToken.None).ConfigureAwait(false);
+        long answered = windows.Sum(w => w.Latency.TotalCount);
         var result = new StepResult
         {
+            Server = after is null ? null : _probe!.Between(before!, after, answered),
             Step = step,
             Windows = windows,
             Measured = measured,

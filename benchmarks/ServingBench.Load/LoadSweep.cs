@@ -1,7 +1,7 @@
 namespace ServingBench.Load;
 
-/// <summary>One line of a sweep: what is measured (labels) and how one request is sent.</summary>
-public sealed record LoadSeries(StepLabels Labels, SendRequest Send);
+/// <summary>One line of a sweep: what is measured (labels), how one request is sent, and the snapshots each step is read against.</summary>
+public sealed record LoadSeries(StepLabels Labels, SendRequest Send, StepProbe? Probe = null);
 
 /// <summary>
 /// A whole sweep: every series through every step, in order, with live progress; stops at Ctrl+C with what was
@@ -38,7 +38,7 @@ public static class LoadSweep
         int index = 0;
         foreach (var line in series)
         {
-            var runner = new LoadRunner(line.Send, timing, worker);
+            var runner = new LoadRunner(line.Send, timing, worker, line.Probe);
             foreach (var step in steps)
             {
                 if (abort.IsCancellationRequested)

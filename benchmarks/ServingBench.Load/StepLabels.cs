@@ -27,7 +27,8 @@ public sealed record StepLabels(string Scenario, string Payload, string Backend,
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(offered);
         var latency = result.Latency;
-        return Summarise(latency, result.Measured.TotalSeconds, result.Failures, result.Timeouts, result.LateSends, result.Stable) with
+        var summary = Summarise(latency, result.Measured.TotalSeconds, result.Failures, result.Timeouts, result.LateSends, result.Stable);
+        return WithServer(summary, result.Server) with
         {
             Mode = offered.IsOpen ? LoadStepSummary.Open : LoadStepSummary.Closed,
             Users = offered.IsOpen ? null : worker.Users(offered.Users!.Value),
@@ -35,6 +36,32 @@ public sealed record StepLabels(string Scenario, string Payload, string Backend,
             Arrival = offered.IsOpen ? offered.Arrival!.Value.ToString().ToLowerInvariant() : null,
             Worker = worker.IsAlone ? null : worker.ToString(),
         };
+    }
+
+    /// <summary>The entry with the server's split (µs per request, rounded to 0.1) and the CPU figures beside its latency.</summary>
+    private static LoadStepSummary WithServer(LoadStepSummary summary, StepServerFigures? server)
+    {
+        if (server is null)
+        {
+            return summary;
+        }
+
+        var split = server.Split;
+        return summary with
+        {
+            ServerStatistics = server.Statistics,
+            ServerRequests = split?.Requests,
+            ServerRequestUs = Round(split?.RequestUs),
+            ServerQueueUs = Round(split?.QueueUs),
+            ServerComputeInputUs = Round(split?.ComputeInputUs),
+            ServerComputeInferUs = Round(split?.EngineUs),
+            ServerComputeOutputUs = Round(split?.ComputeOutputUs),
+            NetworkProtocolUs = split is null || summary.Requests == 0 ? null : Round(summary.MeanUs - split.RequestUs),
+            ServerCpuUs = Round(server.ServerCpuUs),
+            ClientCpuUs = Round(server.ClientCpuUs),
+        };
+
+        static double? Round(double? value) => value is { } v ? Math.Round(v, 1) : null;
     }
 
     /// <summary>The load-independent part of an entry, from a latency histogram and the counts beside it.</summary>

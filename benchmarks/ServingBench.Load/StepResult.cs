@@ -20,6 +20,9 @@ public sealed class StepResult
 
     public required bool Stable { get; init; }
 
+    /// <summary>The server's split and the CPU per request over the step; null when the step had no probe.</summary>
+    public StepServerFigures? Server { get; init; }
+
     /// <summary>True when Ctrl+C cut the step short (what was measured is still reported).</summary>
     public bool Interrupted { get; init; }
 

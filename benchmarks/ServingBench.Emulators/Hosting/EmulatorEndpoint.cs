@@ -2,12 +2,16 @@ using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Emulators.Hosting;
 
-/// <summary>What one listener is for: a framework's inference REST or gRPC port, TorchServe's management port, the echo floor.</summary>
+/// <summary>
+/// What one listener is for: a framework's inference REST or gRPC port, TorchServe's management port, a metrics port
+/// (Triton 8002, TorchServe 8082; TF Serving serves its metrics on the REST port), the echo floor.
+/// </summary>
 public enum EndpointRole
 {
     Rest,
     Grpc,
     Management,
+    Metrics,
     EchoRest,
     EchoGrpc,
 }
@@ -24,6 +28,7 @@ public sealed record EmulatorEndpoint(string Server, EndpointRole Role, Uri Addr
         EndpointRole.Rest => "REST (HTTP/1.1)",
         EndpointRole.Grpc => "gRPC (HTTP/2)",
         EndpointRole.Management => "management (HTTP/1.1)",
+        EndpointRole.Metrics => "metrics (HTTP/1.1)",
         EndpointRole.EchoRest => "echo REST (HTTP/1.1)",
         EndpointRole.EchoGrpc => "echo gRPC (HTTP/2)",
         _ => role.ToString(),

@@ -1,4 +1,5 @@
 using ServingBench.Emulators.Backends;
+using ServingBench.Emulators.Statistics;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Tensors;
 using ServingBench.Wire;
@@ -8,13 +9,6 @@ namespace ServingBench.Emulators.Hosting;
 /// <summary>The part every host shares: backend call, response stamped with the served name and version, encode.</summary>
 internal static class Inference
 {
-    public static async Task<(WireContent Content, PooledBufferWriter Body)> RunAsync(
-        IInferenceBackend backend, ModelSignature model, InferenceRequest request, IWireCodec responseCodec, string version, CancellationToken cancellationToken)
-    {
-        var response = await InferAsync(backend, model, request, version, cancellationToken).ConfigureAwait(false);
-        return Encode(response, responseCodec);
-    }
-
     public static async Task<InferenceResponse> InferAsync(
         IInferenceBackend backend, ModelSignature model, InferenceRequest request, string version, CancellationToken cancellationToken)
     {
@@ -26,6 +20,35 @@ internal static class Inference
             Id = request.Id,
             Outputs = result.Outputs,
         };
+    }
+
+    /// <summary>
+    /// The pipeline Triton and TF Serving share, each stage marked on <paramref name="timing"/>: decode, wait for an
+    /// instance of the model (queue), backend (engine), encode. The caller records the outcome in its framework's terms.
+    /// </summary>
+    public static async Task<(WireContent Content, PooledBufferWriter Body)> PipelineAsync(
+        ModelInstances instances, IInferenceBackend backend, ModelSignature model, string version, RequestTiming timing,
+        Func<(InferenceRequest Request, IWireCodec ResponseCodec)> decode, CancellationToken cancellationToken)
+    {
+        var (decoded, responseCodec) = decode();
+        timing.BatchSize = BatchSize(decoded);
+        timing.Decoded();
+        var response = await ScheduleAsync(instances, backend, model, decoded, version, timing, cancellationToken).ConfigureAwait(false);
+        var encoded = Encode(response, responseCodec);
+        timing.Encoded();
+        return encoded;
+    }
+
+    /// <summary>Waits for a free instance of the model (the queue), then calls the backend (the engine), marking both on <paramref name="timing"/>.</summary>
+    public static async Task<InferenceResponse> ScheduleAsync(
+        ModelInstances instances, IInferenceBackend backend, ModelSignature model, InferenceRequest request, string version, RequestTiming timing,
+        CancellationToken cancellationToken)
+    {
+        using var slot = await instances.EnterAsync(model.Name, cancellationToken).ConfigureAwait(false);
+        timing.Queued();
+        var response = await InferAsync(backend, model, request, version, cancellationToken).ConfigureAwait(false);
+        timing.Computed();
+        return response;
     }
 
     public static (WireContent Content, PooledBufferWriter Body) Encode(InferenceResponse response, IWireCodec responseCodec)
@@ -42,4 +65,8 @@ internal static class Inference
             throw;
         }
     }
+
+    /// <summary>Rows in the request's first input: the batch the statistics count inferences by.</summary>
+    public static int BatchSize(InferenceRequest request) =>
+        request.Inputs.Count > 0 && request.Inputs[0].Shape.Length > 0 ? (int)Math.Clamp(request.Inputs[0].Shape[0], 1, int.MaxValue) : 1;
 }

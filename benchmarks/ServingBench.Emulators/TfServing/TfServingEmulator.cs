@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
+using ServingBench.Emulators.Statistics;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.TfServing;
@@ -15,7 +16,8 @@ namespace ServingBench.Emulators.TfServing;
 /// <summary>
 /// TF Serving: REST (predict row/columnar, model status, metadata) on 8501 and gRPC (PredictionService.Predict and
 /// GetModelMetadata, ModelService.GetModelStatus) on 8500. Every model is served as version 1; gRPC Predict
-/// answers with typed fields, as the real server does.
+/// answers with typed fields, as the real server does. The REST port also serves the monitoring page
+/// (<see cref="TfServingStatistics.MetricsPath"/>), from each Predict request's own timing.
 /// </summary>
 public sealed partial class TfServingEmulator(EmulatorOptions options)
 {
@@ -32,6 +34,8 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         "text/html", "<HTML><HEAD>\n<TITLE>400 Bad Request</TITLE>\n</HEAD><BODY>\n<H1>Bad Request</H1>\n</BODY></HTML>\n"u8, replacing: [400]);
 
     private readonly ServedModels _models = new(options.Models);
+    private readonly TfServingStatistics _statistics = new(options.Models.Select(m => m.Name));
+    private readonly ModelInstances _instances = new(options.Models.Select(m => m.Name), options.InstancesPerModel);
 
     public IEnumerable<ListenerSpec> Listeners()
     {
@@ -75,6 +79,12 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
             return;
         }
 
+        if (HttpMethods.IsGet(request.Method) && path == TfServingStatistics.MetricsPath)
+        {
+            await _statistics.WriteMetricsAsync(context.Response, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         if (HttpMethods.IsGet(request.Method) && GetRoute().Match(path) is { Success: true } get && get.Groups["name"].Success)
         {
             var model = Resolve(Unescape(get, "name"), Group(get, "version"), Group(get, "label"));
@@ -101,13 +111,49 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
     private async Task PredictRestAsync(HttpContext context, ModelSignature model)
     {
         using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, decompress: true).ConfigureAwait(false);
-        var scenario = IsRowFormat(body.WrittenSpan) ? ScenarioCatalog.TfServingRestJsonRow : ScenarioCatalog.TfServingRestJsonCol;
-        var codec = _models.Codec(scenario, model);
-        var decoded = codec.DecodeRequest(body.WrittenMemory, HttpExchange.RequestContent(context.Request));
-        CheckSignature(decoded.SignatureName);
-        var (content, response) = await Inference.RunAsync(options.Backend, model, decoded, codec, Version, context.RequestAborted).ConfigureAwait(false);
+        var (content, response) = await TimedAsync(model, TfServingStatistics.RestEntrypoint, context.RequestAborted, () =>
+        {
+            var scenario = IsRowFormat(body.WrittenSpan) ? ScenarioCatalog.TfServingRestJsonRow : ScenarioCatalog.TfServingRestJsonCol;
+            var codec = _models.Codec(scenario, model);
+            var decoded = codec.DecodeRequest(body.WrittenMemory, HttpExchange.RequestContent(context.Request));
+            CheckSignature(decoded.SignatureName);
+            return (decoded, codec);
+        }).ConfigureAwait(false);
         await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, content, response).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// One Predict request, timed as TF Serving times it: request latency from decode to encoded answer, runtime latency
+    /// around the backend (the wait for an instance is part of the request, not of the runtime).
+    /// </summary>
+    private async Task<(WireContent Content, PooledBufferWriter Body)> TimedAsync(
+        ModelSignature model, string entrypoint, CancellationToken cancellationToken, Func<(InferenceRequest Request, IWireCodec ResponseCodec)> decode)
+    {
+        var timing = RequestTiming.Start();
+        try
+        {
+            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, Version, timing, decode, cancellationToken).ConfigureAwait(false);
+            _statistics.Answered(model.Name, entrypoint, timing);
+            return encoded;
+        }
+        catch (Exception ex)
+        {
+            _statistics.Failed(model.Name, StatusName(ex), timing);
+            throw;
+        }
+    }
+
+    /// <summary>The status code's name as TF Serving's request_count labels it (<c>error::Code_Name</c>: INVALID_ARGUMENT …).</summary>
+    private static string StatusName(Exception error) => error switch
+    {
+        ServerError server => ConstantCase(server.GrpcStatus.ToString()),
+        WireFormatException => "INVALID_ARGUMENT",
+        OperationCanceledException => "CANCELLED",
+        _ => "INTERNAL",
+    };
+
+    private static string ConstantCase(string pascal) =>
+        string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
 
     private async Task<PooledBufferWriter> PredictGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
@@ -115,10 +161,12 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         var model = Resolve(reference.Name, reference.Version, reference.Label);
 
         // The request may carry typed fields or tensor_content; the real server answers typed either way.
-        var decoded = _models.Codec(ScenarioCatalog.TfServingGrpcRaw, model).DecodeRequest(request, WireContent.Protobuf);
-        CheckSignature(decoded.SignatureName ?? reference.SignatureName);
-        var responseCodec = _models.Codec(ScenarioCatalog.TfServingGrpcTyped, model);
-        var (_, body) = await Inference.RunAsync(options.Backend, model, decoded, responseCodec, Version, context.CancellationToken).ConfigureAwait(false);
+        var (_, body) = await TimedAsync(model, TfServingStatistics.GrpcEntrypoint, context.CancellationToken, () =>
+        {
+            var decoded = _models.Codec(ScenarioCatalog.TfServingGrpcRaw, model).DecodeRequest(request, WireContent.Protobuf);
+            CheckSignature(decoded.SignatureName ?? reference.SignatureName);
+            return (decoded, _models.Codec(ScenarioCatalog.TfServingGrpcTyped, model));
+        }).ConfigureAwait(false);
         return body;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
+using ServingBench.Emulators.Statistics;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
@@ -11,14 +12,17 @@ namespace ServingBench.Emulators.TorchServe;
 
 /// <summary>
 /// TorchServe: inference REST on 8080 (<c>/ping</c>, <c>/predictions/{m}[/{v}]</c>), management REST on 8081
-/// (<c>/models</c>), gRPC inference on 7070 (Ping, Predictions). Bodies over max_request_size are refused, and a
-/// bounded job queue per model answers 503 (gRPC INTERNAL, as TorchServe does) when full.
+/// (<c>/models</c>), gRPC inference on 7070 (Ping, Predictions), and the metrics API on 8082 (<c>/metrics</c>, as with
+/// <c>metrics_mode=prometheus</c>). Bodies over max_request_size are refused, and a bounded job queue per model
+/// answers 503 (gRPC INTERNAL, as TorchServe does) when full. Each job is timed from its arrival in the queue: the wait
+/// for a worker is its queue latency, and arrival to answer its inference latency.
 /// </summary>
 public sealed class TorchServeEmulator : IDisposable
 {
     public const int DefaultRestPort = 8080;
     public const int DefaultManagementPort = 8081;
     public const int DefaultGrpcPort = 7070;
+    public const int DefaultMetricsPort = 8082;
     public const string ServedVersion = "1.0";
     public const string HealthyJson = "{\n  \"status\": \"Healthy\"\n}\n";
 
@@ -28,6 +32,7 @@ public sealed class TorchServeEmulator : IDisposable
     private readonly EmulatorOptions _options;
     private readonly ServedModels _models;
     private readonly Dictionary<string, BoundedJobQueue> _queues;
+    private readonly TorchServeStatistics _statistics;
 
     public TorchServeEmulator(EmulatorOptions options)
     {
@@ -35,6 +40,7 @@ public sealed class TorchServeEmulator : IDisposable
         _options = options;
         _models = new ServedModels(options.Models);
         _queues = options.Models.ToDictionary(m => m.Name, _ => new BoundedJobQueue(options.TorchServeWorkers, options.TorchServeQueueSize));
+        _statistics = new TorchServeStatistics(options.Models.Select(m => m.Name));
     }
 
     public IEnumerable<ListenerSpec> Listeners()
@@ -59,6 +65,23 @@ public sealed class TorchServeEmulator : IDisposable
                 .Add(GrpcServices.TorchServeInference, "Predictions", GrpcErrors.Guard(PredictionsGrpcAsync, GrpcStatusOf, _options.ErrorLog, "torchserve")),
             MaxGrpcReceiveBytes = _options.TorchServeMaxRequestBytes,
         };
+        yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Metrics, DefaultMetricsPort)
+        {
+            Rest = context => RestErrors.GuardAsync(context, HandleMetricsAsync, WriteErrorAsync, _options.ErrorLog, "torchserve metrics"),
+            MalformedRequest = UnparsableRequestAnswer(),
+            MaxRequestHeadBytes = NettyRequestHeadLimits,
+        };
+    }
+
+    private Task HandleMetricsAsync(HttpContext context)
+    {
+        if (Segments(context.Request.Path.Value) is not ["metrics"])
+        {
+            throw NotFoundRoute();
+        }
+
+        RequireMethod(context.Request, HttpMethods.Get);
+        return _statistics.WriteMetricsAsync(context.Response, context.RequestAborted);
     }
 
     public void Dispose()
@@ -93,25 +116,25 @@ public sealed class TorchServeEmulator : IDisposable
                 throw MethodNotAllowed();
             }
 
-            var model = Resolve(segments[1], segments.Length == 3 ? segments[2] : null);
-            await PredictRestAsync(context, model).ConfigureAwait(false);
+            string? version = segments.Length == 3 ? segments[2] : null;
+            var model = Resolve(segments[1], version);
+            await PredictRestAsync(context, model, version).ConfigureAwait(false);
             return;
         }
 
         throw NotFoundRoute();
     }
 
-    private async Task PredictRestAsync(HttpContext context, ModelSignature model)
+    private async Task PredictRestAsync(HttpContext context, ModelSignature model, string? version)
     {
-        var queue = _queues[model.Name];
         using var body = await HttpExchange.ReadBodyAsync(context.Request, _options.TorchServeMaxRequestBytes, context.RequestAborted).ConfigureAwait(false);
         var content = HttpExchange.RequestContent(context.Request);
         bool json = content.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
         var codec = _models.Codec(json ? ScenarioCatalog.TorchServeRestJson : ScenarioCatalog.TorchServeRestRaw, model);
-        var (admitted, result) = await queue.TryRunAsync(async () =>
+        var result = await RunJobAsync(model, version, context.RequestAborted, async (timing, cancellationToken) =>
         {
             var decoded = codec.DecodeRequest(body.WrittenMemory, content);
-            var response = await Inference.InferAsync(_options.Backend, model, decoded, ServedVersion, context.RequestAborted).ConfigureAwait(false);
+            var response = await DecodedAsync(model, decoded, timing, cancellationToken).ConfigureAwait(false);
             if (!UsesDefaultHandler(model, decoded))
             {
                 return Inference.Encode(response, codec);
@@ -120,12 +143,7 @@ public sealed class TorchServeEmulator : IDisposable
             var answer = new PooledBufferWriter(1024);
             DefaultHandlers.WriteAnswer(model, response, answer);
             return (Content: WireContent.Json, Body: answer);
-        }, context.RequestAborted).ConfigureAwait(false);
-        if (!admitted)
-        {
-            throw QueueFull(model.Name);
-        }
-
+        }).ConfigureAwait(false);
         await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, result.Content, result.Body).ConfigureAwait(false);
     }
 
@@ -134,10 +152,11 @@ public sealed class TorchServeEmulator : IDisposable
         var reference = ModelReference.PeekNameAndVersion(request, "PredictionsRequest");
         var model = Resolve(reference.Name, reference.Version);
         var codec = _models.Codec(ScenarioCatalog.TorchServeGrpcRaw, model);
-        var (admitted, result) = await _queues[model.Name].TryRunAsync(async () =>
+        string? version = string.IsNullOrEmpty(reference.Version) ? null : reference.Version;
+        var result = await RunJobAsync(model, version, context.CancellationToken, async (timing, cancellationToken) =>
         {
             var decoded = codec.DecodeRequest(request, WireContent.Protobuf);
-            var response = await Inference.InferAsync(_options.Backend, model, decoded, ServedVersion, context.CancellationToken).ConfigureAwait(false);
+            var response = await DecodedAsync(model, decoded, timing, cancellationToken).ConfigureAwait(false);
             if (!UsesDefaultHandler(model, decoded))
             {
                 return Inference.Encode(response, codec);
@@ -148,8 +167,57 @@ public sealed class TorchServeEmulator : IDisposable
             DefaultHandlers.WriteAnswer(model, response, answer);
             var message = new ServingBench.Wire.Protos.TorchServe.PredictionResponse { Prediction = Google.Protobuf.ByteString.CopyFrom(answer.WrittenSpan) };
             return (Content: WireContent.Protobuf, Body: PooledBodies.Wrap(Google.Protobuf.MessageExtensions.ToByteArray(message)));
-        }, context.CancellationToken).ConfigureAwait(false);
-        return admitted ? result.Body : throw QueueFull(model.Name);
+        }).ConfigureAwait(false);
+        return result.Body;
+    }
+
+    /// <summary>
+    /// One job through the model's queue, timed as TorchServe's frontend times it: from its arrival in the queue, the
+    /// wait for a worker (queue latency), then the worker's decode, backend call and encode (inference latency runs to
+    /// the encoded answer). A full queue refuses it (503).
+    /// </summary>
+    private async Task<(WireContent Content, PooledBufferWriter Body)> RunJobAsync(
+        ModelSignature model, string? version, CancellationToken cancellationToken,
+        Func<RequestTiming, CancellationToken, Task<(WireContent Content, PooledBufferWriter Body)>> job)
+    {
+        _statistics.Received(model.Name, version);
+        var timing = RequestTiming.Start();
+        bool admitted;
+        (WireContent Content, PooledBufferWriter Body) result;
+        try
+        {
+            (admitted, result) = await _queues[model.Name].TryRunAsync(async () =>
+            {
+                timing.Queued();
+                var answer = await job(timing, cancellationToken).ConfigureAwait(false);
+                timing.Encoded();
+                return answer;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _statistics.Models[model.Name].RecordFailure(timing);
+            throw;
+        }
+
+        if (!admitted)
+        {
+            _statistics.Models[model.Name].RecordFailure(timing);
+            throw QueueFull(model.Name);
+        }
+
+        _statistics.Answered(model.Name, version, timing);
+        return result;
+    }
+
+    /// <summary>The decoded request through the backend: decode and engine marked on <paramref name="timing"/>.</summary>
+    private async Task<InferenceResponse> DecodedAsync(ModelSignature model, InferenceRequest decoded, RequestTiming timing, CancellationToken cancellationToken)
+    {
+        timing.BatchSize = Inference.BatchSize(decoded);
+        timing.Decoded();
+        var response = await Inference.InferAsync(_options.Backend, model, decoded, ServedVersion, cancellationToken).ConfigureAwait(false);
+        timing.Computed();
+        return response;
     }
 
     /// <summary>A file (JPEG, WAV, text) goes to TorchServe's stock handler when the emulator runs them; tensors to the custom handler.</summary>

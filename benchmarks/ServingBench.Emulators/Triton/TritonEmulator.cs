@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
+using ServingBench.Emulators.Statistics;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.Protobuf;
@@ -17,12 +18,16 @@ namespace ServingBench.Emulators.Triton;
 /// <summary>
 /// Triton (KServe v2): HTTP on 8000 (health, server and model metadata, ready, config, infer with JSON and the
 /// binary tensor extension) and gRPC on 8001 (ServerLive, ServerReady, ModelReady, ServerMetadata, ModelMetadata,
-/// ModelInfer: typed or raw in, raw out as Triton answers). Every model is served as version "1".
+/// ModelInfer: typed or raw in, raw out as Triton answers, ModelStatistics), the statistics extension over HTTP, and
+/// the metrics port 8002 (<c>/metrics</c>). Every model is served as version "1". Each request is timed through its
+/// stages (decode = compute_input, wait for a model instance = queue, backend = compute_infer, encode =
+/// compute_output), and those times are what the statistics publish.
 /// </summary>
 public sealed class TritonEmulator(EmulatorOptions options)
 {
     public const int DefaultHttpPort = 8000;
     public const int DefaultGrpcPort = 8001;
+    public const int DefaultMetricsPort = 8002;
     public const string ServedVersion = "1";
     public const string ServerName = "triton";
     public const string ServerVersion = "2.59.0";
@@ -35,6 +40,8 @@ public sealed class TritonEmulator(EmulatorOptions options)
     ];
 
     private readonly ServedModels _models = new(options.Models);
+    private readonly TritonStatistics _statistics = new(options.Models.Select(m => m.Name), ServedVersion);
+    private readonly ModelInstances _instances = new(options.Models.Select(m => m.Name), options.InstancesPerModel);
 
     public IEnumerable<ListenerSpec> Listeners()
     {
@@ -54,6 +61,22 @@ public sealed class TritonEmulator(EmulatorOptions options)
                 .Add(GrpcServices.TritonService, "ModelStatistics", Guard(ModelStatisticsGrpc))
                 .Add(GrpcServices.TritonService, "ModelInfer", Guard(InferGrpcAsync)),
         };
+        yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Metrics, DefaultMetricsPort)
+        {
+            Rest = context => RestErrors.GuardAsync(context, HandleMetricsAsync, WriteErrorAsync, options.ErrorLog, "triton metrics"),
+        };
+    }
+
+    /// <summary>The metrics port answers <c>GET /metrics</c> only.</summary>
+    private Task HandleMetricsAsync(HttpContext context)
+    {
+        if (context.Request.Path.Value != "/metrics")
+        {
+            throw new ServerError(ErrorKind.NotFound, "Not Found");
+        }
+
+        RequireGet(HttpMethods.IsGet(context.Request.Method));
+        return _statistics.WriteMetricsAsync(context.Response, context.RequestAborted);
     }
 
     private RawUnaryHandler Guard(RawUnaryHandler handler) => GrpcErrors.Guard(handler, e => e.GrpcStatus, options.ErrorLog, "triton");
@@ -72,6 +95,10 @@ public sealed class TritonEmulator(EmulatorOptions options)
             case ["v2", "health", "live"] or ["v2", "health", "ready"]:
                 RequireGet(get);
                 await HttpExchange.WriteEmptyAsync(context.Response, StatusCodes.Status200OK).ConfigureAwait(false);
+                return;
+            case ["v2", "models", "stats"]:
+                RequireGet(get);
+                await WriteStatisticsAsync(context, _models.All).ConfigureAwait(false);
                 return;
             case ["v2", "models", var name, .. var rest]:
                 string? version = null;
@@ -107,6 +134,10 @@ public sealed class TritonEmulator(EmulatorOptions options)
                 var configured = Resolve(name, version);
                 await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, w => WriteConfig(w, configured), indent: 0).ConfigureAwait(false);
                 return;
+            case ["stats"]:
+                RequireGet(get);
+                await WriteStatisticsAsync(context, [Resolve(name, version)]).ConfigureAwait(false);
+                return;
             case ["infer"]:
                 if (!HttpMethods.IsPost(context.Request.Method))
                 {
@@ -124,13 +155,15 @@ public sealed class TritonEmulator(EmulatorOptions options)
     {
         using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, decompress: true).ConfigureAwait(false);
         var content = HttpExchange.RequestContent(context.Request);
-        var requestCodec = _models.Codec(content.InferenceHeaderLength is null ? ScenarioCatalog.TritonRestJson : ScenarioCatalog.TritonRestBinary, model);
-        var decoded = requestCodec.DecodeRequest(body.WrittenMemory, content);
+        var (responseContent, response) = await TimedAsync(model, context.RequestAborted, () =>
+        {
+            var requestCodec = _models.Codec(content.InferenceHeaderLength is null ? ScenarioCatalog.TritonRestJson : ScenarioCatalog.TritonRestBinary, model);
+            var decoded = requestCodec.DecodeRequest(body.WrittenMemory, content);
 
-        // Outputs travel binary only when the request asks (request-level binary_data_output or per output).
-        bool binaryOut = decoded.Outputs.Any(o => o.Binary == true) || (decoded.BinaryDataOutput && decoded.Outputs.All(o => o.Binary != false));
-        var responseCodec = _models.Codec(binaryOut ? ScenarioCatalog.TritonRestBinary : ScenarioCatalog.TritonRestJson, model);
-        var (responseContent, response) = await Inference.RunAsync(options.Backend, model, decoded, responseCodec, ServedVersion, context.RequestAborted).ConfigureAwait(false);
+            // Outputs travel binary only when the request asks (request-level binary_data_output or per output).
+            bool binaryOut = decoded.Outputs.Any(o => o.Binary == true) || (decoded.BinaryDataOutput && decoded.Outputs.All(o => o.Binary != false));
+            return (decoded, _models.Codec(binaryOut ? ScenarioCatalog.TritonRestBinary : ScenarioCatalog.TritonRestJson, model));
+        }).ConfigureAwait(false);
         await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, responseContent, response).ConfigureAwait(false);
     }
 
@@ -139,10 +172,34 @@ public sealed class TritonEmulator(EmulatorOptions options)
         var reference = TritonControl.PeekModel(request);
         var model = Resolve(reference.Name, reference.Version);
         var codec = _models.Codec(ScenarioCatalog.TritonGrpcRaw, model);
-        var decoded = codec.DecodeRequest(request, WireContent.Protobuf);
-        var (_, body) = await Inference.RunAsync(options.Backend, model, decoded, codec, ServedVersion, context.CancellationToken).ConfigureAwait(false);
+        var (_, body) = await TimedAsync(model, context.CancellationToken, () => (codec.DecodeRequest(request, WireContent.Protobuf), codec)).ConfigureAwait(false);
         return body;
     }
+
+    /// <summary>
+    /// Triton's pipeline for one request, each stage timed into the model's statistics: decode (compute_input), wait for
+    /// an instance (queue), backend (compute_infer), encode (compute_output). A request that fails counts as a failure.
+    /// </summary>
+    private async Task<(WireContent Content, PooledBufferWriter Body)> TimedAsync(
+        ModelSignature model, CancellationToken cancellationToken, Func<(InferenceRequest Request, IWireCodec ResponseCodec)> decode)
+    {
+        var counters = _statistics.Models[model.Name];
+        var timing = RequestTiming.Start();
+        try
+        {
+            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, ServedVersion, timing, decode, cancellationToken).ConfigureAwait(false);
+            counters.RecordSuccess(timing);
+            return encoded;
+        }
+        catch
+        {
+            counters.RecordFailure(timing);
+            throw;
+        }
+    }
+
+    private Task WriteStatisticsAsync(HttpContext context, IEnumerable<ModelSignature> models) =>
+        HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, w => _statistics.WriteJson(w, models.Select(m => m.Name)), indent: 0);
 
     private Task<PooledBufferWriter> ModelReadyGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
@@ -167,9 +224,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
     {
         var asked = Parse(ModelStatisticsRequest.Parser, request);
         var models = string.IsNullOrEmpty(asked.Name) ? _models.All : [Resolve(asked.Name, asked.Version)];
-        var statistics = new ModelStatisticsResponse();
-        statistics.ModelStats.AddRange(models.Select(m => new ModelStatistics { Name = m.Name, Version = ServedVersion }));
-        return Message(statistics);
+        return Message(_statistics.ToMessage(models.Select(m => m.Name)));
     }
 
     private bool IsReady(string name, string? version) =>

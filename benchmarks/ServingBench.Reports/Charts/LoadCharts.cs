@@ -32,8 +32,36 @@ public static class LoadCharts
         }
 
         Save(CompareScenarios(steps), Path.Combine(folder, "scenarios"), saved);
+        foreach (var series in steps.GroupBy(s => s.Series))
+        {
+            if (TimeSplit([.. series]) is { } split)
+            {
+                Save(split, Path.Combine(folder, "split-" + series.Key.Replace('/', '_')), saved);
+            }
+        }
+
         return saved;
     }
+
+    /// <summary>
+    /// Where one series' mean latency went at each step, from the server's statistics: engine, server queue, server
+    /// codec, network + protocol + client, stacked on a linear axis. Null when no step of the series has the split.
+    /// </summary>
+    public static Plot? TimeSplit(IReadOnlyList<LoadStepSummary> series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var bars = series.OrderBy(s => s.Load)
+            .Select(s => (Label: LoadLabel(s), Parts: StackedTimeChart.Split(s.MeanUs / 1000, s.ServerRequestUs / 1000, s.ServerQueueUs / 1000, s.ServerComputeInferUs / 1000)))
+            .Where(b => b.Parts is not null)
+            .Select(b => (b.Label, b.Parts!))
+            .ToList();
+        return bars.Count == 0 ? null : StackedTimeChart.Create($"{series[0].Series}: where the mean latency went", "mean latency (ms)", bars,
+            v => FormattableString.Invariant($"{v:0.###}"));
+    }
+
+    private static string LoadLabel(LoadStepSummary step) => step.Mode == LoadStepSummary.Open
+        ? FormattableString.Invariant($"{step.Rate:0.###}/s")
+        : FormattableString.Invariant($"{step.Users} users");
 
     /// <summary>Requests/s against users (closed loop) or offered rate (open loop), one line per series.</summary>
     public static Plot Throughput(IReadOnlyList<LoadStepSummary> steps)

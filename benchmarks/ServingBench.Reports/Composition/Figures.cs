@@ -40,4 +40,12 @@ public static class Figures
 
     private static string Significant(double value) => value.ToString(
         Math.Abs(value) >= 100 ? "0" : Math.Abs(value) >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>The leading number of a time column the app wrote ("224.564 ± 4.743 ms", "1.234 ms"), in ns; null for a dash or text.</summary>
+    public static double? LeadingMilliseconds(string? text)
+    {
+        string first = (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+        return text is not null && text.TrimEnd().EndsWith("ms", StringComparison.Ordinal)
+            && double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) ? ms * 1e6 : null;
+    }
 }

@@ -33,13 +33,35 @@ internal sealed class PageCharts(string directory, StringBuilder page, SeriesPal
         Figures.AxisBytes,
         logScale: true));
 
-    public void RoundTrip(string backend, string payload, List<BenchmarkRow> rows) => Add($"round-trip-{backend}-{payload}", GroupedBarChart.Create(
-        $"Round trip, {payload}, {backend} backend: REST vs gRPC per framework",
-        "mean time",
-        [.. rows.GroupBy(CaseNames.Framework).Select(g => (g.Key, Bars(g, r => r.MeanNs)))],
-        palette,
-        v => Figures.Time(v),
-        logScale: true));
+    /// <summary>
+    /// Canned round trips side by side per framework on a log axis (they span 0.4 to 30 ms). Model and server round
+    /// trips are one stacked bar per scenario on a linear axis instead: engine, server queue and codec, network +
+    /// protocol + client, so the few percent that is not the model can be seen.
+    /// </summary>
+    public void RoundTrip(string backend, string payload, List<BenchmarkRow> rows) => Add($"round-trip-{backend}-{payload}", backend == "canned"
+        ? GroupedBarChart.Create(
+            $"Round trip, {payload}, {backend} backend: REST vs gRPC per framework",
+            "mean time",
+            [.. rows.GroupBy(CaseNames.Framework).Select(g => (g.Key, Bars(g, r => r.MeanNs)))],
+            palette,
+            v => Figures.Time(v),
+            logScale: true)
+        : StackedTimeChart.Create(
+            $"Round trip, {payload}, {backend} backend: where the time goes",
+            "mean time (ms)",
+            [.. rows.Select(r => (Label: CaseNames.Part(r, 0), Parts: TimeSplit(r))).Where(b => b.Parts is not null).Select(b => (b.Label, b.Parts!))],
+            v => v.ToString("0.#", CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// A round trip's parts in ms: the engine time the server published for the row's own calls, the rest of the
+    /// server's time (queue and codec) where the run read the server's request time, and what the client saw beyond it.
+    /// </summary>
+    private static IReadOnlyDictionary<TimePart, double>? TimeSplit(BenchmarkRow row)
+    {
+        double? engine = Figures.LeadingMilliseconds(row.Column(SuiteColumns.EngineInServer));
+        double? server = Figures.LeadingMilliseconds(row.Column(SuiteColumns.ServerTime)) ?? engine;
+        return row.MeanNs is { } mean ? StackedTimeChart.Split(mean / 1e6, server / 1e6, null, engine / 1e6) : null;
+    }
 
     /// <summary>The load verb's own charts, so a run folder and the published page draw the same picture.</summary>
     public void Load(List<LoadStepSummary> closedSteps)

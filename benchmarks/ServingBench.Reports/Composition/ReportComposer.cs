@@ -74,6 +74,13 @@ public static class ReportComposer
                 RoundTripTable.Append(page, framework.Key, [.. framework], [.. roundTrips.Where(r => r.Method == SuiteMethods.InProcess), .. inProcess]);
             }
 
+            if (ServerShareTable.Applies(roundTrips))
+            {
+                page.AppendLine("### Where the time goes (server statistics)").AppendLine();
+                page.AppendLine(PageProse.Get("server-share")).AppendLine();
+                ServerShareTable.Append(page, roundTrips);
+            }
+
             foreach (var chart in roundTrips.Where(r => r.Method == SuiteMethods.Infer).GroupBy(r => (Backend: CaseNames.Backend(r), Payload: CaseNames.Part(r, 1))))
             {
                 charts.RoundTrip(chart.Key.Backend, chart.Key.Payload, [.. chart]);

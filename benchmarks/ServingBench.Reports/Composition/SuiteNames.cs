@@ -43,7 +43,10 @@ public static class SuiteColumns
     public const string Decomposition = "(onnx − in-process) ÷ canned";
     public const string EngineInServer = "Engine in server";
     public const string PairedDecomposition = "(onnx − engine) ÷ canned";
+    public const string ServerTime = "Server time";
+    public const string ServerShare = "Server share";
 
     /// <summary>The columns the page reads from a run's CSV.</summary>
-    public static IReadOnlyList<string> ReadByThePage { get; } = [RequestBytes, ResponseBytes, TimesFloor, TimesOnnxRuntime, EngineInServer, PairedDecomposition];
+    public static IReadOnlyList<string> ReadByThePage { get; } =
+        [RequestBytes, ResponseBytes, TimesFloor, TimesOnnxRuntime, EngineInServer, PairedDecomposition, ServerTime, ServerShare];
 }

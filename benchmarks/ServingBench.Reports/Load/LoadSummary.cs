@@ -74,6 +74,36 @@ public sealed record LoadStepSummary
     /// <summary>"i/N" for one worker's share; null for a whole run (single process or merged).</summary>
     [JsonPropertyName("worker")] public string? Worker { get; init; }
 
+    // Where the time went, from the server's own statistics (docs/server-statistics.md): deltas of its cumulative
+    // counters over the step, per request it answered, µs. Null where the server published nothing (the note says what
+    // was tried), where a framework does not split that stage, in merged runs, and in summaries written before them.
+
+    /// <summary>What was read ("triton statistics http://…/v2/models/resnet50/stats"), or one line on why nothing was.</summary>
+    [JsonPropertyName("server_statistics")] public string? ServerStatistics { get; init; }
+
+    /// <summary>Requests the server counted as answered during the step.</summary>
+    [JsonPropertyName("server_requests")] public long? ServerRequests { get; init; }
+
+    /// <summary>The whole request inside the server (Triton success, TorchServe inference latency, TF Serving request latency).</summary>
+    [JsonPropertyName("server_request_us")] public double? ServerRequestUs { get; init; }
+
+    [JsonPropertyName("server_queue_us")] public double? ServerQueueUs { get; init; }
+    [JsonPropertyName("server_compute_input_us")] public double? ServerComputeInputUs { get; init; }
+
+    /// <summary>The engine: Triton compute_infer, TorchServe inference minus queue latency, TF Serving runtime latency.</summary>
+    [JsonPropertyName("server_compute_infer_us")] public double? ServerComputeInferUs { get; init; }
+
+    [JsonPropertyName("server_compute_output_us")] public double? ServerComputeOutputUs { get; init; }
+
+    /// <summary>mean_us − server_request_us: network, protocol and the client's own encode and decode.</summary>
+    [JsonPropertyName("network_protocol_us")] public double? NetworkProtocolUs { get; init; }
+
+    /// <summary>CPU time of the server's process per answered request (the emulator child the run started; null for others).</summary>
+    [JsonPropertyName("server_cpu_us")] public double? ServerCpuUs { get; init; }
+
+    /// <summary>CPU time of the load generator's process per answered request (with --in-process, the emulators' too).</summary>
+    [JsonPropertyName("client_cpu_us")] public double? ClientCpuUs { get; init; }
+
     /// <summary>scenario/payload/backend: the series a chart draws one line for.</summary>
     [JsonIgnore] public string Series => $"{Scenario}/{Payload}/{Backend}";
 

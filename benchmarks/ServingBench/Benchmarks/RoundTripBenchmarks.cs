@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -8,6 +9,7 @@ using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Echo;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads;
+using ServingBench.ServerStatistics;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
@@ -45,8 +47,14 @@ public class RoundTripBenchmarks
     private RunningEmulators? _servers;
     private IInferenceClient? _client;
     private IInferenceBackend? _backend;
-    private TimedBackend? _served;
-    private readonly PairedTimesRecorder _paired = new();
+    private readonly PairedTimesRecorder _pairedFromStatistics = new();
+    private IServerStatisticsReader? _statistics;
+    private string _statisticsNote = string.Empty;
+    private ServerCounters? _afterSetup;
+    private ServerCounters? _iterationStart;
+    private long _iterationTicks;
+    private int _iterationCalls;
+    private int _measuredCalls;
     private InferenceRequest _request = null!;
     private AnswerCheck _check = null!;
     private byte[] _wireRequest = [];
@@ -91,6 +99,37 @@ public class RoundTripBenchmarks
     [GlobalCleanup]
     public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Before each Infer iteration of a model or server row: the server's counters, outside the timed region. Canned
+    /// rows read nothing here (their iterations are hundreds of calls; their split comes from setup and cleanup).
+    /// </summary>
+    [IterationSetup(Target = nameof(Infer))]
+    public void BeforeIteration()
+    {
+        _iterationTicks = 0;
+        _iterationCalls = 0;
+        _iterationStart = PairsEachIteration ? TryRead() : null;
+    }
+
+    /// <summary>After each Infer iteration: the engine time the server published for exactly this iteration's calls, paired with their round trips.</summary>
+    [IterationCleanup(Target = nameof(Infer))]
+    public void AfterIteration()
+    {
+        if (_iterationStart is not { } before || _iterationCalls == 0 || TryRead() is not { } after)
+        {
+            return;
+        }
+
+        // Only a delta that counts exactly this iteration's calls pairs them (a real server may serve other clients too).
+        if (after.Requests - before.Requests == _iterationCalls)
+        {
+            double roundTripNs = Stopwatch.GetElapsedTime(0, _iterationTicks).TotalNanoseconds;
+            _pairedFromStatistics.AddNanoseconds(roundTripNs / _iterationCalls, (after.EngineNs - before.EngineNs) / _iterationCalls);
+        }
+    }
+
+    /// <summary>Model and real-server rows pair each iteration with the server's engine time: their calls are long enough (≥ 100 ms for a model) that one read per iteration costs nothing measured.</summary>
+    private bool PairsEachIteration => _statistics is not null && Case.Backend != BackendFactory.Canned;
     /// <summary>The floor: the request's wire bytes there, the response's size back, over the scenario's transport.</summary>
     [Benchmark(Baseline = true)]
     public async Task<int> Echo()
@@ -115,16 +154,20 @@ public class RoundTripBenchmarks
     }
 
     /// <remarks>
-    /// Each call also records its own round trip beside the server's engine time for it (<see cref="PairedTimes"/>):
-    /// two clock reads, tens of nanoseconds against a round trip of 0.5 ms or more.
+    /// Each call also adds its own round trip to the iteration's, for the paired check against the engine time the
+    /// server publishes for the iteration (<see cref="PairedTimes"/>): two clock reads, tens of nanoseconds against a
+    /// round trip of 0.5 ms or more.
     /// </remarks>
     [Benchmark]
     public async Task<InferenceResponse> Infer()
     {
-        long sent = System.Diagnostics.Stopwatch.GetTimestamp();
+        long sent = Stopwatch.GetTimestamp();
         var response = await _client!.InferAsync(_request).ConfigureAwait(false);
         _check.Validate(response);
-        _paired.Add(System.Diagnostics.Stopwatch.GetTimestamp() - sent, _served?.TakeElapsedTicks() ?? 0);
+        long roundTrip = Stopwatch.GetTimestamp() - sent;
+        _iterationTicks += roundTrip;
+        _iterationCalls++;
+        _measuredCalls++;
         return response;
     }
 
@@ -137,8 +180,8 @@ public class RoundTripBenchmarks
         return response;
     }
 
-    /// <summary>The paired figures of the <c>Infer</c> calls made since setup (null before two).</summary>
-    internal PairedTimes? PairedFigures => _paired.Summarise();
+    /// <summary>The paired figures from the server's statistics, one sample per iteration (null before two).</summary>
+    internal PairedTimes? PairedFromStatistics => _pairedFromStatistics.Summarise();
 
     public async Task SetupAsync()
     {
@@ -149,12 +192,15 @@ public class RoundTripBenchmarks
         var target = servers.Address(scenario.Framework, scenario.Protocol);
         _backend = Case.Backend == BackendFactory.Onnx ? SharedOnnx.Value : BackendFactory.Create(BackendFactory.Canned, workers: 1);
         var replaying = new ReplayingBackend(_backend);
-        _served = new TimedBackend(replaying);
-        var options = new EmulatorOptions { Backend = _served };
+        var options = new EmulatorOptions { Backend = replaying };
         _servers = await EmulatedServers.StartAsync(options, target is null ? [scenario.Framework] : [], withEcho: true).ConfigureAwait(false);
+        var address = target ?? _servers.Address(scenario.Framework, scenario.Protocol);
         _client = target is null
-            ? await InferenceClients.ConnectAsync(scenario, payload.Model, _servers.Address(scenario.Framework, scenario.Protocol)).ConfigureAwait(false)
+            ? await InferenceClients.ConnectAsync(scenario, payload.Model, address).ConfigureAwait(false)
             : await InferenceClients.ConnectAsync(scenario, payload.Model, target, servers.ModelName(scenario.Framework, payload.Model.Name)).ConfigureAwait(false);
+        _statistics = StatisticsEndpoints.Reader(scenario.Framework, scenario.Protocol, address, _client.ModelName,
+            RunSettings.StatisticsAddress(scenario.Framework) ?? (target is null ? EmulatorStatisticsAddress(scenario.Framework) : null));
+        ServerTimes.Delete(ServerTimes.PathOf(ServerTimes.OwnBinariesDirectory, Case.ToString()));
 
         // What a right answer is: the canned outputs exactly; the model's own output for this request (computed
         // here, without the protocol) within float tolerance; a real server's in name, type and batch.
@@ -211,8 +257,45 @@ public class RoundTripBenchmarks
         }
 
         // The paired figures cover BenchmarkDotNet's calls only (its pilot, warm-up and measured iterations).
-        _served.TakeElapsedTicks();
-        _paired.Clear();
+        _pairedFromStatistics.Clear();
+        _measuredCalls = 0;
+        _afterSetup = TryRead();
+        if (_statistics is not null && _afterSetup is null)
+        {
+            // One line in the benchmark's log; its statistics columns read '-'.
+            Console.WriteLine($"// ServingBench: {Case}: no server statistics ({_statisticsNote})");
+        }
+    }
+
+    /// <summary>Where the embedded emulator publishes statistics away from its inference endpoints: TorchServe's metrics port, TF Serving's REST port.</summary>
+    private Uri? EmulatorStatisticsAddress(Framework framework)
+    {
+        var role = framework switch
+        {
+            Framework.TorchServe => EndpointRole.Metrics,
+            Framework.TfServing => EndpointRole.Rest,
+            _ => (EndpointRole?)null,
+        };
+        return role is { } wanted ? _servers!.Endpoints.FirstOrDefault(e => e.Framework == framework && e.Role == wanted)?.Address : null;
+    }
+
+    /// <summary>The server's counters now; null (and the reason kept for the note) when they cannot be read.</summary>
+    private ServerCounters? TryRead()
+    {
+        if (_statistics is null || _statisticsNote.Length > 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return _statistics.ReadAsync().GetAwaiter().GetResult();
+        }
+        catch (StatisticsUnavailableException ex)
+        {
+            _statisticsNote = ex.Message;
+            return null;
+        }
     }
 
     private static async Task WarmUpAsync<T>(Func<Task<T>> call, TimeSpan time)
@@ -230,12 +313,19 @@ public class RoundTripBenchmarks
 
     public async Task CleanupAsync()
     {
-        // A real server's engine time is not known here, so its rows have no paired figures.
-        if (Case.Backend != RoundTripCase.Server)
+        // Only the process that benchmarked Infer writes the case's figures (Echo's and InProcess's processes make no
+        // Infer calls after setup).
+        if (_measuredCalls > 0 && _statistics is not null)
         {
-            PairedFigures?.Report(Case.ToString(), Console.Out);
+            var split = _afterSetup is { } start && TryRead() is { } end ? ServerSplit.Between(start, end) : null;
+            string source = _statisticsNote.Length > 0 ? _statisticsNote : _statistics.Source;
+            string path = ServerTimes.PathOf(ServerTimes.OwnBinariesDirectory, Case.ToString());
+            new ServerTimes(source, split, PairedFromStatistics).Write(path);
+            Console.WriteLine($"// ServingBench: {Case}: the server's statistics for the host in {path}");
         }
 
+        _statistics?.Dispose();
+        _statistics = null;
         _client?.Dispose();
         _echoHttp?.Dispose();
         _echoChannel?.Dispose();
@@ -246,7 +336,6 @@ public class RoundTripBenchmarks
 
         _client = null;
         _backend = null;
-        _served = null;
         _echoHttp = null;
         _echoChannel = null;
         _servers = null;

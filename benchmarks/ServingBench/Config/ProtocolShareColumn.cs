@@ -20,11 +20,14 @@ namespace ServingBench.Config;
 public sealed class ProtocolShareColumn : CaseColumn<RoundTripCase>
 {
     private readonly Func<Cell, string> _value;
+    private readonly bool _servers;
 
-    private ProtocolShareColumn(string name, string legend, int priority, Func<Cell, string> value)
+    /// <param name="servers">True for the columns a real server's row carries too (its figures come from that server's statistics).</param>
+    private ProtocolShareColumn(string name, string legend, int priority, Func<Cell, string> value, bool servers = false)
         : base(name, legend, priority)
     {
         _value = value;
+        _servers = servers;
     }
 
     public static ProtocolShareColumn InProcessMean { get; } = new(
@@ -48,25 +51,31 @@ public sealed class ProtocolShareColumn : CaseColumn<RoundTripCase>
 
     public static ProtocolShareColumn EngineInServer { get; } = new(
         SuiteColumns.EngineInServer,
-        "Time inside the onnx backend during this row's own calls, timed by the server (the model as it runs beside the protocol), ± its 99.9 % error; "
-        + "compare it with In-process to see the engine drift between processes",
+        "The engine time the server published for this row's own calls (Triton compute_infer, TorchServe inference − queue latency, "
+        + "TF Serving runtime latency; read around each iteration), ± its 99.9 % error; compare it with In-process to see the engine drift between processes",
         13,
-        cell => cell.Paired is { } p ? PlusMinus(p.EngineMeanNs, p.EngineErrorNs) : "?");
+        cell => cell.Server is { Paired: { } p } ? PlusMinus(p.EngineMeanNs, p.EngineErrorNs) : NoFigures(cell.Server),
+        servers: true);
 
     public static ProtocolShareColumn PairedDecomposition { get; } = new(
         SuiteColumns.PairedDecomposition,
-        "The paired check: each onnx round trip minus the server's engine time for that very call, averaged, over the canned round trip; "
-        + "the model's variation and the drift between processes are out of it (docs/end-to-end.md, \"The paired check\")",
+        "The paired check: each iteration's round trip minus the engine time the server published for it, per call, over the canned round trip; "
+        + "the model's variation and the drift between processes are out of it (docs/end-to-end.md, \"The paired check\"). "
+        + "A real server's row has no canned row: it shows the remainder itself",
         14,
-        cell => cell.Paired is { } p
-            ? DecompositionCheck.OfRemainder(p.ProtocolMeanNs, p.ProtocolErrorNs, cell.Canned?.Mean, cell.Canned?.Error)?.ToString() ?? "?"
-            : "?");
+        cell => cell.Server is { Paired: { } p }
+            ? cell.Canned is null
+                ? PlusMinus(p.ProtocolMeanNs, p.ProtocolErrorNs)
+                : DecompositionCheck.OfRemainder(p.ProtocolMeanNs, p.ProtocolErrorNs, cell.Canned.Mean, cell.Canned.Error)?.ToString() ?? "?"
+            : NoFigures(cell.Server),
+        servers: true);
 
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(benchmarkCase);
-        if (CaseOf(benchmarkCase) is not { Backend: BackendFactory.Onnx } row
+        if (CaseOf(benchmarkCase) is not { } row
+            || !(row.Backend == BackendFactory.Onnx || (_servers && row.Backend == RoundTripCase.Server))
             || benchmarkCase.Descriptor.WorkloadMethod.Name != nameof(RoundTripBenchmarks.Infer))
         {
             return "-";
@@ -75,10 +84,8 @@ public sealed class ProtocolShareColumn : CaseColumn<RoundTripCase>
         var onnx = Measured(summary, nameof(RoundTripBenchmarks.Infer), c => c == row);
         var inProcess = Measured(summary, nameof(RoundTripBenchmarks.InProcess), c => c.MeasuresInProcess && c.Payload == row.Payload && c.SendsFile == row.SendsFile);
         var canned = Measured(summary, nameof(RoundTripBenchmarks.Infer), c => c.Backend == BackendFactory.Canned && c.Scenario == row.Scenario && c.Payload == row.Payload);
-        // The benchmark process's output lines (none under the in-process toolchain, where Find looks in this process).
-        var output = summary[benchmarkCase]?.ExecuteResults.SelectMany(r => r.StandardOutput ?? []) ?? [];
-        var paired = PairedTimes.Find(row.ToString(), output);
-        return onnx is { Mean: > 0 } ? _value(new Cell(onnx, inProcess, canned, paired)) : "?";
+        var server = ServerTimes.Of(benchmarkCase, row.ToString());
+        return onnx is { Mean: > 0 } ? _value(new Cell(onnx, inProcess, canned, server)) : "?";
     }
 
     private static Estimate? Measured(Summary summary, string method, Func<RoundTripCase, bool> pick)
@@ -97,6 +104,9 @@ public sealed class ProtocolShareColumn : CaseColumn<RoundTripCase>
     /// <summary>A mean and its 99.9 % error, ns.</summary>
     private sealed record Estimate(double Mean, double Error);
 
-    /// <summary>The three rows of one onnx cell, and the onnx row's paired figures; in-process and canned are absent when the run filtered them out.</summary>
-    private sealed record Cell(Estimate Onnx, Estimate? InProcess, Estimate? Canned, PairedTimes? Paired);
+    /// <summary>'?' when the benchmark process left no figures, '-' when the server published none (its log says what was tried).</summary>
+    private static string NoFigures(ServerTimes? server) => server is null ? "?" : "-";
+
+    /// <summary>The three rows of one onnx cell, and what the row's benchmark process read from the server; in-process and canned are absent when the run filtered them out.</summary>
+    private sealed record Cell(Estimate Onnx, Estimate? InProcess, Estimate? Canned, ServerTimes? Server);
 }

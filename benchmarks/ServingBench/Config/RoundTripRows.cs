@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using ServingBench.Benchmarks;
 using ServingBench.Composition;
@@ -17,7 +18,15 @@ public sealed class RoundTripRows : ManualConfig
     {
         AddFilter(new SimpleFilter(Runs));
         AddColumn(ProtocolShareColumn.InProcessMean, ProtocolShareColumn.Share, ProtocolShareColumn.Decomposition,
-            ProtocolShareColumn.EngineInServer, ProtocolShareColumn.PairedDecomposition);
+            ProtocolShareColumn.EngineInServer, ProtocolShareColumn.PairedDecomposition, ServerShareColumn.ServerTime, ServerShareColumn.ServerShare);
+
+        // Infer reads the server's statistics around each iteration ([IterationSetup]/[IterationCleanup]). Without an
+        // explicit unroll factor BenchmarkDotNet would then run every Infer row one call per iteration; with it, canned
+        // rows keep their hundreds of calls per 100 ms iteration and model rows (≥ 100 ms a call) still take one.
+        AddJob(Job.Default.WithUnrollFactor(1).WithMinInvokeCount(1).AsMutator());
+
+        // The server's figures travel from each benchmark process to the host's columns as a file (ServerTimes).
+        AddEventProcessor(new ServerTimesCollector());
     }
 
     public static bool Runs(BenchmarkCase benchmarkCase)

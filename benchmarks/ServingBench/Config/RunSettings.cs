@@ -70,6 +70,12 @@ public static class RunSettings
                     CheckReachable(ServerTargets.AddressVariable(framework, protocol), address);
                 }
             }
+
+            // A statistics address must parse; whether it answers is reported (one line, '-' columns), not refused.
+            foreach (var framework in Enum.GetValues<Framework>())
+            {
+                _ = ServerTargets.ParseAddress(StatisticsVariable(framework), read(StatisticsVariable(framework)));
+            }
         }
 
         if (selects(nameof(Benchmarks.InProcessBenchmarks)))
@@ -126,6 +132,20 @@ public static class RunSettings
         string.IsNullOrWhiteSpace(value) || value.Trim().Equals("real", StringComparison.OrdinalIgnoreCase) ? ModelSize.Real
         : value.Trim().Equals("tiny", StringComparison.OrdinalIgnoreCase) ? ModelSize.Tiny
         : throw new SettingsException(ModelSizeVariable, value, "expected 'real' or 'tiny'");
+
+    /// <summary>
+    /// <c>SERVINGBENCH_&lt;FRAMEWORK&gt;_STATISTICS</c>: where that framework's statistics are read when not where the
+    /// scenario's address implies (docs/server-statistics.md): Triton's HTTP endpoint, TorchServe's metrics endpoint,
+    /// TF Serving's REST endpoint, or the page itself. Null when unset.
+    /// </summary>
+    /// <exception cref="SettingsException">The value is not an http(s) address.</exception>
+    public static Uri? StatisticsAddress(Framework framework)
+    {
+        string variable = StatisticsVariable(framework);
+        return ServerTargets.ParseAddress(variable, Environment.GetEnvironmentVariable(variable));
+    }
+
+    public static string StatisticsVariable(Framework framework) => $"SERVINGBENCH_{Scenario.FrameworkName(framework).ToUpperInvariant()}_STATISTICS";
 
     /// <summary>The real servers the environment names, and the names they serve the catalogue models under.</summary>
     public static ServerTargets Servers() => new(Environment.GetEnvironmentVariable);

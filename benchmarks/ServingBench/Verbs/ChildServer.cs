@@ -28,6 +28,9 @@ internal sealed class ChildServer : IDisposable
     public Uri Address(Framework framework, Protocol protocol) => _ready.Address(framework, protocol)
         ?? throw new InvalidOperationException($"the child server listed no {Scenario.FrameworkName(framework)} {Scenario.ProtocolName(protocol)} endpoint");
 
+    /// <summary>A framework's listener of another role (its metrics port); null when the child announced none.</summary>
+    public Uri? Address(Framework framework, Emulators.Hosting.EndpointRole role) => _ready.Address(framework, role);
+
     /// <summary>
     /// Starts <c>serve --free-ports --ready-json</c> plus <paramref name="serveArguments"/> and reads the bound addresses
     /// from the one line it prints when every server listens. <paramref name="appCommand"/> is how to run this app (default: the current process's own command).

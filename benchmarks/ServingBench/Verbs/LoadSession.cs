@@ -6,6 +6,7 @@ using ServingBench.Config;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Load;
+using ServingBench.ServerStatistics;
 using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Scenarios;
@@ -32,6 +33,7 @@ internal static class LoadSession
         await using var servers = await StartServersAsync(plan, realServers ?? RunSettings.Servers(), appCommand, abort).ConfigureAwait(false);
         var clients = new List<IInferenceClient>();
         var senders = new List<IDisposable>();
+        var probes = new List<StepProbe>();
         try
         {
             var series = new List<LoadSeries>();
@@ -44,16 +46,18 @@ internal static class LoadSession
                 var request = payload.RequestFor(scenario);
                 await ProbeAsync(client, request, scenario, source, plan.Timing.RequestTimeout, abort).ConfigureAwait(false);
                 var labels = new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label, plan.Lean ? "lean" : "full");
+                var probe = await StatisticsProbeAsync(servers, scenario, client, address, output, abort).ConfigureAwait(false);
+                probes.Add(probe);
                 if (plan.Lean)
                 {
                     // The probe above decoded and checked one answer; the run replays the very bytes it sent.
                     var (sender, send) = LeanSender(client, request, source);
                     senders.Add(sender);
-                    series.Add(new LoadSeries(labels, send));
+                    series.Add(new LoadSeries(labels, send, probe));
                 }
                 else
                 {
-                    series.Add(new LoadSeries(labels, ct => client.InferAsync(request, ct)));
+                    series.Add(new LoadSeries(labels, ct => client.InferAsync(request, ct), probe));
                 }
             }
 
@@ -88,7 +92,42 @@ internal static class LoadSession
             {
                 sender.Dispose();
             }
+
+            foreach (var probe in probes)
+            {
+                probe.Dispose();
+            }
         }
+    }
+
+    /// <summary>
+    /// The snapshots each step of <paramref name="scenario"/> is read against: the framework's own statistics (found from
+    /// where its requests go, or <c>SERVINGBENCH_&lt;FRAMEWORK&gt;_STATISTICS</c>; for the child emulator, the endpoints it
+    /// announced) and the CPU time of the server this run started. Read once now, so a server without statistics is
+    /// said in one line before the sweep, and its steps carry that note and dashes.
+    /// </summary>
+    private static async Task<StepProbe> StatisticsProbeAsync(
+        Servers servers, Scenario scenario, IInferenceClient client, Uri address, TextWriter output, CancellationToken abort)
+    {
+        Uri? configured;
+        try
+        {
+            configured = RunSettings.StatisticsAddress(scenario.Framework);
+        }
+        catch (SettingsException ex)
+        {
+            throw new LoadInputException(ex.Message);
+        }
+
+        var statistics = configured ?? servers.StatisticsAddress(scenario.Framework);
+        var reader = StatisticsEndpoints.Reader(scenario.Framework, scenario.Protocol, address, client.ModelName, statistics);
+        var probe = new StepProbe(reader, servers.ServerProcessId);
+        if (await probe.CheckAsync(abort).ConfigureAwait(false) is { } note)
+        {
+            await output.WriteLineAsync($"load: {scenario.Name}: no server statistics ({note}); its server columns read -").ConfigureAwait(false);
+        }
+
+        return probe;
     }
 
     /// <summary>The lean client for <paramref name="client"/>'s protocol, sending the bytes the full client sends for <paramref name="request"/>.</summary>
@@ -172,6 +211,7 @@ internal static class LoadSession
             {
                 Backend = BackendFactory.Create(plan.Backend, plan.ServerWorkers ?? defaults.TorchServeWorkers),
                 TorchServeWorkers = plan.ServerWorkers ?? defaults.TorchServeWorkers,
+                InstancesPerModel = plan.ServerWorkers ?? defaults.InstancesPerModel,
                 TorchServeQueueSize = plan.QueueSize ?? defaults.TorchServeQueueSize,
             };
             return new Servers(realServers, await EmulatedServers.StartAsync(options, emulated, cancellationToken: abort).ConfigureAwait(false), null);
@@ -227,6 +267,31 @@ internal static class LoadSession
             return inProcess is not null
                 ? (inProcess.Address(scenario.Framework, scenario.Protocol), null, "emulator (in process)", "--in-process emulator")
                 : (child!.Address(scenario.Framework, scenario.Protocol), null, "emulator (child process)", "child emulator");
+        }
+
+        /// <summary>The process of the emulators when this run started them as a child; null when they share this process or are real.</summary>
+        public int? ServerProcessId => child?.ProcessId;
+
+        /// <summary>
+        /// Where the emulator this run started publishes <paramref name="framework"/>'s statistics when that is not
+        /// where a real server's would be: TorchServe's metrics port and TF Serving's REST port, announced by the child.
+        /// Triton answers on its inference endpoints, so it needs none. Null for real servers (their default ports apply).
+        /// </summary>
+        public Uri? StatisticsAddress(Framework framework)
+        {
+            var role = framework switch
+            {
+                Framework.TorchServe => EndpointRole.Metrics,
+                Framework.TfServing => EndpointRole.Rest,
+                _ => (EndpointRole?)null,
+            };
+            if (role is not { } wanted)
+            {
+                return null;
+            }
+
+            return child?.Address(framework, wanted)
+                ?? inProcess?.Endpoints.FirstOrDefault(e => e.Framework == framework && e.Role == wanted)?.Address;
         }
 
         public async ValueTask DisposeAsync()

@@ -48,9 +48,11 @@ internal sealed record ServeAnnouncement(string Event, int ProcessId, string Bac
     }
 
     /// <summary>The inference address of a framework's REST or gRPC listener; null when the server did not start it.</summary>
-    public Uri? Address(Framework framework, Protocol protocol)
+    public Uri? Address(Framework framework, Protocol protocol) => Address(framework, protocol == Protocol.Rest ? EndpointRole.Rest : EndpointRole.Grpc);
+
+    /// <summary>A framework's listener of <paramref name="role"/> (its metrics port, say); null when the server did not start one.</summary>
+    public Uri? Address(Framework framework, EndpointRole role)
     {
-        var role = protocol == Protocol.Rest ? EndpointRole.Rest : EndpointRole.Grpc;
         string name = Scenario.FrameworkName(framework);
         return Endpoints.FirstOrDefault(e => e.Framework == name && e.Role == role)?.Address;
     }

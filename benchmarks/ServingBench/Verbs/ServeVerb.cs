@@ -67,7 +67,7 @@ internal static class ServeVerb
 
         var workers = new Option<int>("--workers")
         {
-            Description = "TorchServe workers per model (default_workers_per_model): jobs that run at once; also the onnx backend's engines per model.",
+            Description = "TorchServe workers per model (default_workers_per_model): jobs that run at once; also Triton's and TF Serving's instances per model and the onnx backend's engines per model.",
             DefaultValueFactory = _ => EmulatorOptions.DefaultWorkers,
         };
         workers.Validators.Add(result => RequireAtLeast(result, 1));
@@ -100,6 +100,7 @@ internal static class ServeVerb
                     Host = parse.GetValue(host)!,
                     TorchServeDefaultHandlers = parse.GetValue(answers) == "default",
                     TorchServeWorkers = parse.GetValue(workers),
+                    InstancesPerModel = parse.GetValue(workers),
                     TorchServeQueueSize = parse.GetValue(queueSize),
                 },
                 parse.GetValue(readyJson));
@@ -167,12 +168,37 @@ internal static class ServeVerb
             await output.WriteLineAsync("  " + endpoint).ConfigureAwait(false);
         }
 
+        foreach (string line in StatisticsLines(running.Endpoints))
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
         if (backend is OnnxBackend)
         {
             await output.WriteLineAsync($"Threads: {OnnxBackend.ThreadBudget}; up to {settings.Options.TorchServeWorkers} engines per model, opened on first use.").ConfigureAwait(false);
         }
 
         await output.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
+    }
+
+    /// <summary>Where each framework's own statistics are read (docs/server-statistics.md), one line per framework running.</summary>
+    internal static IEnumerable<string> StatisticsLines(IReadOnlyList<EmulatorEndpoint> endpoints)
+    {
+        Uri? Find(Framework framework, EndpointRole role) => endpoints.FirstOrDefault(e => e.Framework == framework && e.Role == role)?.Address;
+        if (Find(Framework.Triton, EndpointRole.Rest) is { } triton)
+        {
+            yield return $"  statistics: triton     {new Uri(triton, "v2/models/stats")} (also per model, and gRPC ModelStatistics); metrics {new Uri(Find(Framework.Triton, EndpointRole.Metrics)!, "metrics")}";
+        }
+
+        if (Find(Framework.TorchServe, EndpointRole.Metrics) is { } torchServe)
+        {
+            yield return $"  statistics: torchserve {new Uri(torchServe, "metrics")} (metrics_mode=prometheus)";
+        }
+
+        if (Find(Framework.TfServing, EndpointRole.Rest) is { } tfServing)
+        {
+            yield return $"  statistics: tfserving  {new Uri(tfServing, Emulators.Statistics.TfServingStatistics.MetricsPath)}";
+        }
     }
 
     private static IReadOnlyList<Framework> Frameworks(string name) => name switch
