@@ -94,7 +94,8 @@ internal static class ModelsVerb
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(dynamicBatching) && result.GetValue(maxBatchSize) < 1)
+            // Only a given --max-batch-size can be 0; the default is 8 (GetValue in a validator does not apply defaults).
+            if (result.GetValue(dynamicBatching) && result.GetResult(maxBatchSize)?.GetValueOrDefault<int>() < 1)
             {
                 result.AddError("--dynamic-batching needs --max-batch-size of at least 1");
             }
