@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using ServingBench.Export;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
@@ -65,7 +64,7 @@ internal static class ModelsVerb
             Description = "Triton's max_batch_size (0: tensors with their own batch dimension); with --dynamic-batching, TorchServe's batchSize and TF Serving's max_batch_size.",
             DefaultValueFactory = _ => new BatchingOptions().MaxBatchSize,
         };
-        maxBatchSize.Validators.Add(result => RequireAtLeast(result, 0));
+        maxBatchSize.Validators.Add(result => OptionRules.AtLeast(result, 0));
         var dynamicBatching = new Option<bool>("--dynamic-batching")
         {
             Description = "Let each server combine concurrent requests into batches (Triton dynamic_batching, TorchServe batchSize, TF Serving --enable_batching). Off by default, as in the emulators.",
@@ -75,18 +74,18 @@ internal static class ModelsVerb
             Description = "How long a batcher waits to fill a batch.",
             DefaultValueFactory = _ => new BatchingOptions().MaxDelayMilliseconds,
         };
-        maxBatchDelay.Validators.Add(result => RequireAtLeast(result, 0));
+        maxBatchDelay.Validators.Add(result => OptionRules.AtLeast(result, 0));
         var workers = new Option<int?>("--workers")
         {
             Description = "TorchServe workers and Triton instances per model (default: each server's own).",
         };
-        workers.Validators.Add(result => RequireAtLeast(result, 1));
+        workers.Validators.Add(result => OptionRules.AtLeast(result, 1));
         var queueSize = new Option<int>("--queue-size")
         {
             Description = "TorchServe job_queue_size: requests waiting beyond the busy workers before a 503.",
             DefaultValueFactory = _ => ExportOptions.DefaultQueueSize,
         };
-        queueSize.Validators.Add(result => RequireAtLeast(result, 1));
+        queueSize.Validators.Add(result => OptionRules.AtLeast(result, 1));
 
         var command = new Command("export", "Write a Triton model repository, a TorchServe model store and a TF Serving layout from the models (docs/real-servers.md).")
         {
@@ -156,13 +155,6 @@ internal static class ModelsVerb
         _ => Enum.GetValues<ServerKind>(),
     };
 
-    private static void RequireAtLeast(OptionResult result, int minimum)
-    {
-        if (result.GetValueOrDefault<int?>() is int value && value < minimum)
-        {
-            result.AddError($"{result.Option.Name} {value} must be at least {minimum}");
-        }
-    }
 
     private static ModelSize Size(ParseResult parse, Option<bool> tiny) => parse.GetValue(tiny) ? ModelSize.Tiny : ModelSize.Real;
 
