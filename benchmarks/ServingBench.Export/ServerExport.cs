@@ -57,7 +57,7 @@ public static class ServerExport
         {
             string folder = Path.Combine(root, TfServingFolder);
             TfServingLayoutWriter.Write(folder, models, options);
-            var missing = models.Where(m => !Directory.Exists(Path.Combine(folder, m.Name, "1"))).Select(m => m.Name).ToArray();
+            var missing = models.Where(m => !TfServingLayoutWriter.HasSavedModel(folder, m)).Select(m => m.Name).ToArray();
             output.WriteLine($"tfserving: {Path.Combine(folder, TfServingLayoutWriter.ModelsConfig)}; TF Serving cannot load ONNX, so each model needs a SavedModel in {folder}/<model>/1/"
                 + (missing.Length > 0 ? $" (missing: {string.Join(", ", missing)}; see the README.md in each model's folder)" : ""));
         }

@@ -410,7 +410,8 @@ def classify(value, content_type, input_spec):
     if not data:
         raise BadInput("the request body is empty")
     media = (content_type or "").split(";")[0].strip().lower()
-    if media == "application/json" or (not media and data[:1] == b"{"):
+    # JSON only when the Content-Type says so: raw FP32 bytes may well start with '{' (0x7B).
+    if media == "application/json":
         try:
             return "tensor", tensor_from_json(json.loads(data.decode("utf-8")), input_spec)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:

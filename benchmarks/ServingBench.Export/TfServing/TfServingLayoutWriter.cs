@@ -45,6 +45,16 @@ public static class TfServingLayoutWriter
         }
     }
 
+    /// <summary>Whether the user put a SavedModel in a version folder (a number, as TF Serving reads them) of <paramref name="model"/>.</summary>
+    public static bool HasSavedModel(string directory, ExportedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        string folder = Path.Combine(directory, model.Name);
+        return Directory.Exists(folder) && Directory.EnumerateDirectories(folder)
+            .Any(version => long.TryParse(Path.GetFileName(version), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                && File.Exists(Path.Combine(version, "saved_model.pb")));
+    }
+
     /// <summary>tensorflow.serving.ModelServerConfig in text format.</summary>
     public static string ModelServerConfig(IEnumerable<ExportedModel> models)
     {

@@ -153,21 +153,24 @@ def fixture(*parts):
 handler, folder, SETTINGS = load_handler("resnet50")
 shape = [1] + [d for d in SETTINGS["input"]["shape"][1:]]
 tensor = np.full(shape, 0.5, dtype=np.float32)
+braced = tensor.copy()
+braced.reshape(-1)[0] = np.frombuffer(b"{\x00\x00?", dtype="<f4")[0]  # raw bytes that start with '{' are still a tensor
 FakeSession.calls = []
 answers, context = serve(handler, folder, [
     ("body", fixture("images", "cat.jpg"), "image/jpeg"),
     ("body", tensor.tobytes(), "application/octet-stream"),
     ("body", {"data": tensor.tolist()}, "application/json"),
     ("data", fixture("images", "cat.jpg"), None),  # gRPC: no content type, sniffed
+    ("data", braced.tobytes(), None),
 ])
 check(list(answers[0]) == [line for line in open(os.path.join(folder, SETTINGS["labels"]), encoding="utf-8").read().split("\n")[999:994:-1]],
       "resnet50 JPEG answer is not the top five labels: {}".format(list(answers[0])))
 check(answers[0] == answers[3], "the gRPC JPEG answer differs from the REST one")
-check(np.asarray(answers[1]).shape == (1, 1000) and answers[1] == answers[2], "tensor answers are not the [1,1000] output as nested lists")
-# Requests whose inputs have one shape run as one batch: all four for the real model, the two JPEGs and the two
+check(np.asarray(answers[1]).shape == (1, 1000) and answers[1] == answers[2] == answers[4], "tensor answers are not the [1,1000] output as nested lists")
+# Requests whose inputs have one shape run as one batch: all five for the real model, the two JPEGs and the three
 # tensors apart for a test model whose input is not 224x224.
 fed = [list(feeds.items())[0] for _, feeds in FakeSession.calls]
-expected = [[4, 3, 224, 224]] if shape[1:] == [3, 224, 224] else [[2, 3, 224, 224], [2] + shape[1:]]
+expected = [[5, 3, 224, 224]] if shape[1:] == [3, 224, 224] else [[2, 3, 224, 224], [3] + shape[1:]]
 check(sorted(list(fed_shape) for _, (_, fed_shape) in fed) == sorted(expected), "resnet50 batches: {}".format(fed))
 check(all(n == SETTINGS["input"]["name"] and t == "float32" for n, (t, _) in fed), "resnet50 was fed {}".format(fed))
 
