@@ -121,8 +121,9 @@ internal static class ModelsVerb
                 parse.InvocationConfiguration.Error.WriteLine($"models export: {ex.Message}");
                 return 2;
             }
-            catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                // A damaged or incomplete model (InvalidDataException, FileNotFoundException) or a disk that refuses.
                 parse.InvocationConfiguration.Error.WriteLine($"models export: {ex.Message}");
                 return 1;
             }

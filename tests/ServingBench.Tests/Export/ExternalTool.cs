@@ -44,7 +44,7 @@ internal static class ExternalTool
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException($"'{fileName}' cannot be run ({ex.Message}); .ci/run installs the Debian packages the export tests need (python3-numpy python3-pil protobuf-compiler libprotobuf-dev docker-compose)", ex);
+            throw new InvalidOperationException($"'{fileName}' cannot be run ({ex.Message}); .ci/run installs the Debian packages the export tests need (python3-numpy python3-pil python3-yaml protobuf-compiler libprotobuf-dev docker-compose)", ex);
         }
 
         using (process)
