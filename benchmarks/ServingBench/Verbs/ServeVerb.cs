@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using ServingBench.Composition;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
@@ -70,14 +69,14 @@ internal static class ServeVerb
             Description = "TorchServe workers per model (default_workers_per_model): jobs that run at once; also Triton's and TF Serving's instances per model and the onnx backend's engines per model.",
             DefaultValueFactory = _ => EmulatorOptions.DefaultWorkers,
         };
-        workers.Validators.Add(result => RequireAtLeast(result, 1));
+        workers.Validators.Add(result => OptionRules.AtLeast(result, 1));
 
         var queueSize = new Option<int>("--queue-size")
         {
             Description = "TorchServe job_queue_size: jobs waiting beyond the busy workers before a 503.",
             DefaultValueFactory = _ => EmulatorOptions.DefaultQueueSize,
         };
-        queueSize.Validators.Add(result => RequireAtLeast(result, 0));
+        queueSize.Validators.Add(result => OptionRules.AtLeast(result, 0));
 
         var readyJson = new Option<bool>("--ready-json")
         {
@@ -208,15 +207,6 @@ internal static class ServeVerb
         "triton" => [Framework.Triton],
         _ => Enum.GetValues<Framework>(),
     };
-
-    private static void RequireAtLeast(OptionResult result, int minimum)
-    {
-        int value = result.GetValueOrDefault<int>();
-        if (value < minimum)
-        {
-            result.AddError($"{result.Option.Name} {value} must be at least {minimum}");
-        }
-    }
 }
 
 /// <summary>What <c>serve</c> was asked for: which frameworks, which backend, and how the servers listen.</summary>

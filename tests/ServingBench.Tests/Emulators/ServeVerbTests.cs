@@ -14,7 +14,8 @@ public sealed class ServeVerbTests
     {
         int offset = FreeOffset();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var console = new StringWriter();
+        var text = new StringWriter();
+        var console = TextWriter.Synchronized(text); // serve writes from its own thread while the test reads
         var serve = Task.Run(() => ServeAsync(["serve", "--framework", "triton", "--port-offset", Text(offset)], console, console, stop.Token));
 
         using var http = new HttpClient();
@@ -33,10 +34,17 @@ public sealed class ServeVerbTests
             }
         }
 
+        // The HTTP listener answers before the gRPC one is up; stopping then would cancel the start itself. Stop once
+        // serve says it is running, as a user would.
+        for (int attempt = 0; attempt < 100 && !Printed(text, console).Contains("Press Ctrl+C", StringComparison.Ordinal) && !serve.IsCompleted; attempt++)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Equal(HttpStatusCode.OK, status);
         await stop.CancelAsync();
         Assert.Equal(0, await serve);
-        Assert.Contains($"127.0.0.1:{8001 + offset}", console.ToString());
+        Assert.Contains($"127.0.0.1:{8001 + offset}", Printed(text, console));
     }
 
     [Fact]
@@ -125,6 +133,15 @@ public sealed class ServeVerbTests
 
     private static Task<int> ServeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         AppVerbs.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, cancellationToken);
+
+    /// <summary>What serve printed so far; <paramref name="synchronized"/>'s lock keeps a write from tearing the read.</summary>
+    private static string Printed(StringWriter text, TextWriter synchronized)
+    {
+        lock (synchronized)
+        {
+            return text.ToString();
+        }
+    }
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,0 +1,16 @@
+using System.CommandLine.Parsing;
+
+namespace ServingBench.Verbs;
+
+/// <summary>Validators the verbs share, so a bad number reads the same whichever verb it was given to.</summary>
+internal static class OptionRules
+{
+    /// <summary>"--workers 0 must be at least 1"; an optional option left out passes.</summary>
+    public static void AtLeast(OptionResult result, int minimum)
+    {
+        if (result.GetValueOrDefault<int?>() is int value && value < minimum)
+        {
+            result.AddError($"{result.Option.Name} {value} must be at least {minimum}");
+        }
+    }
+}
