@@ -64,25 +64,6 @@ internal static class SingleFixedText
         return sign + 2 - n + k;
     }
 
-    /// <summary>
-    /// <see cref="TryWrite"/> for each value into its own <paramref name="slotSize"/>-byte slot, lengths (0: not
-    /// written) into <paramref name="lengths"/>. A loop of its own, so the values' work overlaps.
-    /// </summary>
-    public static void WriteSlots(ReadOnlySpan<float> values, Span<byte> slots, int slotSize, Span<byte> lengths)
-    {
-        if (slotSize < MaxWritten || slots.Length < values.Length * slotSize || lengths.Length < values.Length)
-        {
-            throw new ArgumentException("Slots too small for the values.", nameof(slots));
-        }
-
-        ref byte slot = ref MemoryMarshal.GetReference(slots);
-        ref byte length = ref MemoryMarshal.GetReference(lengths);
-        for (int i = 0; i < values.Length; i++)
-        {
-            Unsafe.Add(ref length, i) = (byte)TryWrite(values[i], ref Unsafe.Add(ref slot, i * slotSize));
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Flag(bool condition) => condition ? 1u : 0u;
 
