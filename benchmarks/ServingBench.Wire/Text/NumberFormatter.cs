@@ -91,6 +91,13 @@ public static class NumberFormatter
         ref byte start = ref MemoryMarshal.GetReference(destination);
         int position = 0;
         int i = 0;
+        int blockRoom = SingleFixedText.BlockSize * room;
+        while (fused && values.Length - i >= SingleFixedText.BlockSize && destination.Length - position >= blockRoom)
+        {
+            position += SingleFixedText.WriteBlock(values.Slice(i, SingleFixedText.BlockSize), separator, i > 0 || separateFirst, destination[position..], GeneralSingle(style));
+            i += SingleFixedText.BlockSize;
+        }
+
         for (; i < values.Length && destination.Length - position >= room; i++)
         {
             if (i > 0 || separateFirst)
@@ -121,6 +128,11 @@ public static class NumberFormatter
         written = position;
         return i;
     }
+
+    private static readonly SingleFixedText.GeneralWriter GeneralEcma = (value, destination) => WriteSingle(value, NumberStyle.Ecma, destination);
+    private static readonly SingleFixedText.GeneralWriter GeneralRapidJson = (value, destination) => WriteSingle(value, NumberStyle.RapidJson, destination);
+
+    private static SingleFixedText.GeneralWriter GeneralSingle(NumberStyle style) => style == NumberStyle.Ecma ? GeneralEcma : GeneralRapidJson;
 
     // TF Serving: "%.6g" if it round-trips, else "%.{max_digits10}g". Six or fewer shortest digits means "%.6g"
     // round-trips, and for normal numbers prints exactly them (their error is far below half a sixth digit;
