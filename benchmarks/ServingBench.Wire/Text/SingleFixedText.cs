@@ -77,12 +77,21 @@ internal static class SingleFixedText
     [SkipLocalsInit] // scratch for one block, overwritten before it is read
     public static int WriteBlock(ReadOnlySpan<float> values, scoped ReadOnlySpan<byte> separator, bool separateFirst, Span<byte> destination, GeneralWriter general)
     {
+        int count = Math.Min(values.Length, BlockSize);
+        values = values[..count];
         Span<uint> nines = stackalloc uint[BlockSize];
         Span<int> points = stackalloc int[BlockSize];
         Span<ulong> leads = stackalloc ulong[BlockSize];
         Span<ulong> rests = stackalloc ulong[BlockSize];
-        int count = Math.Min(values.Length, BlockSize);
-        for (int i = 0; i < count; i++)
+        ShortestDigits(values, nines, points);
+        SplitNines(nines[..count], leads, rests);
+        return WriteText(values, points, leads, rests, separator, separateFirst, destination, general);
+    }
+
+    // Pass 1: each value's shortest digits, padded to nine, and its point position n (int.MaxValue: not a normal float).
+    private static void ShortestDigits(ReadOnlySpan<float> values, Span<uint> nines, Span<int> points)
+    {
+        for (int i = 0; i < values.Length; i++)
         {
             uint magnitude = BitConverter.SingleToUInt32Bits(values[i]) & 0x7FFF_FFFF;
             if (magnitude - 0x0080_0000u >= 0x7F80_0000u - 0x0080_0000u)
@@ -97,12 +106,14 @@ internal static class SingleFixedText
             nines[i] = significand * (uint)DigitText.PowerOfTen(9 - digitCount);
             points[i] = digitCount + exponent;
         }
+    }
 
-        SplitNines(nines[..count], leads, rests);
-
+    // Pass 3: the text of each value end to end, the fixed shape here and anything else through general.
+    private static int WriteText(ReadOnlySpan<float> values, ReadOnlySpan<int> points, ReadOnlySpan<ulong> leads, ReadOnlySpan<ulong> rests, scoped ReadOnlySpan<byte> separator, bool separateFirst, Span<byte> destination, GeneralWriter general)
+    {
         ref byte start = ref MemoryMarshal.GetReference(destination);
         int position = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < values.Length; i++)
         {
             if (i > 0 || separateFirst)
             {
