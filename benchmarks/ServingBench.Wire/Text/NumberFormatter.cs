@@ -1,3 +1,4 @@
+
 namespace ServingBench.Wire.Text;
 
 /// <summary>
@@ -74,6 +75,46 @@ public static class NumberFormatter
 
         return StyleLayout.Write(negative, digits, style, destination);
     }
+
+    /// <summary>
+    /// Writes float32 values with <paramref name="separator"/> between them (and before the first too when
+    /// <paramref name="separateFirst"/>), as <see cref="WriteSingle"/> would one by one, for as long as the
+    /// destination has room for another separator and <see cref="MaxLength"/> bytes: the hot loop of every JSON
+    /// request. Ecma and RapidJson runs go 32 values at a time through <see cref="SingleFixedText"/>. Returns how
+    /// many values were written and, in <paramref name="written"/>, how many bytes.
+    /// </summary>
+    public static int WriteSingles(ReadOnlySpan<float> values, scoped ReadOnlySpan<byte> separator, bool separateFirst, NumberStyle style, Span<byte> destination, out int written)
+    {
+        int room = MaxLength + separator.Length;
+        bool fused = style is NumberStyle.Ecma or NumberStyle.RapidJson;
+        int position = 0;
+        int i = 0;
+        int blockRoom = SingleFixedText.BlockSize * room;
+        while (fused && values.Length - i >= SingleFixedText.BlockSize && destination.Length - position >= blockRoom)
+        {
+            position += SingleFixedText.WriteBlock(values.Slice(i, SingleFixedText.BlockSize), separator, i > 0 || separateFirst, destination[position..], GeneralSingle(style));
+            i += SingleFixedText.BlockSize;
+        }
+
+        for (; i < values.Length && destination.Length - position >= room; i++)
+        {
+            if (i > 0 || separateFirst)
+            {
+                separator.CopyTo(destination[position..]);
+                position += separator.Length;
+            }
+
+            position += WriteSingle(values[i], style, destination[position..]);
+        }
+
+        written = position;
+        return i;
+    }
+
+    private static readonly SingleFixedText.GeneralWriter GeneralEcma = (value, destination) => WriteSingle(value, NumberStyle.Ecma, destination);
+    private static readonly SingleFixedText.GeneralWriter GeneralRapidJson = (value, destination) => WriteSingle(value, NumberStyle.RapidJson, destination);
+
+    private static SingleFixedText.GeneralWriter GeneralSingle(NumberStyle style) => style == NumberStyle.Ecma ? GeneralEcma : GeneralRapidJson;
 
     // TF Serving: "%.6g" if it round-trips, else "%.{max_digits10}g". Six or fewer shortest digits means "%.6g"
     // round-trips, and for normal numbers prints exactly them (their error is far below half a sixth digit;

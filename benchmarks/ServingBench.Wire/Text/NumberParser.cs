@@ -1,16 +1,23 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using csFastFloat;
 
 namespace ServingBench.Wire.Text;
 
 /// <summary>
-/// Correctly rounded parsing of JSON number text (plus NaN, Infinity, -Infinity): Clinger's exact fast path, then
-/// Eisel–Lemire; .NET's exact parser only for what those cannot decide (more than 19 digits straddling a rounding
-/// boundary, or a product too close to call).
+/// Correctly rounded parsing of JSON number text (plus NaN, Infinity, -Infinity). The JSON token is scanned here
+/// (<see cref="NumberToken"/>), and Clinger's exact fast path settles every number of up to 16 digits with a
+/// small exponent, which is every element of a request; the rest (17-digit widened answers, huge or tiny
+/// exponents, midpoints) go to csFastFloat (Lemire's fast_float), and tokens too long for it to the BCL.
+/// docs/number-text.md has the measurements behind that split.
 /// </summary>
 public static class NumberParser
 {
     private const ulong MaxExactDoubleInteger = 1UL << 53;
+
+    // csFastFloat stops reading a written exponent past 65,536, which matters only when so many digits move the
+    // point back: any token longer than this goes to the BCL instead (no server writes one over 25 bytes).
+    private const int FastFloatTokenLimit = 64;
 
     // The 29 double significand bits below a normal float's last bit: exactly half a float ulp is a midpoint.
     private const ulong SingleMidpointMask = (1UL << 29) - 1;
@@ -69,64 +76,39 @@ public static class NumberParser
     {
         ulong w = token.Mantissa;
         long q = token.Exponent;
-        double magnitude;
-        if (w == 0)
+        if (token.ManyDigits || w > MaxExactDoubleInteger || q is < -22 or > 22)
         {
-            magnitude = 0;
-        }
-        else if (!token.ManyDigits && w <= MaxExactDoubleInteger && q is >= -22 and <= 22)
-        {
-            // Clinger: both operands exact, so the one IEEE operation rounds correctly.
-            magnitude = q >= 0 ? w * DoublePowersOfTen[(int)q] : w / DoublePowersOfTen[(int)-q];
-        }
-        else if (EiselLemire.TryDouble(w, q, out ulong bits)
-            && (!token.ManyDigits || (EiselLemire.TryDouble(w + 1, q, out ulong upper) && upper == bits)))
-        {
-            magnitude = BitConverter.UInt64BitsToDouble(bits);
-        }
-        else
-        {
-            return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            return text.Length <= FastFloatTokenLimit
+                ? FastDoubleParser.ParseDouble(text)
+                : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 
+        // Clinger: both operands exact, so the one IEEE operation rounds correctly.
+        double magnitude = q >= 0 ? w * DoublePowersOfTen[(int)q] : w / DoublePowersOfTen[(int)-q];
         return token.Negative ? -magnitude : magnitude;
     }
 
     // Clinger in double (exact operands, one correctly rounded operation), then to float. Rounding twice gives the
     // same float as rounding the exact value once unless the double lands exactly on a midpoint between two floats
-    // (midpoints are doubles, and rounding to double never crosses one); those few are left to Eisel–Lemire.
-    // 8- and 9-digit pixel values (above 2^24, beyond the float-only fast path) take this path.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryClingerSingle(ulong w, int q, out float value)
-    {
-        double wide = q >= 0 ? w * DoublePowersOfTen[q] : w / DoublePowersOfTen[-q];
-        value = (float)wide;
-        return (BitConverter.DoubleToUInt64Bits(wide) & SingleMidpointMask) != SingleMidpointBits;
-    }
-
+    // (midpoints are doubles, and rounding to double never crosses one); those few go to the library.
+    // 8- and 9-digit pixel values (above 2^24, beyond a float-only fast path) take this path.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ToSingle(in NumberToken token, ReadOnlySpan<byte> text)
     {
         ulong w = token.Mantissa;
         long q = token.Exponent;
-        float magnitude;
-        if (w == 0)
+        if (!token.ManyDigits && w <= MaxExactDoubleInteger && q is >= -22 and <= 22)
         {
-            magnitude = 0;
-        }
-        else if (!token.ManyDigits && w <= MaxExactDoubleInteger && q is >= -22 and <= 22 && TryClingerSingle(w, (int)q, out magnitude))
-        {
-        }
-        else if (EiselLemire.TrySingle(w, q, out uint bits)
-            && (!token.ManyDigits || (EiselLemire.TrySingle(w + 1, q, out uint upper) && upper == bits)))
-        {
-            magnitude = BitConverter.UInt32BitsToSingle(bits);
-        }
-        else
-        {
-            return float.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            double wide = q >= 0 ? w * DoublePowersOfTen[(int)q] : w / DoublePowersOfTen[(int)-q];
+            if ((BitConverter.DoubleToUInt64Bits(wide) & SingleMidpointMask) != SingleMidpointBits)
+            {
+                float magnitude = (float)wide;
+                return token.Negative ? -magnitude : magnitude;
+            }
         }
 
-        return token.Negative ? -magnitude : magnitude;
+        return text.Length <= FastFloatTokenLimit
+            ? FastFloatParser.ParseFloat(text)
+            : float.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 }

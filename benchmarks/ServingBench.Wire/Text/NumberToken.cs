@@ -13,8 +13,9 @@ internal enum TokenKind
 
 /// <summary>
 /// One scanned JSON number: '-'? ('0' | [1-9][0-9]*) ('.' [0-9]+)? ([eE] [+-]? [0-9]+)?, or NaN / Infinity /
-/// -Infinity. The longest prefix that fits the grammar is taken ("1." reads as "1", "01" as "0"). The first
-/// 19 significant digits are kept exactly; the rest only mark the value inexact.
+/// -Infinity. The longest prefix that fits the grammar is taken ("1." reads as "1", "01" as "0"). With at most
+/// 19 significant digits (leading zeros are not counted) the value is exactly <see cref="Mantissa"/> ×
+/// 10^<see cref="Exponent"/>; with more, <see cref="ManyDigits"/> is set and only the token's length is known.
 /// </summary>
 internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong Mantissa, long Exponent, bool ManyDigits)
 {
@@ -22,17 +23,12 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
 
     private const ulong AsciiZeros = 0x3030_3030_3030_3030;
 
-    // Decimal exponents beyond this are zero or infinity for any type; clamping keeps long digit runs cheap and exact.
+    // Decimal exponents beyond this are zero or infinity for any type; clamping keeps long exponents cheap and exact.
     private const long ExponentClamp = 100_000_000;
 
-    /// <summary>
-    /// Scans the token at the start of <paramref name="utf8"/> and returns its length (0 when there is none).
-    /// <see cref="Mantissa"/> × 10^<see cref="Exponent"/> is the value when <see cref="ManyDigits"/> is false;
-    /// otherwise it is the value cut to its first 19 significant digits.
-    /// </summary>
+    /// <summary>Scans the token at the start of <paramref name="utf8"/> and returns its length (0 when there is none).</summary>
     public static int Scan(ReadOnlySpan<byte> utf8, out NumberToken token)
     {
-        // Fast pass: accumulate every digit; valid while there are at most 19 of them (then nothing can overflow).
         int i = 0;
         bool negative = false;
         if (i < utf8.Length && utf8[i] == '-')
@@ -46,12 +42,12 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
             return ScanWord(utf8, i, negative, out token);
         }
 
+        // Every digit is accumulated (wrapping past 19 digits, when ManyDigits makes the mantissa unused).
         ulong mantissa = 0;
-        int digits;
+        int significantDigits = 0;
         if (utf8[i] == '0')
         {
             i++;
-            digits = 1;
         }
         else
         {
@@ -61,19 +57,30 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
                 mantissa = (mantissa * 10) + (uint)(utf8[i] - '0');
             }
 
-            digits = i - integerStart;
+            significantDigits = i - integerStart;
         }
 
         long exponent = 0;
         if (i + 1 < utf8.Length && utf8[i] == '.' && IsDigit(utf8[i + 1]))
         {
             int fractionStart = ++i;
+            if (significantDigits == 0)
+            {
+                // 0.000123: the zeros only place the point.
+                while (i < utf8.Length && utf8[i] == '0')
+                {
+                    i++;
+                }
+            }
+
+            int digitsStart = i;
             if (utf8.Length - i >= sizeof(ulong))
             {
                 // Up to eight digits in one step: no per-digit branch to mispredict where a run of varying length ends.
                 ulong chunk = BinaryPrimitives.ReadUInt64LittleEndian(utf8[i..]) ^ AsciiZeros;
                 int count = BitOperations.TrailingZeroCount((chunk | (chunk + 0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0) >> 3;
-                mantissa = (mantissa * DigitText.PowerOfTen(count)) + EightDigitsValue(chunk << (8 * (8 - count)));
+                ulong digits = count == 0 ? 0 : chunk << (8 * (8 - count)); // no digit left after the zeros of "0.000"
+                mantissa = (mantissa * DigitText.PowerOfTen(count)) + EightDigitsValue(digits);
                 i += count;
             }
 
@@ -83,17 +90,11 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
             }
 
             exponent = fractionStart - i;
-            digits += i - fractionStart;
-        }
-
-        if (digits > MaxMantissaDigits)
-        {
-            // Long mantissas (leading zeros included) take the careful pass.
-            return ScanCarefully(utf8, out token);
+            significantDigits += i - digitsStart;
         }
 
         i = ScanExponent(utf8, i, ref exponent);
-        token = new NumberToken(TokenKind.Number, negative, mantissa, exponent, false);
+        token = new NumberToken(TokenKind.Number, negative, mantissa, exponent, significantDigits > MaxMantissaDigits);
         return i;
     }
 
@@ -126,78 +127,6 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
 
         exponent += exponentNegative ? -written : written;
         return j;
-    }
-
-    private static int ScanCarefully(ReadOnlySpan<byte> utf8, out NumberToken token)
-    {
-        int i = 0;
-        bool negative = false;
-        if (i < utf8.Length && utf8[i] == '-')
-        {
-            negative = true;
-            i++;
-        }
-
-        if (i >= utf8.Length || !IsDigit(utf8[i]))
-        {
-            return ScanWord(utf8, i, negative, out token);
-        }
-
-        ulong mantissa = 0;
-        int significantDigits = 0;
-        long exponent = 0;
-        bool manyDigits = false;
-
-        // Integer part: a lone '0' or a digit run without a leading zero.
-        if (utf8[i] == '0')
-        {
-            i++;
-        }
-        else
-        {
-            for (; i < utf8.Length && IsDigit(utf8[i]); i++)
-            {
-                AddDigit(utf8[i], ref mantissa, ref significantDigits, ref exponent, ref manyDigits, afterPoint: false);
-            }
-        }
-
-        if (i + 1 < utf8.Length && utf8[i] == '.' && IsDigit(utf8[i + 1]))
-        {
-            for (i++; i < utf8.Length && IsDigit(utf8[i]); i++)
-            {
-                AddDigit(utf8[i], ref mantissa, ref significantDigits, ref exponent, ref manyDigits, afterPoint: true);
-            }
-        }
-
-        i = ScanExponent(utf8, i, ref exponent);
-        token = new NumberToken(TokenKind.Number, negative, mantissa, exponent, manyDigits);
-        return i;
-    }
-
-    private static void AddDigit(byte digit, ref ulong mantissa, ref int significantDigits, ref long exponent, ref bool manyDigits, bool afterPoint)
-    {
-        if (significantDigits < MaxMantissaDigits)
-        {
-            mantissa = (mantissa * 10) + (ulong)(digit - '0');
-            if (mantissa != 0)
-            {
-                significantDigits++;
-            }
-
-            if (afterPoint)
-            {
-                exponent--;
-            }
-        }
-        else
-        {
-            // Dropped digits: integer ones still scale the value; any non-zero one makes it inexact.
-            manyDigits |= digit != '0';
-            if (!afterPoint)
-            {
-                exponent++;
-            }
-        }
     }
 
     private static int ScanWord(ReadOnlySpan<byte> utf8, int start, bool negative, out NumberToken token)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace ServingBench.Wire.Text;
@@ -18,6 +19,12 @@ internal static class Schubfach
 
     /// <summary>g(k) = floor(10^−k · 2^(125 − flog2pow10(−k))) + 1, split into 63-bit halves g1, g0, for k = K_MIN…K_MAX.</summary>
     private static readonly ulong[] GTable = BuildTable();
+
+    /// <summary>
+    /// For each biased float exponent (1–254), what <see cref="SingleUntrimmed"/> needs of it away from a power of
+    /// two: one read instead of two log estimates and an index into <see cref="GTable"/> (a quarter of its time).
+    /// </summary>
+    private static readonly SingleScale[] SingleScales = BuildSingleScales();
 
     /// <summary>Shortest digits of a positive normal double.</summary>
     public static DecimalDigits Double(ulong bits)
@@ -106,40 +113,36 @@ internal static class Schubfach
         const uint ImplicitBit = 1U << 23;
         int biasedExponent = (int)(bits >> 23);
         uint c = ImplicitBit | (bits & (ImplicitBit - 1));
-        int minusQ = 150 - biasedExponent;
-        if (minusQ is > 0 and < 24)
+        if (c == ImplicitBit && biasedExponent != 1)
         {
-            uint integer = c >> minusQ;
-            if (integer << minusQ == c)
-            {
-                exponent = 0;
-                return integer;
-            }
+            return PowerOfTwoUntrimmed(biasedExponent, out exponent);
         }
 
-        int q = -minusQ;
+        // Integers need no shortcut here: their exact digits are in the interval, and the shorter candidate
+        // drops a trailing zero, so the (untrimmed) result is the integer itself.
         uint outside = c & 1;
         ulong cb = (ulong)c << 2;
-        ulong cbr = cb + 2;
-        ulong cbl;
-        int k;
-        if (c != ImplicitBit || biasedExponent == 1)
-        {
-            cbl = cb - 2;
-            k = FloorLog10Pow2(q);
-        }
-        else
-        {
-            cbl = cb - 1;
-            k = FloorLog10ThreeQuartersPow2(q);
-        }
+        ref readonly SingleScale scale = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(SingleScales), biasedExponent);
+        uint vb = RoundOdd(scale.G, cb << scale.H);
+        uint vbl = RoundOdd(scale.G, (cb - 2) << scale.H);
+        uint vbr = RoundOdd(scale.G, (cb + 2) << scale.H);
+        return PickSingle(vb, vbl, vbr, outside, scale.K, out exponent);
+    }
 
+    // A power of two: the lower neighbour is half as far away, so the interval and k differ (once per binade).
+    private static uint PowerOfTwoUntrimmed(int biasedExponent, out int exponent)
+    {
+        int q = biasedExponent - 150;
+        ulong cb = 1UL << 25;
+        int k = FloorLog10ThreeQuartersPow2(q);
         int h = q + FloorLog2Pow10(-k) + 33;
         ulong g = GTable[(k - DoubleExponentMin) * 2] + 1;
-        uint vb = RoundOdd(g, cb << h);
-        uint vbl = RoundOdd(g, cbl << h);
-        uint vbr = RoundOdd(g, cbr << h);
+        return PickSingle(RoundOdd(g, cb << h), RoundOdd(g, (cb - 1) << h), RoundOdd(g, (cb + 2) << h), 0, k, out exponent);
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint PickSingle(uint vb, uint vbl, uint vbr, uint outside, int k, out int exponent)
+    {
         uint s = vb >> 2;
 
         // Both candidate lengths are computed and picked with arithmetic on 0/1 flags, not branches: for random
@@ -199,6 +202,22 @@ internal static class Schubfach
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int FloorLog2Pow10(int e) => (int)((e * 913_124_641_741L) >> 38);
+
+    private static SingleScale[] BuildSingleScales()
+    {
+        var scales = new SingleScale[255];
+        for (int biasedExponent = 1; biasedExponent < scales.Length; biasedExponent++)
+        {
+            int q = biasedExponent - 150;
+            int k = FloorLog10Pow2(q);
+            scales[biasedExponent] = new SingleScale(GTable[(k - DoubleExponentMin) * 2] + 1, k, q + FloorLog2Pow10(-k) + 33);
+        }
+
+        return scales;
+    }
+
+    /// <summary>g (upper 63 bits, plus one), k and the shift h for one float binade.</summary>
+    private readonly record struct SingleScale(ulong G, int K, int H);
 
     private static ulong[] BuildTable()
     {

@@ -1,87 +1,152 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ServingBench.Wire.Text;
 
 /// <summary>
-/// The hot case of float32 request text in one fused step: shortest digits (Schubfach) written straight as
+/// The hot case of float32 request text, a block at a time: shortest digits (Schubfach) written straight as
 /// "0.000ddd" or "d.ddd", which Ecma and RapidJson spell alike and which is nearly every element of a normalised
-/// tensor. Everything else (zero, integers, subnormals, non-finite, |x| ≥ 10, |x| &lt; 1e-5) is left to
-/// <see cref="NumberFormatter"/>.
+/// tensor. Everything else (zero, integers, subnormals, non-finite, |x| ≥ 10, |x| &lt; 1e-5) is left to the
+/// general path of <see cref="NumberFormatter"/>.
 /// </summary>
 internal static class SingleFixedText
 {
-    /// <summary>Bytes this writer may touch at the destination (sign, "0.00000", nine digits).</summary>
-    public const int MaxWritten = 17;
-
     private const ulong ZeroPointZeros = 0x3030_3030_3030_2E30; // "0.000000", little-endian
     private const ulong AsciiZeros = 0x3030_3030_3030_3030;
 
     /// <summary>
-    /// Writes <paramref name="value"/> at <paramref name="destination"/> when it has the fixed "0.ddd"/"d.ddd"
-    /// form; returns the length, or 0 (having written nothing useful) when the general layout is needed.
-    /// Up to <see cref="MaxWritten"/> bytes may be written either way; the caller owns them.
+    /// Writes a block of values in three passes, each value's work independent of the others' (one long chain
+    /// per value otherwise limits how many the CPU overlaps): shortest digits, then the digit bytes four values at
+    /// a time, then the text, laid end to end with <paramref name="separator"/> between
+    /// values (and before the first when <paramref name="separateFirst"/>). A value not in the fixed shape is left
+    /// to <paramref name="general"/>, which writes it at the span it is given and returns the length. The caller
+    /// guarantees <see cref="BlockRoom"/> bytes per value.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int TryWrite(float value, ref byte destination)
+    [SkipLocalsInit] // scratch for one block, overwritten before it is read
+    public static int WriteBlock(ReadOnlySpan<float> values, scoped ReadOnlySpan<byte> separator, bool separateFirst, Span<byte> destination, GeneralWriter general)
     {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        uint magnitude = bits & 0x7FFF_FFFF;
-        if (magnitude - 0x0080_0000u >= 0x7F80_0000u - 0x0080_0000u)
-        {
-            return 0; // zero, subnormal, Infinity, NaN
-        }
-
-        uint significand = Schubfach.SingleUntrimmed(magnitude, out int exponent);
-        int digitCount = DigitText.CountDigits(significand);
-        int n = digitCount + exponent; // value = 0.d1d2… × 10^n
-        if ((uint)(n + 5) > 6)
-        {
-            return 0; // outside −5 ≤ n ≤ 1: exponent form, or several integer digits
-        }
-
-        // The digits padded to nine: a lead digit and eight more, whose zero bytes at the top are trailing zeros.
-        uint nine = significand * (uint)DigitText.PowerOfTen(9 - digitCount);
-        uint lead = nine / 100_000_000;
-        ulong rest = EightDigits(nine - (lead * 100_000_000));
-        int k = 9 - (BitOperations.LeadingZeroCount(rest) >> 3);
-        if (((n ^ 1) | (k ^ 1)) == 0)
-        {
-            return 0; // a one-digit integer: "3" or "3.0" depending on the style
-        }
-
-        // One shape for both cases, without branches (the sign is kept or overwritten likewise):
-        // "0.000" + lead + rest for n ≤ 0, and for n = 1 lead over the '0' and rest one place further right.
-        int sign = (int)(bits >> 31);
-        int units = (int)Flag(n == 1);
-        destination = (byte)'-';
-        ref byte d = ref Unsafe.Add(ref destination, sign);
-        Unsafe.WriteUnaligned(ref d, ZeroPointZeros);
-        int leadAt = (2 - n) & (units - 1);
-        Unsafe.Add(ref d, leadAt) = (byte)('0' + lead);
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, leadAt + 1 + units), rest | AsciiZeros);
-        return sign + 2 - n + k;
+        int count = Math.Min(values.Length, BlockSize);
+        values = values[..count];
+        Span<uint> nines = stackalloc uint[BlockSize];
+        Span<int> points = stackalloc int[BlockSize];
+        Span<ulong> leads = stackalloc ulong[BlockSize];
+        Span<ulong> rests = stackalloc ulong[BlockSize];
+        ShortestDigits(values, nines, points);
+        SplitNines(nines[..count], leads, rests);
+        return WriteText(values, points, leads, rests, separator, separateFirst, destination, general);
     }
 
-    /// <summary>
-    /// <see cref="TryWrite"/> for each value into its own <paramref name="slotSize"/>-byte slot, lengths (0: not
-    /// written) into <paramref name="lengths"/>. A loop of its own, so the values' work overlaps.
-    /// </summary>
-    public static void WriteSlots(ReadOnlySpan<float> values, Span<byte> slots, int slotSize, Span<byte> lengths)
+    // Pass 1: each value's shortest digits, padded to nine, and its point position n (int.MaxValue: not a normal float).
+    private static void ShortestDigits(ReadOnlySpan<float> values, Span<uint> nines, Span<int> points)
     {
-        if (slotSize < MaxWritten || slots.Length < values.Length * slotSize || lengths.Length < values.Length)
-        {
-            throw new ArgumentException("Slots too small for the values.", nameof(slots));
-        }
-
-        ref byte slot = ref MemoryMarshal.GetReference(slots);
-        ref byte length = ref MemoryMarshal.GetReference(lengths);
         for (int i = 0; i < values.Length; i++)
         {
-            Unsafe.Add(ref length, i) = (byte)TryWrite(values[i], ref Unsafe.Add(ref slot, i * slotSize));
+            uint magnitude = BitConverter.SingleToUInt32Bits(values[i]) & 0x7FFF_FFFF;
+            if (magnitude - 0x0080_0000u >= 0x7F80_0000u - 0x0080_0000u)
+            {
+                nines[i] = 0;
+                points[i] = int.MaxValue; // zero, subnormal, Infinity, NaN
+                continue;
+            }
+
+            uint significand = Schubfach.SingleUntrimmed(magnitude, out int exponent);
+            int digitCount = DigitText.CountDigits(significand);
+            nines[i] = significand * (uint)DigitText.PowerOfTen(9 - digitCount);
+            points[i] = digitCount + exponent;
         }
     }
+
+    // Pass 3: the text of each value end to end, the fixed shape here and anything else through general.
+    private static int WriteText(ReadOnlySpan<float> values, ReadOnlySpan<int> points, ReadOnlySpan<ulong> leads, ReadOnlySpan<ulong> rests, scoped ReadOnlySpan<byte> separator, bool separateFirst, Span<byte> destination, GeneralWriter general)
+    {
+        ref byte start = ref MemoryMarshal.GetReference(destination);
+        int position = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0 || separateFirst)
+            {
+                if (separator.Length == 1)
+                {
+                    Unsafe.Add(ref start, position++) = separator[0];
+                }
+                else
+                {
+                    separator.CopyTo(destination[position..]);
+                    position += separator.Length;
+                }
+            }
+
+            int n = points[i];
+            ulong rest = rests[i];
+            int k = 9 - (BitOperations.LeadingZeroCount(rest) >> 3);
+            if ((uint)(n + 5) > 6 || ((n ^ 1) | (k ^ 1)) == 0)
+            {
+                position += general(values[i], destination[position..]);
+                continue;
+            }
+
+            int sign = (int)(BitConverter.SingleToUInt32Bits(values[i]) >> 31);
+            int units = (int)Flag(n == 1);
+            ref byte d = ref Unsafe.Add(ref start, position);
+            d = (byte)'-';
+            d = ref Unsafe.Add(ref d, sign);
+            Unsafe.WriteUnaligned(ref d, ZeroPointZeros);
+            int leadAt = (2 - n) & (units - 1);
+            Unsafe.Add(ref d, leadAt) = (byte)('0' + leads[i]);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, leadAt + 1 + units), rest | AsciiZeros);
+            position += sign + 2 - n + k;
+        }
+
+        return position;
+    }
+
+    /// <summary>Values <see cref="WriteBlock"/> takes at a time.</summary>
+    public const int BlockSize = 32;
+
+    /// <summary>Writes one value in the general layout at the start of the span; returns its length.</summary>
+    public delegate int GeneralWriter(float value, Span<byte> destination);
+
+    // Each nine-digit number (below 10^9) as its lead digit and its other eight digits, one per byte (first in
+    // the lowest): the steps of EightDigits, four numbers per step in 64-bit lanes where AVX2 has them.
+    private static void SplitNines(ReadOnlySpan<uint> nines, Span<ulong> leads, Span<ulong> rests)
+    {
+        int i = 0;
+        if (Avx2.IsSupported)
+        {
+            var toLead = Vector256.Create(0x55E6_3B89UL).AsUInt32(); // x / 10^8 = x * this >> 57 below 10^9
+            var hundredMillion = Vector256.Create(100_000_000UL).AsUInt32();
+            var toHigh = Vector256.Create(0xD1B7_1759UL).AsUInt32(); // x / 10^4 = x * this >> 45 below 10^8
+            var tenThousand = Vector256.Create(10_000UL).AsUInt32();
+            for (; i + 4 <= nines.Length; i += 4)
+            {
+                var nine = Avx2.ConvertToVector256Int64(Vector128.Create(nines[i], nines[i + 1], nines[i + 2], nines[i + 3])).AsUInt64();
+                var lead = Avx2.Multiply(nine.AsUInt32(), toLead) >> 57;
+                var rest = nine - Avx2.Multiply(lead.AsUInt32(), hundredMillion);
+                var high = Avx2.Multiply(rest.AsUInt32(), toHigh) >> 45;
+                var low = rest - Avx2.Multiply(high.AsUInt32(), tenThousand);
+                var merged = (high | (low << 32)).AsUInt32();
+                var hundreds = Avx2.ShiftRightLogical(Avx2.MultiplyLow(merged, Vector256.Create(10_486u)), 20) & Vector256.Create(0x7Fu);
+                var pairs = (hundreds | ((merged - Avx2.MultiplyLow(hundreds, Vector256.Create(100u))) << 16)).AsUInt16();
+                var tens = Avx2.ShiftRightLogical(Avx2.MultiplyLow(pairs, Vector256.Create((ushort)103)), 10) & Vector256.Create((ushort)0xF);
+                var digits = tens | ((pairs - Avx2.MultiplyLow(tens, Vector256.Create((ushort)10))) << 8);
+                lead.CopyTo(leads[i..]);
+                digits.AsUInt64().CopyTo(rests[i..]);
+            }
+        }
+
+        for (; i < nines.Length; i++)
+        {
+            uint lead = nines[i] / 100_000_000;
+            leads[i] = lead;
+            rests[i] = EightDigits(nines[i] - (lead * 100_000_000));
+        }
+    }
+
+    /// <summary>Bytes per value <see cref="WriteBlock"/> may need: a separator and the longest text of any style.</summary>
+    public static int BlockRoom(int separatorLength) => NumberFormatter.MaxLength + separatorLength;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Flag(bool condition) => condition ? 1u : 0u;

@@ -20,6 +20,9 @@ public class DryRunTests
     public void Every_Serialization_Case_Produces_Measurements() => AssertAllCasesMeasured(typeof(SerializationBenchmarks));
 
     [Fact]
+    public void Every_NumberText_Case_Produces_Measurements() => AssertAllCasesMeasured(typeof(NumberTextBenchmarks));
+
+    [Fact]
     public void Every_RoundTrip_Case_Produces_Measurements() => AssertAllCasesMeasured(typeof(RoundTripBenchmarks));
 
     [Fact]

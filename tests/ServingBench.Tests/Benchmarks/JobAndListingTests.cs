@@ -60,7 +60,7 @@ public sealed class JobAndListingTests
     public void Every_Benchmark_Class_Carries_The_Suite_Job()
     {
         var classes = App.GetTypes().Where(t => t.GetMethods().Any(m => m.IsDefined(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false))).ToList();
-        Assert.Equal(3, classes.Count);
+        Assert.Equal(4, classes.Count);
         Assert.All(classes, t => Assert.True(t.IsDefined(typeof(SuiteJobAttribute), false), $"{t.Name} has no [SuiteJob]"));
     }
 
@@ -72,7 +72,7 @@ public sealed class JobAndListingTests
     {
         var listed = Listing(["--filter", pattern]).Cases().Select(b => b.DisplayInfo).ToList();
         var config = ManualConfig.Create(ServingBenchConfig.Create()).AddFilter(new GlobFilter([pattern]));
-        var switcher = new[] { typeof(InProcessBenchmarks), typeof(RoundTripBenchmarks), typeof(SerializationBenchmarks) }
+        var switcher = new[] { typeof(InProcessBenchmarks), typeof(RoundTripBenchmarks), typeof(SerializationBenchmarks), typeof(NumberTextBenchmarks) }
             .SelectMany(t => BenchmarkConverter.TypeToBenchmarks(t, config).BenchmarksCases)
             .Select(b => b.DisplayInfo)
             .ToList();

@@ -235,6 +235,57 @@ internal ref struct JsonInput
         return value;
     }
 
+    /// <summary>
+    /// Reads array elements into <paramref name="destination"/> for as long as each is a finite number right at the
+    /// cursor followed directly by ',' or ']' (what every writer of tensors produces), the hot loop of every JSON
+    /// decode. Stops with the cursor on the first element it does not take (whitespace, a nested list, NaN or
+    /// Infinity, a lossy integer, an error: the caller reads it the general way, with the general checks), after a
+    /// closing ']' (<paramref name="ended"/>), or when <paramref name="destination"/> is full.
+    /// </summary>
+    public int ReadSinglesFast(Span<float> destination, bool rejectLossyIntegers, out bool ended)
+    {
+        ended = false;
+        var json = _json;
+        int pos = _pos;
+        int count = 0;
+        while (count < destination.Length && (uint)pos < (uint)json.Length)
+        {
+            byte first = json[pos];
+            if ((uint)(first - '0') > 9 && first != '-')
+            {
+                break;
+            }
+
+            if (!NumberParser.TryParseSingle(json[pos..], out float value, out int consumed))
+            {
+                break;
+            }
+
+            int next = pos + consumed;
+            if ((uint)next >= (uint)json.Length || !float.IsFinite(value) || (rejectLossyIntegers && Math.Abs(value) > 16777215f))
+            {
+                break;
+            }
+
+            byte delimiter = json[next];
+            if (delimiter != ',' && delimiter != ']')
+            {
+                break;
+            }
+
+            destination[count++] = value;
+            pos = next + 1;
+            if (delimiter == ']')
+            {
+                ended = true;
+                break;
+            }
+        }
+
+        _pos = pos;
+        return count;
+    }
+
     public double ReadDouble(bool allowNonFinite, bool rejectLossyIntegers = false)
     {
         CheckNumberStart(allowNonFinite);

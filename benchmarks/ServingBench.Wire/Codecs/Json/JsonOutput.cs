@@ -92,75 +92,25 @@ internal ref struct JsonOutput
         _pos += NumberFormatter.WriteSingle(value, style, _span[_pos..]);
     }
 
-    /// <summary>
-    /// float32 values with <paramref name="separator"/> between them: the hot loop of every JSON request. The common
-    /// "0.ddd" / "d.ddd" shapes are rendered by <see cref="SingleFixedText"/> a block at a time into fixed-width
-    /// slots, then copied out: each value's digits are independent work the CPU overlaps, where writing them at
-    /// a position that depends on the previous value's length would chain every value's latency to the next.
-    /// The rest goes through <see cref="NumberFormatter.WriteSingle"/>.
-    /// </summary>
-    [SkipLocalsInit] // the slots are scratch: zeroing 1 KiB per call (per row of a nested tensor) is wasted work
+    /// <summary>float32 values with <paramref name="separator"/> between them: the hot loop of every JSON request.</summary>
     public void Singles(ReadOnlySpan<float> values, scoped ReadOnlySpan<byte> separator, NumberStyle style, bool allowNonFinite)
     {
-        const int Block = 32;
-        const int Slot = 32;
-        bool fused = style is NumberStyle.Ecma or NumberStyle.RapidJson;
-        Span<byte> slots = stackalloc byte[Block * Slot];
-        Span<byte> lengths = stackalloc byte[Block];
-        lengths.Clear();
-        ref byte slot0 = ref MemoryMarshal.GetReference(slots);
-        int room = NumberFormatter.MaxLength + separator.Length;
-        for (int blockStart = 0; blockStart < values.Length; blockStart += Block)
+        if (!allowNonFinite && ContainsNonFinite(values))
         {
-            var block = values.Slice(blockStart, Math.Min(Block, values.Length - blockStart));
-            if (fused)
+            throw new WireFormatException("NaN and Infinity cannot be carried in this JSON; use a binary encoding");
+        }
+
+        int room = NumberFormatter.MaxLength + separator.Length;
+        int done = 0;
+        while (done < values.Length)
+        {
+            if (_span.Length - _pos < room)
             {
-                SingleFixedText.WriteSlots(block, slots, Slot, lengths);
+                Grow(room);
             }
 
-            for (int j = 0; j < block.Length; j++)
-            {
-                if (_span.Length - _pos < room)
-                {
-                    Grow(room);
-                }
-
-                ref byte d = ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), _pos);
-                if (blockStart + j > 0)
-                {
-                    if (separator.Length == 1)
-                    {
-                        d = separator[0];
-                        d = ref Unsafe.Add(ref d, 1);
-                        _pos++;
-                    }
-                    else
-                    {
-                        separator.CopyTo(MemoryMarshal.CreateSpan(ref d, separator.Length));
-                        d = ref Unsafe.Add(ref d, separator.Length);
-                        _pos += separator.Length;
-                    }
-                }
-
-                int written = lengths[j];
-                if (written != 0)
-                {
-                    // The whole slot: room for MaxLength was reserved, and bytes past the length are scratch.
-                    Unsafe.CopyBlockUnaligned(ref d, ref Unsafe.Add(ref slot0, j * Slot), SingleFixedText.MaxWritten);
-                }
-                else
-                {
-                    float value = block[j];
-                    if (!allowNonFinite && !float.IsFinite(value))
-                    {
-                        throw new WireFormatException("NaN and Infinity cannot be carried in this JSON; use a binary encoding");
-                    }
-
-                    written = NumberFormatter.WriteSingle(value, style, _span[_pos..]);
-                }
-
-                _pos += written;
-            }
+            done += NumberFormatter.WriteSingles(values[done..], separator, separateFirst: done > 0, style, _span[_pos..], out int written);
+            _pos += written;
         }
     }
 
@@ -277,6 +227,31 @@ internal ref struct JsonOutput
         _span[_pos++] = (byte)hex[(c >> 8) & 0xF];
         _span[_pos++] = (byte)hex[(c >> 4) & 0xF];
         _span[_pos++] = (byte)hex[c & 0xF];
+    }
+
+    // An exponent of all ones (NaN or ±Infinity), eight values per step.
+    private static bool ContainsNonFinite(ReadOnlySpan<float> values)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(values);
+        var exponent = new System.Numerics.Vector<uint>(0x7F80_0000);
+        int i = 0;
+        for (; i + System.Numerics.Vector<uint>.Count <= bits.Length; i += System.Numerics.Vector<uint>.Count)
+        {
+            if (System.Numerics.Vector.EqualsAny(new System.Numerics.Vector<uint>(bits[i..]) & exponent, exponent))
+            {
+                return true;
+            }
+        }
+
+        for (; i < bits.Length; i++)
+        {
+            if ((bits[i] & 0x7F80_0000) == 0x7F80_0000)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Reserve(int count)

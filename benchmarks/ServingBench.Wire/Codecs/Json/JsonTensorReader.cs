@@ -24,6 +24,9 @@ internal enum JsonBytesForm
 /// </summary>
 internal sealed class JsonTensorReader : IDisposable
 {
+    // Room asked of the buffer before each fast run: a row of a 224-wide image and more.
+    private const int RunBytes = 4096;
+
     private readonly DataType _type;
     private readonly bool _allowNonFinite;
     private readonly JsonBytesForm _bytesForm;
@@ -118,16 +121,34 @@ internal sealed class JsonTensorReader : IDisposable
         long n = 0;
         if (json.BeginArray())
         {
-            do
+            while (true)
             {
+                n += ReadSinglesFast(ref json, int.MaxValue, out bool ended);
+                if (ended)
+                {
+                    break;
+                }
+
                 MemoryMarshal.Write(_buffer.Append(4), json.ReadSingle(_allowNonFinite, _rejectLossyIntegers));
                 n++;
+                if (!json.NextElement())
+                {
+                    break;
+                }
             }
-            while (json.NextElement());
         }
 
         _count += n;
         return n;
+    }
+
+    // Elements the fast path takes, straight into the buffer (at most limit of them); the caller counts them.
+    private int ReadSinglesFast(ref JsonInput json, long limit, out bool ended)
+    {
+        var room = MemoryMarshal.Cast<byte, float>(_buffer.GetSpan(RunBytes));
+        int read = json.ReadSinglesFast(room[..(int)Math.Min(room.Length, limit)], _rejectLossyIntegers, out ended);
+        _buffer.Advance(read * 4);
+        return read;
     }
 
     /// <summary>Reads elements in row-major order through any nesting (Triton's reader), at most <paramref name="limit"/>.</summary>
@@ -151,8 +172,17 @@ internal sealed class JsonTensorReader : IDisposable
 
         if (json.BeginArray())
         {
-            do
+            while (true)
             {
+                if (_type == DataType.FP32)
+                {
+                    _count += ReadSinglesFast(ref json, limit - _count, out bool ended);
+                    if (ended)
+                    {
+                        break;
+                    }
+                }
+
                 if (_type == DataType.FP32 && json.PeekRequired() != '[')
                 {
                     if (_count >= limit)
@@ -167,8 +197,12 @@ internal sealed class JsonTensorReader : IDisposable
                 {
                     ReadFlat(ref json, limit, depth + 1);
                 }
+
+                if (!json.NextElement())
+                {
+                    break;
+                }
             }
-            while (json.NextElement());
         }
     }
 
