@@ -11,14 +11,18 @@ namespace ServingBench.Tests.Load;
 public sealed class Http2PropertyTests
 {
     // Each case takes microseconds: these counts keep both properties to about a second on the 2-core VM.
-    private const long HostileCases = 6_000;
-    private const long ValidCases = 2_000;
+    private const long HostileFrameCases = 3_000;
+    private const long HostileBlockCases = 3_000;
+    private const long ValidCases = 1_500;
 
     private static readonly Http2Limits Limits = Http2Limits.Default;
 
+    /// <summary>A value that nearly fills the 4,096-byte table on its own.</summary>
+    private static readonly Gen<byte[]> LongText = Gen.Select(Gen.Byte, Gen.Int[3900, 4060], (value, length) => Enumerable.Repeat(value, length).ToArray());
+
     /// <summary>A frame with any type, flags and stream id; a payload of random bytes or of HPACK-like representations.</summary>
     private static readonly Gen<byte[]> AnyFrame = Gen.Select(
-        Gen.Int[0, 10], Gen.Byte, Gen.Int[0, 5], Gen.OneOf(Gen.Byte.Array[0, 48], HpackLike()), (type, flags, stream, payload) =>
+        Gen.Int[0, 10], Gen.Byte, Gen.Int[0, 5], Gen.OneOf(Gen.Byte.Array[0, 48], HpackLike(bombs: false)), (type, flags, stream, payload) =>
         {
             var frame = new byte[Http2Frame.HeaderLength + payload.Length];
             Http2Frame.WriteHeader(frame, payload.Length, (FrameType)type, flags, stream);
@@ -66,8 +70,8 @@ public sealed class Http2PropertyTests
                         {
                             var fields = new ListSize();
                             decoder.Decode(reader.Payload.Span, fields);
-                            Assert.True(fields.Size <= Limits.MaxHeaderListSize);
-                            Assert.True(decoder.DynamicTableSize <= 4096);
+                            Assert.True(fields.Size <= Limits.MaxHeaderListSize, $"a {fields.Size}-byte header list");
+                            Assert.True(decoder.DynamicTableSize <= 4096, $"a {decoder.DynamicTableSize}-byte table");
                         }
                     }
                 }
@@ -80,7 +84,36 @@ public sealed class Http2PropertyTests
                     Assert.Equal(input.Length, source.Position);
                 }
             },
-            iter: HostileCases);
+            iter: HostileFrameCases);
+    }
+
+    [Fact]
+    public void Any_Header_Blocks_Decode_Or_Raise_A_Compression_Error_Within_The_Caps()
+    {
+        HpackLike(bombs: true).Array[1, 4].Sample(
+            blocks =>
+            {
+                var decoder = new HpackDecoder(maxHeaderListSize: Limits.MaxHeaderListSize);
+                foreach (var block in blocks)
+                {
+                    var fields = new ListSize();
+                    try
+                    {
+                        decoder.Decode(block, fields);
+                    }
+                    catch (Http2ProtocolException ex)
+                    {
+                        Assert.Equal(Http2ErrorCode.CompressionError, ex.ErrorCode);
+                        return;
+                    }
+                    finally
+                    {
+                        Assert.True(fields.Size <= Limits.MaxHeaderListSize, $"a {fields.Size}-byte header list");
+                        Assert.True(decoder.DynamicTableSize <= 4096, $"a {decoder.DynamicTableSize}-byte table");
+                    }
+                }
+            },
+            iter: HostileBlockCases);
     }
 
     [Fact]
@@ -168,9 +201,13 @@ public sealed class Http2PropertyTests
         return frames;
     }
 
-    /// <summary>HPACK representations with random indices, lengths and flags: mostly well formed, often not.</summary>
-    private static Gen<byte[]> HpackLike() =>
-        Gen.Select(Gen.Int[0, 4], Gen.Int[0, 5000], Gen.Byte.Array[0, 20], Gen.Bool, (kind, number, text, huffman) =>
+    /// <summary>
+    /// HPACK representations with random indices, lengths and flags, mostly well formed, often not; among them ~4 KB
+    /// literals and runs of one-byte references to the newest table entries, the parts of a header bomb.
+    /// </summary>
+    /// <param name="bombs">Whether to include the ~4 KB literals (one byte repeated: random ones cost the generator more than the decoder).</param>
+    private static Gen<byte[]> HpackLike(bool bombs) =>
+        Gen.Select(Gen.Int[0, 5], Gen.OneOf(Gen.Int[0, 70], Gen.Int[0, 5000]), bombs ? Gen.OneOf(Gen.Byte.Array[0, 20], LongText) : Gen.Byte.Array[0, 20], Gen.Bool, (kind, number, text, huffman) =>
         {
             var bytes = new List<byte>();
             switch (kind)
@@ -181,6 +218,9 @@ public sealed class Http2PropertyTests
                 case 1:
                     HpackDecoder.WriteInteger(bytes, number, 5, 0x20);
                     break;
+                case 5:
+                    bytes.AddRange(Enumerable.Repeat((byte)(0xbe + (number % 2)), 1 + (number % 2000)));
+                    break;
                 default:
                     HpackDecoder.WriteInteger(bytes, number % 70, kind == 2 ? 6 : 4, kind == 2 ? (byte)0x40 : (byte)0x00);
                     HpackDecoder.WriteInteger(bytes, text.Length, 7, huffman ? (byte)0x80 : (byte)0x00);
@@ -189,7 +229,7 @@ public sealed class Http2PropertyTests
             }
 
             return bytes.ToArray();
-        }).Array[1, 12].Select(parts => parts.SelectMany(part => part).ToArray());
+        }).Array[1, 8].Select(parts => parts.SelectMany(part => part).ToArray());
 
     /// <summary>One header field as the generator chose it: how to represent it, and the strings if it is a literal.</summary>
     /// <param name="Kind">0: indexed from the static table; 1: indexed from the dynamic table; 2–4: a literal without indexing, never indexed, with incremental indexing.</param>
