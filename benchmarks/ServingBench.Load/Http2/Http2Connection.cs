@@ -55,7 +55,7 @@ internal sealed class Http2Connection : IDisposable
         _limits = limits;
         _reader = new Http2FrameReader(new NetworkStream(socket, ownsSocket: false), limits);
         _hpack = new HpackDecoder(maxHeaderListSize: limits.MaxHeaderListSize);
-        _watchdog = new Http2Watchdog(limits, () => _reader.LastReceivedAt, reason => Close(reason), SendPingInBackground);
+        _watchdog = new Http2Watchdog(limits, () => _reader.LastReceivedAt, reason => Close(reason), SendControlInBackground);
     }
 
     /// <summary>Whether new calls may start here (not closed, not going away, stream ids left).</summary>
@@ -356,8 +356,6 @@ internal sealed class Http2Connection : IDisposable
     private void SendControlInBackground(byte[] frame) =>
         _ = SendControlAsync(frame).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    private void SendPingInBackground(byte[] ping) => SendControlInBackground(ping);
-
     /// <summary>The caller gave up on a call: its stream is reset and forgotten; frames still arriving for it are dropped.</summary>
     private void Abandon(GrpcCall call)
     {
@@ -613,7 +611,7 @@ internal sealed class Http2Connection : IDisposable
                 }
             }
 
-            // A WINDOW_UPDATE for a stream that has ended is allowed and ignored (RFC 9113 §6.9).
+            // A WINDOW_UPDATE for a stream that has ended is allowed, and ignored (RFC 9113 §6.9).
             SignalWindowChange();
         }
 
@@ -676,6 +674,12 @@ internal sealed class Http2Connection : IDisposable
     /// <summary>After GOAWAY the connection closes as soon as its last call has ended: nothing else will use it.</summary>
     private void FinishIfDrained()
     {
+        // The common case, a connection in use, without taking the lock (the flag is set once, under it).
+        if (Volatile.Read(ref _closedBecause) is null)
+        {
+            return;
+        }
+
         ServingException? reason;
         lock (_state)
         {

@@ -17,12 +17,13 @@ internal sealed class Http2FrameReader(Stream source, Http2Limits limits)
     private int _start;
     private int _end;
     private ReadOnlyMemory<byte> _payload;
+    private long _lastReceivedAt = Environment.TickCount64;
 
     /// <summary>The payload of the frame read last (see the class summary for what it holds).</summary>
     public ReadOnlyMemory<byte> Payload => _payload;
 
     /// <summary><see cref="Environment.TickCount64"/> when bytes last arrived: the connection's liveness check reads it.</summary>
-    public long LastReceivedAt { get; private set; } = Environment.TickCount64;
+    public long LastReceivedAt => Volatile.Read(ref _lastReceivedAt);
 
     /// <summary>Reads the next frame; its payload is at <see cref="Payload"/> until the next call.</summary>
     /// <exception cref="Http2ProtocolException">The server broke the framing rules: a connection error.</exception>
@@ -139,7 +140,7 @@ internal sealed class Http2FrameReader(Stream source, Http2Limits limits)
             }
 
             _end += read;
-            LastReceivedAt = Environment.TickCount64;
+            Volatile.Write(ref _lastReceivedAt, Environment.TickCount64);
         }
     }
 
