@@ -87,27 +87,17 @@ public sealed class HpackDecoderTests
         Assert.Equal((entries, tableSize), (decoder.DynamicTableCount, decoder.DynamicTableSize));
     }
 
-    [Fact]
-    public void The_Rfc_Requests_Without_Huffman_Decode_On_One_Table() // RFC 7541 C.3.1–C.3.3
+    [Theory] // RFC 7541 C.3.1–C.3.3 (no Huffman coding) and C.4.1–C.4.3 (Huffman-coded values), each on one table
+    [InlineData("8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d", "8286 84be 5808 6e6f 2d63 6163 6865", "8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65")]
+    [InlineData("8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff", "8286 84be 5886 a8eb 1064 9cbf", "8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf")]
+    public void The_Rfc_Requests_Decode_On_One_Table(string first, string second, string third)
     {
         var decoder = new HpackDecoder();
-        Assert.Equal(FirstRequest, Decode(decoder, "8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d"));
+        Assert.Equal(FirstRequest, Decode(decoder, first));
         Assert.Equal((1, 57), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-        Assert.Equal(SecondRequest, Decode(decoder, "8286 84be 5808 6e6f 2d63 6163 6865"));
+        Assert.Equal(SecondRequest, Decode(decoder, second));
         Assert.Equal((2, 110), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-        Assert.Equal(ThirdRequest, Decode(decoder, "8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65"));
-        Assert.Equal((3, 164), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-    }
-
-    [Fact]
-    public void The_Rfc_Requests_With_Huffman_Decode_On_One_Table() // RFC 7541 C.4.1–C.4.3
-    {
-        var decoder = new HpackDecoder();
-        Assert.Equal(FirstRequest, Decode(decoder, "8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff"));
-        Assert.Equal((1, 57), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-        Assert.Equal(SecondRequest, Decode(decoder, "8286 84be 5886 a8eb 1064 9cbf"));
-        Assert.Equal((2, 110), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-        Assert.Equal(ThirdRequest, Decode(decoder, "8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf"));
+        Assert.Equal(ThirdRequest, Decode(decoder, third));
         Assert.Equal((3, 164), (decoder.DynamicTableCount, decoder.DynamicTableSize));
     }
 
