@@ -129,6 +129,11 @@ internal sealed class Http2Connection : IDisposable
             _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
             return connection;
         }
+        catch (Http2ProtocolException ex)
+        {
+            connection.Dispose();
+            throw Http2Failures.Internal($"{host}:{port} broke HTTP/2 while the connection opened: {ex.Message}", ex);
+        }
         catch
         {
             connection.Dispose();
