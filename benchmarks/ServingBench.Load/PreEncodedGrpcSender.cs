@@ -13,7 +13,9 @@ namespace ServingBench.Load;
 /// than the emulator it measures spends answering; even fed pre-encoded bytes it reached 9.1k calls/s against
 /// h2load's 20.5k here (docs/load.md). This one writes a call's HEADERS and DATA frames in one send, a template
 /// stamped with the stream id, and one reader task serves every stream. A connection carries as many calls as the
-/// server's SETTINGS_MAX_CONCURRENT_STREAMS allows; more calls in flight open another connection.
+/// server's SETTINGS_MAX_CONCURRENT_STREAMS allows; more calls in flight open another connection, and so does the
+/// next call after a connection fails or goes away (its limits and what it does with a misbehaving server:
+/// <see cref="Http2Limits"/>, <see cref="Http2Connection"/>).
 /// </remarks>
 public sealed class PreEncodedGrpcSender : IDisposable
 {
@@ -22,6 +24,7 @@ public sealed class PreEncodedGrpcSender : IDisposable
 
     private readonly string _host;
     private readonly int _port;
+    private readonly Http2Limits _limits;
     private readonly GrpcRequest _request;
     private readonly List<Http2Connection> _connections = [];
     private readonly CancellationTokenSource _disposed = new();
@@ -31,6 +34,12 @@ public sealed class PreEncodedGrpcSender : IDisposable
     /// <param name="path">The method's path, <c>/package.Service/Method</c>.</param>
     /// <param name="message">The request message as the full client encodes it, without the gRPC length prefix.</param>
     public PreEncodedGrpcSender(Uri address, string path, ReadOnlySpan<byte> message)
+        : this(address, path, message, Http2Limits.Default)
+    {
+    }
+
+    /// <param name="limits">What each connection accepts from the server and how long it waits (tests shorten the waits).</param>
+    internal PreEncodedGrpcSender(Uri address, string path, ReadOnlySpan<byte> message, Http2Limits limits)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -41,6 +50,7 @@ public sealed class PreEncodedGrpcSender : IDisposable
 
         _host = address.Host;
         _port = address.Port;
+        _limits = limits;
         _request = new GrpcRequest(path, RequestHeaderBlock(address.Authority, path), LengthPrefixed(message));
     }
 
@@ -124,15 +134,17 @@ public sealed class PreEncodedGrpcSender : IDisposable
                 ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
                 for (int i = _connections.Count - 1; i >= 0; i--)
                 {
-                    if (!_connections[i].IsOpen)
+                    if (_connections[i].IsFinished)
                     {
-                        // Its calls have failed or are finishing; its reader closes the socket.
                         _connections.RemoveAt(i);
                     }
                     else if (_connections[i].TryReserveStream())
                     {
                         return _connections[i];
                     }
+
+                    // A connection that failed or is going away takes no calls; it stays listed until its last call
+                    // has ended, so that disposing the sender closes it too.
                 }
 
                 opening = _opening ??= OpenAsync();
@@ -172,7 +184,7 @@ public sealed class PreEncodedGrpcSender : IDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
         timeout.CancelAfter(OpenTimeout);
-        var connection = await Http2Connection.OpenAsync(_host, _port, timeout.Token).ConfigureAwait(false);
+        var connection = await Http2Connection.OpenAsync(_host, _port, _limits, timeout.Token).ConfigureAwait(false);
         lock (_connections)
         {
             _connections.Add(connection);

@@ -44,17 +44,29 @@ internal sealed class HpackDecoder
     // The dynamic table, newest entry first (HPACK index 62 is the newest).
     private readonly List<(byte[] Name, byte[] Value)> _dynamic = [];
     private readonly int _maxTableSizeLimit;
+    private readonly int _maxHeaderListSize;
     private int _maxTableSize;
     private int _tableSize;
     private byte[] _nameScratch = new byte[256];
     private byte[] _valueScratch = new byte[256];
 
     /// <param name="maxTableSize">The SETTINGS_HEADER_TABLE_SIZE this side advertised (4,096 unless it says otherwise).</param>
-    public HpackDecoder(int maxTableSize = 4096)
+    /// <param name="maxHeaderListSize">
+    /// The most one block may decode to, by RFC 9113 §6.5.2's count (name + value + 32 per field). Without it a block
+    /// of one-byte references to a 4 KB table entry decodes to 4,000 times its size.
+    /// </param>
+    public HpackDecoder(int maxTableSize = 4096, int maxHeaderListSize = 64 * 1024)
     {
         _maxTableSizeLimit = maxTableSize;
         _maxTableSize = maxTableSize;
+        _maxHeaderListSize = maxHeaderListSize;
     }
+
+    /// <summary>Entries in the static table (RFC 7541 Appendix A).</summary>
+    internal static int StaticTableLength => StaticTable.Length;
+
+    /// <summary>The static table's entry <paramref name="index"/>, 1-based as HPACK counts (for tests' encoders).</summary>
+    internal static (byte[] Name, byte[] Value) StaticEntry(int index) => StaticTable[index - 1];
 
     /// <summary>The dynamic table's size by RFC 7541's count (for tests).</summary>
     public int DynamicTableSize => _tableSize;
@@ -63,51 +75,75 @@ internal sealed class HpackDecoder
     public int DynamicTableCount => _dynamic.Count;
 
     /// <summary>Decodes one complete header block (HEADERS plus its CONTINUATION fragments).</summary>
-    /// <exception cref="InvalidDataException">The block is malformed: a compression error, fatal to the connection.</exception>
+    /// <exception cref="Http2ProtocolException">
+    /// The block is malformed, or decodes to more than the header list may hold: a compression error, fatal to the
+    /// connection (the table may now differ from the server's).
+    /// </exception>
     public void Decode(ReadOnlySpan<byte> block, IHeaderSink sink)
     {
         int position = 0;
+        long listSize = 0;
+        bool fieldSeen = false;
         while (position < block.Length)
         {
             byte first = block[position];
-            if ((first & 0x80) != 0)
+            if ((first & 0xE0) == 0x20)
             {
-                // Indexed field (§6.1).
-                int index = ReadInteger(block, ref position, 7);
-                var (name, value) = Entry(index);
-                sink.OnHeader(name, value);
-            }
-            else if ((first & 0xC0) == 0x40)
-            {
-                // Literal with incremental indexing (§6.2.1): the field joins the dynamic table.
-                ReadLiteral(block, ref position, 6, out var name, out var value);
-                byte[] nameCopy = name.ToArray();
-                byte[] valueCopy = value.ToArray();
-                sink.OnHeader(nameCopy, valueCopy);
-                Add(nameCopy, valueCopy);
-            }
-            else if ((first & 0xE0) == 0x20)
-            {
-                // Dynamic table size update (§6.3): at most what this side advertised.
+                // Dynamic table size update (§6.3): at most what this side advertised, and only before the block's
+                // first field (§4.2), so that a block cannot shrink the table under references it has yet to make.
+                if (fieldSeen)
+                {
+                    throw CompressionError("a dynamic table size update after a header field (RFC 7541 §4.2 allows one only at the start of a block)");
+                }
+
                 int size = ReadInteger(block, ref position, 5);
                 if (size > _maxTableSizeLimit)
                 {
-                    throw new InvalidDataException($"HPACK: a table size update to {size} bytes exceeds the {_maxTableSizeLimit} advertised");
+                    throw CompressionError($"a table size update to {size} bytes exceeds the {_maxTableSizeLimit} advertised");
                 }
 
                 _maxTableSize = size;
                 Evict(0);
+                continue;
+            }
+
+            fieldSeen = true;
+            ReadOnlySpan<byte> name;
+            ReadOnlySpan<byte> value;
+            if ((first & 0x80) != 0)
+            {
+                // Indexed field (§6.1).
+                var entry = Entry(ReadInteger(block, ref position, 7));
+                name = entry.Name;
+                value = entry.Value;
+            }
+            else if ((first & 0xC0) == 0x40)
+            {
+                // Literal with incremental indexing (§6.2.1): the field joins the dynamic table.
+                ReadLiteral(block, ref position, 6, out name, out value);
+                byte[] nameCopy = name.ToArray();
+                byte[] valueCopy = value.ToArray();
+                Add(nameCopy, valueCopy);
+                name = nameCopy;
+                value = valueCopy;
             }
             else
             {
                 // Literal without indexing (0000) or never indexed (0001) (§6.2.2, §6.2.3).
-                ReadLiteral(block, ref position, 4, out var name, out var value);
-                sink.OnHeader(name, value);
+                ReadLiteral(block, ref position, 4, out name, out value);
             }
+
+            listSize += name.Length + value.Length + EntryOverhead;
+            if (listSize > _maxHeaderListSize)
+            {
+                throw CompressionError($"the header list decodes to more than {_maxHeaderListSize} bytes");
+            }
+
+            sink.OnHeader(name, value);
         }
     }
 
-    private void ReadLiteral(ReadOnlySpan<byte> block, ref int position, int prefixBits, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    private void ReadLiteral(ReadOnlySpan<byte> block, scoped ref int position, int prefixBits, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
         int nameIndex = ReadInteger(block, ref position, prefixBits);
         name = nameIndex == 0 ? ReadString(block, ref position, ref _nameScratch) : Entry(nameIndex).Name;
@@ -124,7 +160,7 @@ internal sealed class HpackDecoder
         int dynamicIndex = index - StaticTable.Length - 1;
         if (index < 1 || dynamicIndex >= _dynamic.Count)
         {
-            throw new InvalidDataException($"HPACK: index {index} is outside the static and dynamic tables ({StaticTable.Length} + {_dynamic.Count} entries)");
+            throw CompressionError($"index {index} is outside the static and dynamic tables ({StaticTable.Length} + {_dynamic.Count} entries)");
         }
 
         return _dynamic[dynamicIndex];
@@ -155,18 +191,18 @@ internal sealed class HpackDecoder
     }
 
     /// <summary>A string literal (§5.2): a length with the Huffman flag, then the raw or Huffman-coded bytes.</summary>
-    private static ReadOnlySpan<byte> ReadString(ReadOnlySpan<byte> block, ref int position, ref byte[] scratch)
+    private static ReadOnlySpan<byte> ReadString(ReadOnlySpan<byte> block, scoped ref int position, ref byte[] scratch)
     {
         if (position >= block.Length)
         {
-            throw new InvalidDataException("HPACK: the block ends before a string");
+            throw CompressionError("the block ends before a string");
         }
 
         bool huffman = (block[position] & 0x80) != 0;
         int length = ReadInteger(block, ref position, 7);
         if (length > block.Length - position)
         {
-            throw new InvalidDataException($"HPACK: a {length}-byte string runs past the end of the block");
+            throw CompressionError($"a {length}-byte string runs past the end of the block");
         }
 
         var encoded = block.Slice(position, length);
@@ -190,7 +226,7 @@ internal sealed class HpackDecoder
     {
         if (position >= block.Length)
         {
-            throw new InvalidDataException("HPACK: the block ends before an integer");
+            throw CompressionError("the block ends before an integer");
         }
 
         int mask = (1 << prefixBits) - 1;
@@ -204,14 +240,14 @@ internal sealed class HpackDecoder
         {
             if (position >= block.Length)
             {
-                throw new InvalidDataException("HPACK: the block ends inside an integer");
+                throw CompressionError("the block ends inside an integer");
             }
 
             byte octet = block[position++];
             long next = value + ((long)(octet & 0x7F) << shift);
             if (shift > 28 || next > int.MaxValue)
             {
-                throw new InvalidDataException("HPACK: an integer exceeds 2^31 - 1");
+                throw CompressionError("an integer exceeds 2^31 - 1");
             }
 
             value = (int)next;
@@ -242,6 +278,8 @@ internal sealed class HpackDecoder
 
         destination.Add((byte)value);
     }
+
+    internal static Http2ProtocolException CompressionError(string problem) => new(Http2ErrorCode.CompressionError, "HPACK: " + problem);
 
     private static (byte[] Name, byte[] Value)[] BuildStaticTable((string Name, string Value)[] entries) =>
         [.. entries.Select(e => (Encoding.ASCII.GetBytes(e.Name), Encoding.ASCII.GetBytes(e.Value)))];

@@ -64,7 +64,7 @@ internal static class HpackHuffman
     public static int MaxDecodedLength(int encodedLength) => (encodedLength * 8 / 5) + 1;
 
     /// <summary>Decodes <paramref name="encoded"/> into <paramref name="destination"/> and returns the byte count.</summary>
-    /// <exception cref="InvalidDataException">A code that is not in the table, an end-of-string symbol, or padding that is not all ones or is 8 bits or more.</exception>
+    /// <exception cref="Http2ProtocolException">A code that is not in the table, an end-of-string symbol, or padding that is not all ones or is 8 bits or more.</exception>
     public static int Decode(ReadOnlySpan<byte> encoded, Span<byte> destination)
     {
         int written = 0;
@@ -82,7 +82,7 @@ internal static class HpackHuffman
                     int symbol = SymbolsByCode[FirstIndex[length] + (int)offset];
                     if (symbol == EndOfString)
                     {
-                        throw new InvalidDataException("HPACK: a Huffman string contains the end-of-string symbol");
+                        throw HpackDecoder.CompressionError("a Huffman string contains the end-of-string symbol");
                     }
 
                     destination[written++] = (byte)symbol;
@@ -91,7 +91,7 @@ internal static class HpackHuffman
                 }
                 else if (length == MaxCodeLength)
                 {
-                    throw new InvalidDataException("HPACK: a Huffman string holds a code that is not in the table");
+                    throw HpackDecoder.CompressionError("a Huffman string holds a code that is not in the table");
                 }
             }
         }
@@ -99,7 +99,7 @@ internal static class HpackHuffman
         // Padding: fewer than 8 bits, all ones (the most significant bits of the end-of-string code).
         if (length >= 8 || code != (1u << length) - 1)
         {
-            throw new InvalidDataException("HPACK: a Huffman string ends with invalid padding");
+            throw HpackDecoder.CompressionError("a Huffman string ends with invalid padding");
         }
 
         return written;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using Grpc.Core;
 using ServingBench.Wire.Clients;
 
 namespace ServingBench.Load.Http2;
@@ -15,8 +14,10 @@ internal sealed record GrpcRequest(string Path, byte[] HeaderBlock, byte[] Messa
 /// <remarks>
 /// Flow control both ways: the connection advertises 2^30 − 1 bytes of window for itself and each stream (as h2load
 /// does) and gives the bytes back once half is used; its own sends wait for the server's windows. Every header block is
-/// decoded, a stream's or not, to keep the HPACK table in step. A protocol error, GOAWAY or a closed socket fails the
-/// calls it strands and retires the connection; the sender opens another.
+/// decoded, a stream's or not, to keep the HPACK table in step. What the server sends is held to <see cref="Http2Limits"/>.
+/// A stream error (RFC 9113 §5.4.2) resets and fails its call only; a connection error, a write past its deadline, an
+/// unanswered PING or a closed socket fails every call the connection holds and retires it; after GOAWAY it takes no
+/// new calls and closes once its last call has ended. The sender opens another connection for the calls that follow.
 /// </remarks>
 internal sealed class Http2Connection : IDisposable
 {
@@ -26,18 +27,15 @@ internal sealed class Http2Connection : IDisposable
     /// <summary>Streams the server allows at once until its SETTINGS say (RFC 9113 recommends at least 100).</summary>
     private const int AssumedMaxStreams = 100;
 
-    /// <summary>A header block larger than this (HEADERS plus CONTINUATION) fails the connection.</summary>
-    private const int MaxHeaderBlockBytes = 256 * 1024;
-
     private readonly Socket _socket;
+    private readonly Http2Limits _limits;
+    private readonly Http2FrameReader _reader;
+    private readonly Http2Watchdog _watchdog;
+    private readonly HpackDecoder _hpack;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly object _state = new();
     private readonly Dictionary<int, GrpcCall> _calls = [];
-    private readonly HpackDecoder _hpack = new();
     private readonly byte[] _frameScratch = new byte[Http2Frame.HeaderLength + Http2Frame.DefaultMaxFrameSize];
-    private readonly byte[] _readBuffer = new byte[64 * 1024];
-    private int _readStart;
-    private int _readEnd;
     private TaskCompletionSource _windowChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _connectionSendWindow = Http2Frame.DefaultWindowSize;
     private int _peerInitialWindow = Http2Frame.DefaultWindowSize;
@@ -45,11 +43,20 @@ internal sealed class Http2Connection : IDisposable
     private int _activeStreams;
     private long _connectionUnacknowledged;
     private int _nextStreamId = 1;
-    private Exception? _closedBecause;
+    private ServingException? _closedBecause;
+    private bool _finished;
     private GrpcRequest? _templateRequest;
     private byte[] _template = [];
 
-    private Http2Connection(Socket socket) => _socket = socket;
+    /// <param name="socket">Connected to the server.</param>
+    private Http2Connection(Socket socket, Http2Limits limits)
+    {
+        _socket = socket;
+        _limits = limits;
+        _reader = new Http2FrameReader(new NetworkStream(socket, ownsSocket: false), limits);
+        _hpack = new HpackDecoder(maxHeaderListSize: limits.MaxHeaderListSize);
+        _watchdog = new Http2Watchdog(limits, () => _reader.LastReceivedAt, reason => Close(reason), SendControlInBackground);
+    }
 
     /// <summary>Whether new calls may start here (not closed, not going away, stream ids left).</summary>
     public bool IsOpen
@@ -59,6 +66,18 @@ internal sealed class Http2Connection : IDisposable
             lock (_state)
             {
                 return _closedBecause is null && _nextStreamId < int.MaxValue - 2;
+            }
+        }
+    }
+
+    /// <summary>Whether the socket is closed: no call is left on the connection, and it needs nothing more.</summary>
+    public bool IsFinished
+    {
+        get
+        {
+            lock (_state)
+            {
+                return _finished;
             }
         }
     }
@@ -76,28 +95,44 @@ internal sealed class Http2Connection : IDisposable
     }
 
     /// <summary>Connects, exchanges prefaces and SETTINGS, and starts the reader.</summary>
-    public static async Task<Http2Connection> OpenAsync(string host, int port, CancellationToken cancellationToken)
+    public static async Task<Http2Connection> OpenAsync(string host, int port, Http2Limits limits, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var connection = new Http2Connection(socket);
         try
         {
             await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-            byte[] settings = Http2Frame.Settings(0, (SettingId.EnablePush, 0), (SettingId.InitialWindowSize, ReceiveWindow));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var connection = new Http2Connection(socket, limits);
+        try
+        {
+            byte[] settings = Http2Frame.Settings(
+                0, (SettingId.EnablePush, 0), (SettingId.InitialWindowSize, ReceiveWindow), (SettingId.MaxHeaderListSize, (uint)limits.MaxHeaderListSize));
             byte[] opening = [.. Http2Frame.ClientPreface, .. settings, .. Http2Frame.WindowUpdate(0, ReceiveWindow - Http2Frame.DefaultWindowSize)];
             await socket.SendAsync(opening, SocketFlags.None, cancellationToken).ConfigureAwait(false);
 
             // The server's preface is a SETTINGS frame; calls wait for it so that they start with its windows and limits.
-            var first = await connection.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+            var first = await connection._reader.ReadFrameAsync(cancellationToken).ConfigureAwait(false);
             if (first.Type != FrameType.Settings || first.Has(FrameFlags.Ack))
             {
                 throw new IOException($"{host}:{port} does not speak cleartext HTTP/2: its first frame is {first.Type}, not SETTINGS");
             }
 
             await connection.ProcessFrameAsync(first).ConfigureAwait(false);
+            connection._watchdog.Start();
             // The reader ends by itself when the socket closes; it fails the calls it strands, so nothing awaits it.
             _ = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
             return connection;
+        }
+        catch (Http2ProtocolException ex)
+        {
+            connection.Dispose();
+            throw Http2Failures.Internal($"{host}:{port} broke HTTP/2 while the connection opened: {ex.Message}", ex);
         }
         catch
         {
@@ -122,7 +157,10 @@ internal sealed class Http2Connection : IDisposable
     }
 
     /// <summary>Sends <paramref name="request"/> on a new stream (reserved before) and completes when its answer has ended.</summary>
-    /// <exception cref="ServingException">The server refused the call (a gRPC status other than OK, or an HTTP status other than 200).</exception>
+    /// <exception cref="ServingException">
+    /// The server refused the call (a gRPC status other than OK, or an HTTP status other than 200), reset its stream,
+    /// or the connection failed under it (Unavailable when lost or given up, Internal when the server broke the protocol).
+    /// </exception>
     public async Task CallAsync(GrpcRequest request, CancellationToken cancellationToken)
     {
         var call = new GrpcCall(request.Path);
@@ -145,15 +183,13 @@ internal sealed class Http2Connection : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Close(new ObjectDisposedException(nameof(Http2Connection)));
-        _socket.Dispose();
-    }
+    public void Dispose() => Close(Http2Failures.Unavailable("the connection was disposed"));
 
     /// <remarks>
-    /// Socket writes are not cancelled: a frame cut off halfway would corrupt every stream after it. The caller's token
-    /// stops the waits (for the write lock, for window) instead, and an abandoned stream is reset.
+    /// A socket write is not cancelled by the caller: a frame cut off halfway would corrupt every stream after it. The
+    /// caller's token stops the waits (for the write lock, for window) instead, and an abandoned stream is reset. The
+    /// watchdog bounds the write itself: past <see cref="Http2Limits.WriteTimeout"/> it closes the socket, which ends
+    /// the write and releases the lock. Every way a call can fail arrives through <see cref="GrpcCall.Outcome"/>.
     /// </remarks>
     private async Task WriteRequestAsync(GrpcCall call, GrpcRequest request, CancellationToken cancellationToken)
     {
@@ -167,7 +203,8 @@ internal sealed class Http2Connection : IDisposable
             {
                 if (_closedBecause is { } closed)
                 {
-                    throw new IOException("the connection is closed: " + closed.Message, closed);
+                    call.Fail(closed);
+                    return;
                 }
 
                 // Stream ids must rise in the order of their HEADERS frames: taken and sent under the write lock.
@@ -187,12 +224,16 @@ internal sealed class Http2Connection : IDisposable
 
             if (oneWrite)
             {
-                await _socket.SendAsync(TemplateFor(request, call.StreamId), SocketFlags.None).ConfigureAwait(false);
+                await SendAsync(TemplateFor(request, call.StreamId)).ConfigureAwait(false);
                 return;
             }
 
             // A large message: HEADERS, then DATA frames as the windows allow, the write lock released while waiting.
-            await SendFrameAsync(FrameType.Headers, FrameFlags.EndHeaders, call.StreamId, request.HeaderBlock).ConfigureAwait(false);
+            if (!await SendFrameAsync(FrameType.Headers, FrameFlags.EndHeaders, call.StreamId, request.HeaderBlock).ConfigureAwait(false))
+            {
+                return;
+            }
+
             int sent = 0;
             while (sent < messageLength)
             {
@@ -200,9 +241,10 @@ internal sealed class Http2Connection : IDisposable
                 Task windowChanged;
                 lock (_state)
                 {
-                    if (_closedBecause is { } closed)
+                    if (!_calls.ContainsKey(call.StreamId))
                     {
-                        throw new IOException("the connection closed while sending: " + closed.Message, closed);
+                        // Reset, failed by a stream error, or stranded by the connection: its outcome is set.
+                        return;
                     }
 
                     chunk = (int)Math.Min(Math.Min(_connectionSendWindow, call.SendWindow), Math.Min(Http2Frame.DefaultMaxFrameSize, messageLength - sent));
@@ -218,7 +260,11 @@ internal sealed class Http2Connection : IDisposable
                 if (chunk > 0)
                 {
                     byte flags = sent + chunk == messageLength ? FrameFlags.EndStream : (byte)0;
-                    await SendFrameAsync(FrameType.Data, flags, call.StreamId, request.Message.AsMemory(sent, chunk)).ConfigureAwait(false);
+                    if (!await SendFrameAsync(FrameType.Data, flags, call.StreamId, request.Message.AsMemory(sent, chunk)).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
                     sent += chunk;
                     continue;
                 }
@@ -229,12 +275,6 @@ internal sealed class Http2Connection : IDisposable
                 await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
                 locked = true;
             }
-        }
-        catch (SocketException ex)
-        {
-            // A failed write leaves the framing unknown: the connection cannot carry another frame.
-            Close(new IOException("sending failed: " + ex.Message, ex));
-            throw;
         }
         finally
         {
@@ -264,8 +304,8 @@ internal sealed class Http2Connection : IDisposable
         return _template;
     }
 
-    /// <summary>Writes one frame; the caller holds the write lock.</summary>
-    private async Task SendFrameAsync(FrameType type, byte flags, int streamId, ReadOnlyMemory<byte> payload)
+    /// <summary>Writes one frame; the caller holds the write lock. False when the connection failed instead.</summary>
+    private ValueTask<bool> SendFrameAsync(FrameType type, byte flags, int streamId, ReadOnlyMemory<byte> payload)
     {
         if (payload.Length > Http2Frame.DefaultMaxFrameSize)
         {
@@ -274,16 +314,42 @@ internal sealed class Http2Connection : IDisposable
 
         Http2Frame.WriteHeader(_frameScratch, payload.Length, type, flags, streamId);
         payload.Span.CopyTo(_frameScratch.AsSpan(Http2Frame.HeaderLength));
-        await _socket.SendAsync(_frameScratch.AsMemory(0, Http2Frame.HeaderLength + payload.Length), SocketFlags.None).ConfigureAwait(false);
+        return SendAsync(_frameScratch.AsMemory(0, Http2Frame.HeaderLength + payload.Length));
     }
 
-    /// <summary>Writes a control frame (an ACK, a WINDOW_UPDATE, an RST_STREAM) between other writers' frames.</summary>
+    /// <summary>
+    /// One socket write under the watchdog's deadline; the caller holds the write lock. A write that fails leaves the
+    /// framing unknown, so the connection cannot carry another frame: it is closed, and false returned.
+    /// </summary>
+    private async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> bytes)
+    {
+        _watchdog.WriteStarted();
+        try
+        {
+            await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+        {
+            Close(Http2Failures.Unavailable("sending to the server failed: " + ex.Message, ex));
+            return false;
+        }
+        finally
+        {
+            _watchdog.WriteEnded();
+        }
+    }
+
+    /// <summary>Writes a control frame (an ACK, a WINDOW_UPDATE, an RST_STREAM, a PING) between other writers' frames.</summary>
     private async Task SendControlAsync(byte[] frame)
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _socket.SendAsync(frame, SocketFlags.None).ConfigureAwait(false);
+            if (!IsFinished)
+            {
+                await SendAsync(frame).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -291,20 +357,25 @@ internal sealed class Http2Connection : IDisposable
         }
     }
 
+    /// <summary>Sends a control frame without waiting for it (from the watchdog's timer, or for a stream given up).</summary>
+    private void SendControlInBackground(byte[] frame) =>
+        _ = SendControlAsync(frame).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
     /// <summary>The caller gave up on a call: its stream is reset and forgotten; frames still arriving for it are dropped.</summary>
     private void Abandon(GrpcCall call)
     {
         bool open;
         lock (_state)
         {
-            open = call.StreamId != 0 && _calls.Remove(call.StreamId) && _closedBecause is null;
+            open = call.StreamId != 0 && _calls.Remove(call.StreamId) && !_finished;
         }
 
         if (open)
         {
-            _ = SendControlAsync(Http2Frame.RstStream(call.StreamId, Http2ErrorCode.Cancel)).ContinueWith(
-                static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            SendControlInBackground(Http2Frame.RstStream(call.StreamId, Http2ErrorCode.Cancel));
         }
+
+        FinishIfDrained();
     }
 
     private async Task ReadLoopAsync()
@@ -313,71 +384,43 @@ internal sealed class Http2Connection : IDisposable
         {
             while (true)
             {
-                var frame = await ReadFrameAsync(CancellationToken.None).ConfigureAwait(false);
+                var frame = await _reader.ReadFrameAsync(CancellationToken.None).ConfigureAwait(false);
                 await ProcessFrameAsync(frame).ConfigureAwait(false);
             }
         }
+        catch (Http2ProtocolException ex)
+        {
+            Close(Http2Failures.Internal($"the server broke HTTP/2 (this client sent GOAWAY {ex.ErrorCode}): {ex.Message}", ex), ex.ErrorCode);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Close(ex is IOException or InvalidDataException ? ex : new IOException(ex.Message, ex));
+            Close(Http2Failures.Unavailable(ex is IOException ? ex.Message : "reading from the server failed: " + ex.Message, ex));
         }
     }
 
-    /// <summary>Reads the next frame's header and makes its whole payload available at <see cref="_readStart"/>.</summary>
-    private async Task<Http2Frame> ReadFrameAsync(CancellationToken cancellationToken)
-    {
-        await FillAsync(Http2Frame.HeaderLength, cancellationToken).ConfigureAwait(false);
-        var frame = Http2Frame.Read(_readBuffer.AsSpan(_readStart));
-        if (frame.Length > Http2Frame.DefaultMaxFrameSize)
-        {
-            throw new InvalidDataException($"HTTP/2: a {frame.Length}-byte {frame.Type} frame exceeds the {Http2Frame.DefaultMaxFrameSize}-byte maximum this client advertised");
-        }
-
-        _readStart += Http2Frame.HeaderLength;
-        await FillAsync(frame.Length, cancellationToken).ConfigureAwait(false);
-        return frame;
-    }
-
-    private async Task FillAsync(int count, CancellationToken cancellationToken)
-    {
-        while (_readEnd - _readStart < count)
-        {
-            if (_readStart + count > _readBuffer.Length)
-            {
-                Buffer.BlockCopy(_readBuffer, _readStart, _readBuffer, 0, _readEnd - _readStart);
-                _readEnd -= _readStart;
-                _readStart = 0;
-            }
-
-            int read = await _socket.ReceiveAsync(_readBuffer.AsMemory(_readEnd), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new IOException("the server closed the connection");
-            }
-
-            _readEnd += read;
-        }
-    }
-
-    /// <summary>Acts on one frame whose payload is at <see cref="_readStart"/>, and consumes it.</summary>
+    /// <summary>Acts on one frame whose payload is at the reader's <see cref="Http2FrameReader.Payload"/>.</summary>
     private async Task ProcessFrameAsync(Http2Frame frame)
     {
-        var payload = _readBuffer.AsMemory(_readStart, frame.Length);
-        _readStart += frame.Length;
+        var payload = _reader.Payload;
         switch (frame.Type)
         {
             case FrameType.Data:
                 await OnDataAsync(frame, payload).ConfigureAwait(false);
                 break;
             case FrameType.Headers:
-                await OnHeadersAsync(frame, payload).ConfigureAwait(false);
+                DecodeHeaderBlock(frame, payload.Span);
                 break;
             case FrameType.RstStream:
-                RequireLength(frame, 4);
+                RequireLength(frame, 4, onStream: true);
                 Finish(frame.StreamId, call => call.Reset((Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload.Span)));
                 break;
             case FrameType.Settings:
-                if (!frame.Has(FrameFlags.Ack))
+                RequireConnection(frame);
+                if (frame.Has(FrameFlags.Ack))
+                {
+                    RequireLength(frame, 0, onStream: false);
+                }
+                else
                 {
                     ApplySettings(payload.Span);
                     await SendControlAsync(Http2Frame.Settings(FrameFlags.Ack)).ConfigureAwait(false);
@@ -385,26 +428,29 @@ internal sealed class Http2Connection : IDisposable
 
                 break;
             case FrameType.Ping:
-                RequireLength(frame, 8);
-                if (!frame.Has(FrameFlags.Ack))
+                RequireLength(frame, 8, onStream: false);
+                if (frame.Has(FrameFlags.Ack))
+                {
+                    _watchdog.OnPingAck(payload.Span);
+                }
+                else
                 {
                     await SendControlAsync(Http2Frame.PingAck(payload.Span)).ConfigureAwait(false);
                 }
 
                 break;
             case FrameType.GoAway:
+                RequireConnection(frame);
                 OnGoAway(payload.Span);
                 break;
             case FrameType.WindowUpdate:
-                RequireLength(frame, 4);
-                OnWindowUpdate(frame.StreamId, BinaryPrimitives.ReadInt32BigEndian(payload.Span) & int.MaxValue);
+                RequireLength(frame, 4, onStream: null);
+                await OnWindowUpdateAsync(frame.StreamId, BinaryPrimitives.ReadInt32BigEndian(payload.Span) & int.MaxValue).ConfigureAwait(false);
                 break;
             case FrameType.PushPromise:
-                throw new InvalidDataException("HTTP/2: PUSH_PROMISE although this client disabled push");
-            case FrameType.Continuation:
-                throw new InvalidDataException("HTTP/2: CONTINUATION without a HEADERS frame before it");
+                throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, "HTTP/2: PUSH_PROMISE although this client disabled push");
             default:
-                // PRIORITY and unknown types are ignored (RFC 9113 §4.1, §5.5).
+                // PRIORITY and unknown types are ignored (RFC 9113 §4.1, §5.5); the reader refuses a stray CONTINUATION.
                 break;
         }
     }
@@ -419,6 +465,11 @@ internal sealed class Http2Connection : IDisposable
             _calls.TryGetValue(frame.StreamId, out call);
             // Flow control counts the whole payload, padding included, whether or not the stream is still wanted.
             _connectionUnacknowledged += frame.Length;
+            if (_connectionUnacknowledged > ReceiveWindow)
+            {
+                throw new Http2ProtocolException(Http2ErrorCode.FlowControlError, $"HTTP/2: the server sent {_connectionUnacknowledged} bytes of DATA on a {ReceiveWindow}-byte connection window");
+            }
+
             if (_connectionUnacknowledged >= ReceiveWindow / 2)
             {
                 connectionUpdate = (int)_connectionUnacknowledged;
@@ -451,59 +502,12 @@ internal sealed class Http2Connection : IDisposable
             return;
         }
 
-        call.OnData(Unpadded(frame, payload.Span));
+        call.OnData(payload.Span);
         if (frame.Has(FrameFlags.EndStream))
         {
             // gRPC ends an answer with trailers; data that ends the stream left no grpc-status (GrpcCall says so).
             Finish(frame.StreamId, static call => call.End());
         }
-    }
-
-    private async Task OnHeadersAsync(Http2Frame frame, ReadOnlyMemory<byte> payload)
-    {
-        if (frame.Has(FrameFlags.EndHeaders))
-        {
-            DecodeHeaderBlock(frame, HeaderFragment(frame, payload.Span));
-            return;
-        }
-
-        // A block split over CONTINUATION frames is gathered whole before decoding; no other frame may come between.
-        var block = new List<byte>(HeaderFragment(frame, payload.Span).ToArray());
-        Http2Frame next;
-        do
-        {
-            next = await ReadFrameAsync(CancellationToken.None).ConfigureAwait(false);
-            if (next.Type != FrameType.Continuation || next.StreamId != frame.StreamId)
-            {
-                throw new InvalidDataException($"HTTP/2: {next.Type} on stream {next.StreamId} inside a header block of stream {frame.StreamId}");
-            }
-
-            block.AddRange(_readBuffer.AsSpan(_readStart, next.Length));
-            _readStart += next.Length;
-            if (block.Count > MaxHeaderBlockBytes)
-            {
-                throw new InvalidDataException($"HTTP/2: a header block exceeds {MaxHeaderBlockBytes} bytes");
-            }
-        }
-        while (!next.Has(FrameFlags.EndHeaders));
-        DecodeHeaderBlock(frame, block.ToArray());
-    }
-
-    /// <summary>The header block fragment of a HEADERS frame: without padding and priority fields.</summary>
-    private static ReadOnlySpan<byte> HeaderFragment(Http2Frame frame, ReadOnlySpan<byte> payload)
-    {
-        var fragment = Unpadded(frame, payload);
-        if (frame.Has(FrameFlags.Priority))
-        {
-            if (fragment.Length < 5)
-            {
-                throw new InvalidDataException("HTTP/2: HEADERS with a priority field shorter than 5 bytes");
-            }
-
-            fragment = fragment[5..];
-        }
-
-        return fragment;
     }
 
     private void DecodeHeaderBlock(Http2Frame frame, ReadOnlySpan<byte> block)
@@ -521,27 +525,11 @@ internal sealed class Http2Connection : IDisposable
         }
     }
 
-    private static ReadOnlySpan<byte> Unpadded(Http2Frame frame, ReadOnlySpan<byte> payload)
-    {
-        if (!frame.Has(FrameFlags.Padded))
-        {
-            return payload;
-        }
-
-        int padding = payload.IsEmpty ? int.MaxValue : payload[0];
-        if (padding >= payload.Length)
-        {
-            throw new InvalidDataException($"HTTP/2: {frame.Type} padding of {padding} bytes fills the whole frame");
-        }
-
-        return payload[1..^padding];
-    }
-
     private void ApplySettings(ReadOnlySpan<byte> payload)
     {
         if (payload.Length % 6 != 0)
         {
-            throw new InvalidDataException($"HTTP/2: a SETTINGS payload of {payload.Length} bytes is not a whole number of settings");
+            throw new Http2ProtocolException(Http2ErrorCode.FrameSizeError, $"HTTP/2: a SETTINGS payload of {payload.Length} bytes is not a whole number of settings");
         }
 
         lock (_state)
@@ -552,14 +540,21 @@ internal sealed class Http2Connection : IDisposable
                 uint value = BinaryPrimitives.ReadUInt32BigEndian(payload[(i + 2)..]);
                 switch (id)
                 {
+                    case SettingId.EnablePush when value != 0:
+                        throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"HTTP/2: a server sent SETTINGS_ENABLE_PUSH {value} (RFC 9113 §6.5.2)");
                     case SettingId.MaxConcurrentStreams:
                         _maxStreams = (int)Math.Min(value, int.MaxValue);
                         break;
-                    case SettingId.InitialWindowSize when value > int.MaxValue:
-                        throw new InvalidDataException($"HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE {value} exceeds 2^31 - 1");
+                    case SettingId.InitialWindowSize when value > Http2Frame.MaxWindowSize:
+                        throw new Http2ProtocolException(Http2ErrorCode.FlowControlError, $"HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE {value} exceeds 2^31 - 1");
                     case SettingId.InitialWindowSize:
-                        // The change applies to every open stream's window too (RFC 9113 §6.9.2).
+                        // The change applies to every open stream's window too, and may not lift one past 2^31 − 1 (RFC 9113 §6.9.2).
                         int delta = (int)value - _peerInitialWindow;
+                        if (_calls.Values.Any(call => call.SendWindow + delta > Http2Frame.MaxWindowSize))
+                        {
+                            throw new Http2ProtocolException(Http2ErrorCode.FlowControlError, $"HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE {value} lifts a stream's window past 2^31 - 1");
+                        }
+
                         _peerInitialWindow = (int)value;
                         foreach (var call in _calls.Values)
                         {
@@ -567,6 +562,8 @@ internal sealed class Http2Connection : IDisposable
                         }
 
                         break;
+                    case SettingId.MaxFrameSize when value < Http2Frame.DefaultMaxFrameSize || value > 0xFFFFFF:
+                        throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"HTTP/2: SETTINGS_MAX_FRAME_SIZE {value} is outside 2^14 to 2^24 - 1");
                     default:
                         // HEADER_TABLE_SIZE bounds the encoder's table, which this client never uses (it does not
                         // index); MAX_FRAME_SIZE may only raise the 16 KB every frame it sends stays within.
@@ -578,20 +575,56 @@ internal sealed class Http2Connection : IDisposable
         }
     }
 
-    private void OnWindowUpdate(int streamId, int increment)
+    /// <summary>
+    /// WINDOW_UPDATE (RFC 9113 §6.9): an increment of 0, or one that lifts a window past 2^31 − 1, is an error of the
+    /// stream it names (the stream is reset and its call fails) or, on stream 0, of the connection.
+    /// </summary>
+    private async Task OnWindowUpdateAsync(int streamId, int increment)
     {
+        GrpcCall? broken = null;
+        Http2ErrorCode error = Http2ErrorCode.NoError;
+        string problem = string.Empty;
         lock (_state)
         {
             if (streamId == 0)
             {
+                if (increment == 0)
+                {
+                    throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, "HTTP/2: a WINDOW_UPDATE of 0 on the connection (RFC 9113 §6.9)");
+                }
+
+                if (_connectionSendWindow + increment > Http2Frame.MaxWindowSize)
+                {
+                    throw new Http2ProtocolException(Http2ErrorCode.FlowControlError, $"HTTP/2: a WINDOW_UPDATE of {increment} lifts the connection's window past 2^31 - 1 (RFC 9113 §6.9.1)");
+                }
+
                 _connectionSendWindow += increment;
             }
             else if (_calls.TryGetValue(streamId, out var call))
             {
-                call.SendWindow += increment;
+                if (increment == 0 || call.SendWindow + increment > Http2Frame.MaxWindowSize)
+                {
+                    (error, problem) = increment == 0
+                        ? (Http2ErrorCode.ProtocolError, $"a WINDOW_UPDATE of 0 on stream {streamId} (RFC 9113 §6.9)")
+                        : (Http2ErrorCode.FlowControlError, $"a WINDOW_UPDATE of {increment} lifts stream {streamId}'s window past 2^31 - 1 (RFC 9113 §6.9.1)");
+                    _calls.Remove(streamId);
+                    broken = call;
+                }
+                else
+                {
+                    call.SendWindow += increment;
+                }
             }
 
+            // A WINDOW_UPDATE for a stream that has ended is allowed, and ignored (RFC 9113 §6.9).
             SignalWindowChange();
+        }
+
+        if (broken is not null)
+        {
+            broken.Fail(Http2Failures.Internal($"the server sent {problem}; this client reset the stream ({error})"));
+            await SendControlAsync(Http2Frame.RstStream(streamId, error)).ConfigureAwait(false);
+            FinishIfDrained();
         }
     }
 
@@ -600,12 +633,12 @@ internal sealed class Http2Connection : IDisposable
     {
         if (payload.Length < 8)
         {
-            throw new InvalidDataException("HTTP/2: GOAWAY shorter than 8 bytes");
+            throw new Http2ProtocolException(Http2ErrorCode.FrameSizeError, "HTTP/2: GOAWAY shorter than 8 bytes");
         }
 
         int lastStreamId = BinaryPrimitives.ReadInt32BigEndian(payload) & int.MaxValue;
         var error = (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload[4..]);
-        var goneAway = new ServingException($"Unavailable: the server sent GOAWAY ({error})", null, StatusCode.Unavailable, error.ToString());
+        var goneAway = Http2Failures.Unavailable($"the server sent GOAWAY ({error}) before processing the call");
         List<GrpcCall> stranded;
         lock (_state)
         {
@@ -623,6 +656,8 @@ internal sealed class Http2Connection : IDisposable
         {
             call.Fail(goneAway);
         }
+
+        FinishIfDrained();
     }
 
     /// <summary>Removes a stream's call and completes it outside the lock (its continuation may start the next call).</summary>
@@ -637,11 +672,36 @@ internal sealed class Http2Connection : IDisposable
         if (call is not null)
         {
             complete(call);
+            FinishIfDrained();
         }
     }
 
-    /// <summary>Retires the connection: every call still waiting fails with <paramref name="reason"/>; writers waiting for window wake.</summary>
-    private void Close(Exception reason)
+    /// <summary>After GOAWAY the connection closes as soon as its last call has ended: nothing else will use it.</summary>
+    private void FinishIfDrained()
+    {
+        // The common case, a connection in use, without taking the lock (the flag is set once, under it).
+        if (Volatile.Read(ref _closedBecause) is null)
+        {
+            return;
+        }
+
+        ServingException? reason;
+        lock (_state)
+        {
+            reason = _closedBecause is not null && !_finished && _calls.Count == 0 ? _closedBecause : null;
+        }
+
+        if (reason is not null)
+        {
+            Close(reason);
+        }
+    }
+
+    /// <summary>
+    /// Retires the connection: every call still waiting fails with <paramref name="reason"/>, writers waiting for window
+    /// wake, the watchdog stops, and the socket closes (after a GOAWAY carrying <paramref name="goAway"/>, if given).
+    /// </summary>
+    private void Close(ServingException reason, Http2ErrorCode? goAway = null)
     {
         List<GrpcCall> stranded;
         lock (_state)
@@ -650,6 +710,12 @@ internal sealed class Http2Connection : IDisposable
             stranded = [.. _calls.Values];
             _calls.Clear();
             SignalWindowChange();
+            if (_finished)
+            {
+                goAway = null;
+            }
+
+            _finished = true;
         }
 
         foreach (var call in stranded)
@@ -657,7 +723,40 @@ internal sealed class Http2Connection : IDisposable
             call.Fail(reason);
         }
 
-        if (reason is not ObjectDisposedException)
+        _watchdog.Dispose();
+        if (goAway is { } error)
+        {
+            _ = SendGoAwayThenCloseAsync(error);
+        }
+        else
+        {
+            _socket.Dispose();
+        }
+    }
+
+    /// <summary>A connection error's GOAWAY (RFC 9113 §5.4.1), sent if the socket takes it within the write deadline.</summary>
+    private async Task SendGoAwayThenCloseAsync(Http2ErrorCode error)
+    {
+        try
+        {
+            if (await _writeLock.WaitAsync(_limits.WriteTimeout).ConfigureAwait(false))
+            {
+                try
+                {
+                    using var deadline = new CancellationTokenSource(_limits.WriteTimeout);
+                    await _socket.SendAsync(Http2Frame.GoAway(error), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The GOAWAY is a courtesy: the connection is dropped either way.
+        }
+        finally
         {
             _socket.Dispose();
         }
@@ -671,11 +770,25 @@ internal sealed class Http2Connection : IDisposable
         changed.TrySetResult();
     }
 
-    private static void RequireLength(Http2Frame frame, int length)
+    /// <param name="onStream">Whether the frame type belongs to a stream (true), to the connection (false), or either (null).</param>
+    private static void RequireLength(Http2Frame frame, int length, bool? onStream)
     {
+        if (onStream is bool stream && stream != (frame.StreamId != 0))
+        {
+            throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"HTTP/2: {frame.Type} on stream {frame.StreamId}");
+        }
+
         if (frame.Length != length)
         {
-            throw new InvalidDataException($"HTTP/2: a {frame.Type} frame of {frame.Length} bytes, not {length}");
+            throw new Http2ProtocolException(Http2ErrorCode.FrameSizeError, $"HTTP/2: a {frame.Type} frame of {frame.Length} bytes, not {length}");
+        }
+    }
+
+    private static void RequireConnection(Http2Frame frame)
+    {
+        if (frame.StreamId != 0)
+        {
+            throw new Http2ProtocolException(Http2ErrorCode.ProtocolError, $"HTTP/2: {frame.Type} on stream {frame.StreamId}, not on the connection");
         }
     }
 

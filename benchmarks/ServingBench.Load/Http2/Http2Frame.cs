@@ -35,6 +35,7 @@ internal static class SettingId
     public const ushort MaxConcurrentStreams = 0x3;
     public const ushort InitialWindowSize = 0x4;
     public const ushort MaxFrameSize = 0x5;
+    public const ushort MaxHeaderListSize = 0x6;
 }
 
 /// <summary>The 9-byte frame header, and the small control frames the client writes.</summary>
@@ -47,6 +48,9 @@ internal readonly record struct Http2Frame(int Length, FrameType Type, byte Flag
 
     /// <summary>Both windows' size before SETTINGS or WINDOW_UPDATE change them.</summary>
     public const int DefaultWindowSize = 65_535;
+
+    /// <summary>No flow-control window may exceed 2^31 − 1 bytes (RFC 9113 §6.9.1).</summary>
+    public const int MaxWindowSize = int.MaxValue;
 
     /// <summary>The connection preface a client sends first (RFC 9113 §3.4).</summary>
     public static ReadOnlySpan<byte> ClientPreface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
@@ -100,11 +104,22 @@ internal readonly record struct Http2Frame(int Length, FrameType Type, byte Flag
         return frame;
     }
 
-    public static byte[] PingAck(ReadOnlySpan<byte> opaque)
+    public static byte[] PingAck(ReadOnlySpan<byte> opaque) => Ping(FrameFlags.Ack, opaque);
+
+    public static byte[] Ping(byte flags, ReadOnlySpan<byte> opaque)
     {
         var frame = new byte[HeaderLength + 8];
-        WriteHeader(frame, 8, FrameType.Ping, FrameFlags.Ack, 0);
+        WriteHeader(frame, 8, FrameType.Ping, flags, 0);
         opaque.CopyTo(frame.AsSpan(HeaderLength));
+        return frame;
+    }
+
+    /// <summary>GOAWAY with no streams processed: what this client sends when the server breaks the protocol.</summary>
+    public static byte[] GoAway(Http2ErrorCode error)
+    {
+        var frame = new byte[HeaderLength + 8];
+        WriteHeader(frame, 8, FrameType.GoAway, 0, 0);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(HeaderLength + 4), (uint)error);
         return frame;
     }
 }

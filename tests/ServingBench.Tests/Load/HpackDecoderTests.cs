@@ -10,6 +10,16 @@ namespace ServingBench.Tests.Load;
 /// </summary>
 public sealed class HpackDecoderTests
 {
+    /// <summary>Every symbol's code, for <see cref="HuffmanEncode"/> (the property tests encode thousands of strings).</summary>
+    private static readonly (uint Code, int Length)[] Codes = [.. Enumerable.Range(0, HpackHuffman.EndOfString + 1).Select(HpackHuffman.CodeOf)];
+
+    private static readonly List<(string Name, string Value)> FirstRequest = [(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "www.example.com")];
+
+    private static readonly List<(string Name, string Value)> SecondRequest = [.. FirstRequest, ("cache-control", "no-cache")];
+
+    private static readonly List<(string Name, string Value)> ThirdRequest =
+        [(":method", "GET"), (":scheme", "https"), (":path", "/index.html"), (":authority", "www.example.com"), ("custom-key", "custom-value")];
+
     [Theory]
     [InlineData(0, 0x1ff8u, 13)]
     [InlineData(1, 0x7fffd8u, 23)]
@@ -46,8 +56,9 @@ public sealed class HpackDecoderTests
     [InlineData(new byte[] { 0x1f, 0xff }, "invalid padding")] // 'a', then 11 bits of padding
     public void Bad_Huffman_Strings_Are_Refused(byte[] encoded, string problem)
     {
-        var ex = Assert.Throws<InvalidDataException>(() => HpackHuffman.Decode(encoded, new byte[16]));
+        var ex = Assert.Throws<Http2ProtocolException>(() => HpackHuffman.Decode(encoded, new byte[16]));
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Http2ErrorCode.CompressionError, ex.ErrorCode);
     }
 
     [Theory]
@@ -64,11 +75,59 @@ public sealed class HpackDecoderTests
         Assert.Equal(wire.Length, position);
     }
 
-    [Fact]
-    public void The_Rfc_Request_With_Huffman_Decodes() // RFC 7541 C.4.1
+    [Theory] // RFC 7541 C.2.1–C.2.4, each on an empty table
+    [InlineData("400a 6375 7374 6f6d 2d6b 6579 0d63 7573 746f 6d2d 6865 6164 6572", "custom-key", "custom-header", 1, 55)]
+    [InlineData("040c 2f73 616d 706c 652f 7061 7468", ":path", "/sample/path", 0, 0)]
+    [InlineData("1008 7061 7373 776f 7264 0673 6563 7265 74", "password", "secret", 0, 0)]
+    [InlineData("82", ":method", "GET", 0, 0)]
+    public void The_Rfc_Field_Representations_Decode_And_Index_As_Published(string hex, string name, string value, int entries, int tableSize)
     {
-        var fields = Decode(new HpackDecoder(), "8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff");
-        Assert.Equal([(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "www.example.com")], fields);
+        var decoder = new HpackDecoder();
+        Assert.Equal([(name, value)], Decode(decoder, hex));
+        Assert.Equal((entries, tableSize), (decoder.DynamicTableCount, decoder.DynamicTableSize));
+    }
+
+    [Theory] // RFC 7541 C.3.1–C.3.3 (no Huffman coding) and C.4.1–C.4.3 (Huffman-coded values), each on one table
+    [InlineData("8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d", "8286 84be 5808 6e6f 2d63 6163 6865", "8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65")]
+    [InlineData("8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff", "8286 84be 5886 a8eb 1064 9cbf", "8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf")]
+    public void The_Rfc_Requests_Decode_On_One_Table(string first, string second, string third)
+    {
+        var decoder = new HpackDecoder();
+        Assert.Equal(FirstRequest, Decode(decoder, first));
+        Assert.Equal((1, 57), (decoder.DynamicTableCount, decoder.DynamicTableSize));
+        Assert.Equal(SecondRequest, Decode(decoder, second));
+        Assert.Equal((2, 110), (decoder.DynamicTableCount, decoder.DynamicTableSize));
+        Assert.Equal(ThirdRequest, Decode(decoder, third));
+        Assert.Equal((3, 164), (decoder.DynamicTableCount, decoder.DynamicTableSize));
+    }
+
+    [Fact]
+    public void The_Rfc_Responses_Without_Huffman_Decode_And_Evict_As_Published() // RFC 7541 C.5.1–C.5.3, a 256-byte table
+    {
+        var decoder = new HpackDecoder(maxTableSize: 256);
+        var first = Decode(
+            decoder,
+            "4803 3330 3258 0770 7269 7661 7465 611d 4d6f 6e2c 2032 3120 4f63 7420 3230 3133 2032 303a 3133 3a32 3120 474d 546e 1768 "
+            + "7474 7073 3a2f 2f77 7777 2e65 7861 6d70 6c65 2e63 6f6d");
+        Assert.Equal([(":status", "302"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:21 GMT"), ("location", "https://www.example.com")], first);
+        Assert.Equal((4, 222), (decoder.DynamicTableCount, decoder.DynamicTableSize));
+
+        // (":status", "302") is evicted to make room for (":status", "307").
+        var second = Decode(decoder, "4803 3330 37c1 c0bf");
+        Assert.Equal([(":status", "307"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:21 GMT"), ("location", "https://www.example.com")], second);
+        Assert.Equal((4, 222), (decoder.DynamicTableCount, decoder.DynamicTableSize));
+
+        var third = Decode(
+            decoder,
+            "88c1 611d 4d6f 6e2c 2032 3120 4f63 7420 3230 3133 2032 303a 3133 3a32 3220 474d 54c0 5a04 677a 6970 7738 666f 6f3d 4153 "
+            + "444a 4b48 514b 425a 584f 5157 454f 5049 5541 5851 5745 4f49 553b 206d 6178 2d61 6765 3d33 3630 303b 2076 6572 7369 6f6e 3d31");
+        Assert.Equal(
+            [
+                (":status", "200"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:22 GMT"), ("location", "https://www.example.com"),
+                ("content-encoding", "gzip"), ("set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"),
+            ],
+            third);
+        Assert.Equal((3, 215), (decoder.DynamicTableCount, decoder.DynamicTableSize));
     }
 
     [Fact]
@@ -95,13 +154,46 @@ public sealed class HpackDecoderTests
 
     [Theory]
     [InlineData("be", "index 62 is outside")] // a dynamic index into an empty table
-    [InlineData("3fe2 1f", "table size update")] // a size update to 4,097 bytes, past the 4,096 advertised
+    [InlineData("3fe2 1f", "table size update to 4097")] // a size update to 4,097 bytes, past the 4,096 advertised
     [InlineData("0085 f2b2 4a", "runs past the end")] // a 5-byte Huffman name with 3 bytes left
     [InlineData("ff", "ends inside an integer")]
+    [InlineData("88 20", "size update after a header field")] // :status 200, then a size update to 0 (RFC 7541 §4.2)
     public void Malformed_Blocks_Are_Refused(string hex, string problem)
     {
-        var ex = Assert.Throws<InvalidDataException>(() => Decode(new HpackDecoder(), hex));
+        var ex = Assert.Throws<Http2ProtocolException>(() => Decode(new HpackDecoder(), hex));
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Http2ErrorCode.CompressionError, ex.ErrorCode);
+    }
+
+    [Fact]
+    public void Table_Size_Updates_At_The_Start_Of_A_Block_Shrink_The_Table()
+    {
+        var decoder = new HpackDecoder();
+        Decode(decoder, "400a 6375 7374 6f6d 2d6b 6579 0d63 7573 746f 6d2d 6865 6164 6572"); // C.2.1: one 55-byte entry
+        Assert.Equal(1, decoder.DynamicTableCount);
+
+        // Two updates before the first field (to 0, then back to 4,096), as an encoder that shrinks and regrows sends them.
+        Assert.Equal([(":method", "GET")], Decode(decoder, "20 3fe1 1f 82"));
+        Assert.Equal((0, 0), (decoder.DynamicTableCount, decoder.DynamicTableSize));
+    }
+
+    [Fact]
+    public void A_Header_Bomb_Stops_At_The_Header_List_Cap()
+    {
+        // One ~4 KB entry, then 2,000 one-byte references to it: 8 MB decoded from a 6 KB block.
+        var bomb = new List<byte> { 0x40 };
+        HpackDecoder.WriteInteger(bomb, 1, 7, 0);
+        bomb.Add((byte)'x');
+        HpackDecoder.WriteInteger(bomb, 4000, 7, 0);
+        bomb.AddRange(Enumerable.Repeat((byte)'a', 4000));
+        bomb.AddRange(Enumerable.Repeat((byte)0xbe, 2000));
+        var sink = new Collected();
+
+        var ex = Assert.Throws<Http2ProtocolException>(() => new HpackDecoder().Decode(bomb.ToArray(), sink));
+        Assert.Contains("more than 65536 bytes", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Http2ErrorCode.CompressionError, ex.ErrorCode);
+        Assert.True(sink.Fields.Sum(f => f.Name.Length + f.Value.Length + 32) <= 64 * 1024);
+        Assert.InRange(sink.Fields.Count, 1, 16);
     }
 
     [Fact]
@@ -125,7 +217,7 @@ public sealed class HpackDecoderTests
         int count = 0;
         foreach (byte symbol in text)
         {
-            var (code, length) = HpackHuffman.CodeOf(symbol);
+            var (code, length) = Codes[symbol];
             bits = (bits << length) | code;
             count += length;
             while (count >= 8)
