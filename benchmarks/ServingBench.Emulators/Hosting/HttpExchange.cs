@@ -39,7 +39,7 @@ internal static class HttpExchange
         string encoding = request.Headers.ContentEncoding.ToString();
         Stream source = request.Body;
         long? declared = request.ContentLength;
-        if (Inflated(request, encoding, coding) is { } algorithm)
+        if (Inflated(encoding, coding) is { } algorithm)
         {
             source = ContentCoding.DecompressionStream(source, algorithm);
             declared = null;
@@ -68,7 +68,7 @@ internal static class HttpExchange
     /// Content-Encoding that contains "gzip" and hands every other body to its JSON parser as it came; TorchServe's
     /// Netty pipeline has no decompressor, so the handler gets the compressed bytes.
     /// </summary>
-    private static CompressionAlgorithm? Inflated(HttpRequest request, string encoding, RequestCoding coding)
+    private static CompressionAlgorithm? Inflated(string encoding, RequestCoding coding)
     {
         switch (coding)
         {
@@ -85,8 +85,10 @@ internal static class HttpExchange
                     return algorithm;
                 }
 
-                request.HttpContext.Response.Headers.AcceptEncoding = "gzip, deflate";
-                throw new ServerError(ErrorKind.Unimplemented, "Unsupported compression type");
+                throw new ServerError(ErrorKind.Unimplemented, "Unsupported compression type")
+                {
+                    Headers = new Dictionary<string, string> { ["Accept-Encoding"] = "gzip, deflate" },
+                };
             default:
                 return null;
         }

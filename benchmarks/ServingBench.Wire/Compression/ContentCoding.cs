@@ -49,7 +49,8 @@ public static class ContentCoding
         {
             while (true)
             {
-                int read = inflate.Read(destination.GetSpan(ReadChunk));
+                // One chunk at a time, so the limit is checked at most a chunk past it whatever the buffer holds.
+                int read = inflate.Read(destination.GetSpan(ReadChunk)[..ReadChunk]);
                 if (read == 0)
                 {
                     return;

@@ -158,11 +158,11 @@ public static class HalfPrecision
         }
     }
 
-    /// <summary>An FP16 or BF16 tensor as FP32 (exact), same name and shape; an FP32 tensor is returned as it is.</summary>
+    /// <summary>An FP16 or BF16 tensor as FP32 (exact), same name and shape; a tensor of any other type is returned as it is.</summary>
     public static Tensor Widen(Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        if (tensor.DataType == DataType.FP32)
+        if (!IsHalfType(tensor.DataType))
         {
             return tensor;
         }

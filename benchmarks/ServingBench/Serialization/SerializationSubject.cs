@@ -91,8 +91,8 @@ public sealed class CodecSubject : SerializationSubject
     private readonly BodyCompression? _answerCompression;
 
     // Encoded bodies before compression and inflated bodies before decoding, sized once so measured calls never grow them.
-    private readonly PooledBufferWriter _plain;
-    private readonly PooledBufferWriter _inflated;
+    private readonly PooledBufferWriter? _plain;
+    private readonly PooledBufferWriter? _inflated;
 
     public CodecSubject(IWireCodec codec, Payload payload)
     {
@@ -108,19 +108,46 @@ public sealed class CodecSubject : SerializationSubject
         byte[] plainRequest = Encode(w => requestContent = codec.EncodeRequest(_request, w));
         byte[] plainResponse = Encode(w => responseContent = codec.EncodeResponse(_response, w));
         int largest = Math.Max(plainRequest.Length, plainResponse.Length);
-        _plain = new PooledBufferWriter(largest * 2 + 4096);
-        _inflated = new PooledBufferWriter(largest * 2 + 64 * 1024);
+        if (_requestCompression is not null || _answerCompression is not null)
+        {
+            _plain = new PooledBufferWriter(largest * 2 + 4096);
+            _inflated = new PooledBufferWriter(largest * 2 + 64 * 1024);
+        }
+
         RequestBody = Compressed(plainRequest, _requestCompression);
         ResponseBody = Compressed(plainResponse, _answerCompression);
         _requestContent = requestContent;
         _responseContent = responseContent;
     }
 
-    public override void EncodeRequest(IBufferWriter<byte> output) => Encode(output, _requestCompression, w => _codec.EncodeRequest(_request, w));
+    public override void EncodeRequest(IBufferWriter<byte> output)
+    {
+        // The plain path calls the codec straight into the output, as before compression existed (no delegate, no copy).
+        if (_requestCompression is null)
+        {
+            _codec.EncodeRequest(_request, output);
+            return;
+        }
+
+        _plain!.Clear();
+        _codec.EncodeRequest(_request, _plain);
+        _requestCompression.Compress(_plain.WrittenSpan, output);
+    }
 
     public override object DecodeRequest() => _codec.DecodeRequest(Inflate(RequestBody, _requestCompression), _requestContent);
 
-    public override void EncodeResponse(IBufferWriter<byte> output) => Encode(output, _answerCompression, w => _codec.EncodeResponse(_response, w));
+    public override void EncodeResponse(IBufferWriter<byte> output)
+    {
+        if (_answerCompression is null)
+        {
+            _codec.EncodeResponse(_response, output);
+            return;
+        }
+
+        _plain!.Clear();
+        _codec.EncodeResponse(_response, _plain);
+        _answerCompression.Compress(_plain.WrittenSpan, output);
+    }
 
     public override object DecodeResponse() => _codec.DecodeResponse(Inflate(ResponseBody, _answerCompression), _responseContent);
 
@@ -134,19 +161,6 @@ public sealed class CodecSubject : SerializationSubject
     private static byte[] Compressed(byte[] plain, BodyCompression? compression) =>
         compression is null ? plain : Encode(w => compression.Compress(plain, w));
 
-    private void Encode(IBufferWriter<byte> output, BodyCompression? compression, Action<IBufferWriter<byte>> encode)
-    {
-        if (compression is null)
-        {
-            encode(output);
-            return;
-        }
-
-        _plain.Clear();
-        encode(_plain);
-        compression.Compress(_plain.WrittenSpan, output);
-    }
-
     /// <summary>The body as the codec reads it: inflated into a reused buffer (the decoded tensors view it until the next call).</summary>
     private ReadOnlyMemory<byte> Inflate(ReadOnlyMemory<byte> body, BodyCompression? compression)
     {
@@ -155,7 +169,7 @@ public sealed class CodecSubject : SerializationSubject
             return body;
         }
 
-        _inflated.Clear();
+        _inflated!.Clear();
         ContentCoding.Decompress(body, compression.Algorithm, InflateLimit, _inflated);
         return _inflated.WrittenMemory;
     }
