@@ -1,6 +1,7 @@
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads.Catalogue;
+using ServingBench.Wire.Compression;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -55,6 +56,20 @@ public sealed record EmulatorOptions
 
     /// <summary>TF Serving and Triton REST bodies above this many bytes (decompressed) are refused.</summary>
     public int MaxRestBodyBytes { get; init; } = DefaultMaxRestBodyBytes;
+
+    /// <summary>
+    /// TF Serving and Triton gRPC messages that inflate past this many bytes are refused (RESOURCE_EXHAUSTED). The real
+    /// servers allow INT32_MAX; the emulators stop a compression bomb at the REST bodies' limit instead. Uncompressed
+    /// messages keep the servers' own limit.
+    /// </summary>
+    public long MaxInflatedGrpcBytes { get; init; } = DefaultMaxRestBodyBytes;
+
+    /// <summary>
+    /// How TF Serving and Triton compress their gRPC answers: null, as they start by default; gzip as Triton started with
+    /// <c>--grpc-infer-response-compression-level=low</c> or TF Serving with
+    /// <c>--grpc_channel_arguments=grpc.default_compression_algorithm=2</c>. TorchServe has no such setting.
+    /// </summary>
+    public BodyCompression? GrpcAnswerCompression { get; init; }
 
     /// <summary>
     /// True: files (JPEG, WAV, text) get TorchServe's stock handler answers (top-5 <c>{label: prob}</c>, transcript,

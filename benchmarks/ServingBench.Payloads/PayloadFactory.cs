@@ -17,7 +17,7 @@ public static class PayloadFactory
 
     private static readonly ConcurrentDictionary<string, Lazy<Payload>> Cache = new();
 
-    public static IReadOnlyList<Payload> All => [.. ScenarioCatalog.Payloads.Select(Get)];
+    public static IReadOnlyList<Payload> All => [.. ScenarioCatalog.Payloads.Concat(ScenarioCatalog.HalfPayloads).Select(Get)];
 
     public static Payload Get(PayloadKind kind)
     {
@@ -32,6 +32,12 @@ public static class PayloadFactory
         [PayloadKind.Resnet50Jpeg] = (FixtureFiles.CatJpeg, true),
         [PayloadKind.Wav2Vec2Audio] = (FixtureFiles.SpeechWav, true),
         [PayloadKind.BartText] = (FixtureFiles.ArticleText, true),
+
+        // Half-precision variants are tensors only: the file form of the same model is its FP32 payload's.
+        [PayloadKind.Resnet50TensorFp16] = (FixtureFiles.CatJpeg, false),
+        [PayloadKind.Resnet50TensorBf16] = (FixtureFiles.CatJpeg, false),
+        [PayloadKind.Wav2Vec2AudioFp16] = (FixtureFiles.SpeechWav, false),
+        [PayloadKind.Wav2Vec2AudioBf16] = (FixtureFiles.SpeechWav, false),
     };
 
     private static Payload Build(PayloadKind kind)

@@ -58,6 +58,13 @@ public static class Program
         }
 
         args = expansion.Args;
+        var twins = TwinRows.Expand(args, config);
+        if (twins.Added > 0 && !CaseListing.IsFlatListRequest(args))
+        {
+            Console.WriteLine(TwinRows.Note(twins.Added));
+        }
+
+        args = twins.Args;
         var selection = CaseListing.FromCommandLine(typeof(Program).Assembly, args, config);
         bool list = CaseListing.IsFlatListRequest(args);
 
@@ -82,7 +89,8 @@ public static class Program
             // RoundTrip's onnx rows need the ResNet50 model (and the others where onnx rows of their payloads run).
             bool inProcess = selection.Cases(typeof(Benchmarks.InProcessBenchmarks)).Any();
             List<string> onnxModels = selection.Cases(typeof(Benchmarks.RoundTripBenchmarks)).Any()
-                ? [.. Benchmarks.RoundTripBenchmarks.Cases().Where(c => c.Backend == Composition.BackendFactory.Onnx).Select(c => c.Payload.ModelName).Distinct()]
+                ? [.. Benchmarks.RoundTripBenchmarks.Cases().Where(c => c.Backend == Composition.BackendFactory.Onnx)
+                    .Select(c => Payloads.Catalogue.ModelCatalog.Get(c.Payload.ModelName).BaseModel.Name).Distinct()]
                 : [];
             if (inProcess || onnxModels.Count > 0)
             {

@@ -22,6 +22,9 @@ public sealed record ListenerSpec(string Server, Framework? Framework, EndpointR
     /// <summary>Inbound gRPC message cap; null = unlimited (TF Serving and Triton use INT32_MAX).</summary>
     public int? MaxGrpcReceiveBytes { get; init; }
 
+    /// <summary>The message compression a gRPC listener takes and answers with; null: Grpc.AspNetCore's default (gzip in, nothing out).</summary>
+    public GrpcCompression? GrpcCompression { get; init; }
+
     /// <summary>The framework's answer to a request its HTTP parser refuses; null keeps Kestrel's empty 400.</summary>
     public MalformedRequestAnswer? MalformedRequest { get; init; }
 
@@ -145,6 +148,12 @@ public static class EmulatorHost
             {
                 grpc.MaxReceiveMessageSize = spec.MaxGrpcReceiveBytes;
                 grpc.MaxSendMessageSize = null;
+                if (spec.GrpcCompression is { } compression)
+                {
+                    grpc.CompressionProviders = compression.Providers();
+                    grpc.ResponseCompressionAlgorithm = compression.Answers?.Token;
+                    grpc.ResponseCompressionLevel = compression.Answers?.Level;
+                }
             });
             builder.Services.AddSingleton(table);
             builder.Services.AddSingleton<IServiceMethodProvider<RawGrpcService>, RawGrpcMethodProvider>();

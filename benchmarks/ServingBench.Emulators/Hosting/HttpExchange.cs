@@ -3,8 +3,22 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Compression;
 
 namespace ServingBench.Emulators.Hosting;
+
+/// <summary>Which Content-Encodings a server's HTTP layer undoes before its handler sees the body (docs/protocols.md cites each).</summary>
+public enum RequestCoding
+{
+    /// <summary>TorchServe (Netty with no decompressor) and the echo: the body as sent, whatever the header says.</summary>
+    AsSent,
+
+    /// <summary>TF Serving: gzip (any Content-Encoding containing "gzip"); every other body as sent.</summary>
+    Gzip,
+
+    /// <summary>Triton: gzip and deflate; identity as sent; any other coding refused.</summary>
+    GzipOrDeflate,
+}
 
 /// <summary>Reading request bodies and writing responses with exact lengths, shared by the REST hosts.</summary>
 internal static class HttpExchange
@@ -15,22 +29,19 @@ internal static class HttpExchange
     private const int ReadChunk = 16 * 1024;
 
     /// <summary>
-    /// The whole body in a pooled buffer; more than <paramref name="limit"/> bytes is a TooLarge error. With
-    /// <paramref name="decompress"/>, a gzip or deflate Content-Encoding is undone (TF Serving and Triton accept both)
-    /// as a stream, and the limit applies to the decompressed bytes, so a small body that inflates to gigabytes stops
-    /// at the limit instead of filling memory.
+    /// The whole body in a pooled buffer; more than <paramref name="limit"/> bytes is a TooLarge error. A
+    /// Content-Encoding the server's HTTP layer undoes (<paramref name="coding"/>) is undone as a stream, and the limit
+    /// applies to the decompressed bytes, so a small body that inflates to gigabytes stops at the limit instead of
+    /// filling memory.
     /// </summary>
-    public static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken, bool decompress = false)
+    public static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken, RequestCoding coding = RequestCoding.AsSent)
     {
         string encoding = request.Headers.ContentEncoding.ToString();
         Stream source = request.Body;
         long? declared = request.ContentLength;
-        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        if (Inflated(encoding, coding) is { } algorithm)
         {
-            source = !decompress ? throw new ServerError(ErrorKind.InvalidArgument, $"unsupported Content-Encoding '{encoding}'")
-                : encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) ? new System.IO.Compression.GZipStream(source, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true)
-                : encoding.Equals("deflate", StringComparison.OrdinalIgnoreCase) ? new System.IO.Compression.ZLibStream(source, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true)
-                : throw new ServerError(ErrorKind.InvalidArgument, $"unsupported Content-Encoding '{encoding}'");
+            source = ContentCoding.DecompressionStream(source, algorithm);
             declared = null;
         }
 
@@ -48,6 +59,38 @@ internal static class HttpExchange
             {
                 await source.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// The coding to undo for this server, or null to read the body as sent. Triton refuses a coding it does not know
+    /// as its HTTP server does (UNSUPPORTED: 501, with <c>Accept-Encoding: gzip, deflate</c>); TF Serving inflates any
+    /// Content-Encoding that contains "gzip" and hands every other body to its JSON parser as it came; TorchServe's
+    /// Netty pipeline has no decompressor, so the handler gets the compressed bytes.
+    /// </summary>
+    private static CompressionAlgorithm? Inflated(string encoding, RequestCoding coding)
+    {
+        switch (coding)
+        {
+            case RequestCoding.Gzip:
+                return encoding.Contains("gzip", StringComparison.Ordinal) ? CompressionAlgorithm.Gzip : null;
+            case RequestCoding.GzipOrDeflate:
+                if (encoding.Length == 0 || encoding == "identity")
+                {
+                    return null;
+                }
+
+                if (encoding is "gzip" or "deflate" && ContentCoding.TryParse(encoding, out var algorithm))
+                {
+                    return algorithm;
+                }
+
+                throw new ServerError(ErrorKind.Unimplemented, "Unsupported compression type")
+                {
+                    Headers = new Dictionary<string, string> { ["Accept-Encoding"] = "gzip, deflate" },
+                };
+            default:
+                return null;
         }
     }
 
@@ -103,9 +146,14 @@ internal static class HttpExchange
         return new WireContent(request.ContentType ?? string.Empty, headerLength);
     }
 
-    /// <summary>Writes an encoded body with its Content-Type and Content-Length, then releases the buffer.</summary>
-    public static async Task WriteAsync(HttpResponse response, int status, WireContent content, PooledBufferWriter body)
+    /// <summary>
+    /// Writes an encoded body with its Content-Type and Content-Length, then releases the buffer. With
+    /// <paramref name="compression"/> the body goes out compressed, with its Content-Encoding (Triton's answers to an
+    /// Accept-Encoding it takes).
+    /// </summary>
+    public static async Task WriteAsync(HttpResponse response, int status, WireContent content, PooledBufferWriter body, BodyCompression? compression = null)
     {
+        PooledBufferWriter? compressed = null;
         try
         {
             response.StatusCode = status;
@@ -115,11 +163,20 @@ internal static class HttpExchange
                 response.Headers[WireContent.InferenceHeaderLengthName] = headerLength.ToString(CultureInfo.InvariantCulture);
             }
 
-            response.ContentLength = body.WrittenCount;
-            await response.Body.WriteAsync(body.WrittenMemory).ConfigureAwait(false);
+            if (compression is not null)
+            {
+                compressed = new PooledBufferWriter(body.WrittenCount / 2 + 1024);
+                compression.Compress(body.WrittenSpan, compressed);
+                response.Headers.ContentEncoding = compression.Token;
+            }
+
+            var sent = compressed ?? body;
+            response.ContentLength = sent.WrittenCount;
+            await response.Body.WriteAsync(sent.WrittenMemory).ConfigureAwait(false);
         }
         finally
         {
+            compressed?.Dispose();
             body.Dispose();
         }
     }

@@ -48,6 +48,11 @@ internal static class RestErrors
         }
 
         context.Response.Clear();
+        foreach (var (name, value) in error.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         await writeError(context.Response, error).ConfigureAwait(false);
         log.Report(server, call, error, context.Response.StatusCode);
     }

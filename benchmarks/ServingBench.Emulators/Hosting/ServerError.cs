@@ -45,6 +45,9 @@ public sealed class ServerError : Exception
 
     public ErrorKind Kind { get; }
 
+    /// <summary>Headers the server's error answer carries (Triton names the codings it takes beside a 501); none by default.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The exception class TorchServe names in its error body's "type" ("ModelNotFoundException"); null: derived from <see cref="Kind"/>.</summary>
     public string? TorchServeType { get; }
 

@@ -8,6 +8,7 @@ using ServingBench.Emulators.Statistics;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.TfServing;
+using ServingBench.Wire.Compression;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -45,6 +46,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
                 .Add(GrpcServices.TfPredictionService, "Predict", Guard(PredictGrpcAsync))
                 .Add(GrpcServices.TfPredictionService, "GetModelMetadata", Guard(MetadataGrpcAsync))
                 .Add(GrpcServices.TfModelService, "GetModelStatus", Guard(StatusGrpcAsync)),
+            GrpcCompression = new GrpcCompression([CompressionAlgorithm.Gzip, CompressionAlgorithm.Deflate], options.MaxInflatedGrpcBytes, options.GrpcAnswerCompression),
         };
         yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Rest, DefaultRestPort)
         {
@@ -110,7 +112,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
 
     private async Task PredictRestAsync(HttpContext context, ModelSignature model)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, decompress: true).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, RequestCoding.Gzip).ConfigureAwait(false);
         var (content, response) = await TimedAsync(model, TfServingStatistics.RestEntrypoint, context.RequestAborted, () =>
         {
             var scenario = IsRowFormat(body.WrittenSpan) ? ScenarioCatalog.TfServingRestJsonRow : ScenarioCatalog.TfServingRestJsonCol;

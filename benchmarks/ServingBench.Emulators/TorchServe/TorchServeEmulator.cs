@@ -5,6 +5,7 @@ using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Statistics;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Compression;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -64,6 +65,9 @@ public sealed class TorchServeEmulator : IDisposable
                 .Add(GrpcServices.TorchServeInference, "Ping", GrpcErrors.Guard(PingGrpcAsync, GrpcStatusOf, _options.ErrorLog, "torchserve"))
                 .Add(GrpcServices.TorchServeInference, "Predictions", GrpcErrors.Guard(PredictionsGrpcAsync, GrpcStatusOf, _options.ErrorLog, "torchserve")),
             MaxGrpcReceiveBytes = _options.TorchServeMaxRequestBytes,
+
+            // grpc-java's default decompressor registry: gzip only; max_request_size holds for the inflated message too.
+            GrpcCompression = new GrpcCompression([CompressionAlgorithm.Gzip], _options.TorchServeMaxRequestBytes),
         };
         yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Metrics, DefaultMetricsPort)
         {

@@ -8,6 +8,7 @@ using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Codecs.Triton;
+using ServingBench.Wire.Compression;
 using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -60,6 +61,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
                 .Add(GrpcServices.TritonService, "ModelConfig", Guard(ModelConfigGrpc))
                 .Add(GrpcServices.TritonService, "ModelStatistics", Guard(ModelStatisticsGrpc))
                 .Add(GrpcServices.TritonService, "ModelInfer", Guard(InferGrpcAsync)),
+            GrpcCompression = new GrpcCompression([CompressionAlgorithm.Gzip, CompressionAlgorithm.Deflate], options.MaxInflatedGrpcBytes, options.GrpcAnswerCompression),
         };
         yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Metrics, DefaultMetricsPort)
         {
@@ -153,7 +155,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
 
     private async Task InferRestAsync(HttpContext context, ModelSignature model)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, decompress: true).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, RequestCoding.GzipOrDeflate).ConfigureAwait(false);
         var content = HttpExchange.RequestContent(context.Request);
         var (responseContent, response) = await TimedAsync(model, context.RequestAborted, () =>
         {
@@ -164,7 +166,46 @@ public sealed class TritonEmulator(EmulatorOptions options)
             bool binaryOut = decoded.Outputs.Any(o => o.Binary == true) || (decoded.BinaryDataOutput && decoded.Outputs.All(o => o.Binary != false));
             return (decoded, _models.Codec(binaryOut ? ScenarioCatalog.TritonRestBinary : ScenarioCatalog.TritonRestJson, model));
         }).ConfigureAwait(false);
-        await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, responseContent, response).ConfigureAwait(false);
+        await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, responseContent, response, AnswerCoding(context.Request.Headers.AcceptEncoding.ToString()))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Triton's CompressionTypeUsed (http_server.cc): of identity, deflate and gzip, the listed coding with the highest
+    /// q (the first of equals; a malformed q is skipped), compressed at zlib's default level; identity or none: no coding.
+    /// </summary>
+    internal static BodyCompression? AnswerCoding(string acceptEncoding)
+    {
+        string chosen = "identity";
+        double weight = 0;
+        foreach (string part in acceptEncoding.Split(','))
+        {
+            string item = part.TrimStart(' ');
+            int q = item.IndexOf(";q=", StringComparison.Ordinal);
+            if (item.Length == 0 || q == 0)
+            {
+                continue;
+            }
+
+            string type = q < 0 ? item : item[..q];
+            double typeWeight = 1;
+            if (q > 0 && !double.TryParse(item[(q + 3)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out typeWeight))
+            {
+                continue;
+            }
+
+            if (type is "identity" or "deflate" or "gzip" && typeWeight > weight)
+            {
+                (chosen, weight) = (type, typeWeight);
+            }
+        }
+
+        return chosen switch
+        {
+            "gzip" => BodyCompression.GzipDefault,
+            "deflate" => BodyCompression.DeflateDefault,
+            _ => null,
+        };
     }
 
     private async Task<PooledBufferWriter> InferGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)

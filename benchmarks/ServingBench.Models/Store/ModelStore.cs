@@ -46,6 +46,39 @@ public sealed class ModelStore(string root)
             architecture.Parts.Select(p => OnnxModelInfo.Read(Path.Combine(directory, p.FileName))).ToArray());
     }
 
+    /// <summary>
+    /// The single-file model of <paramref name="kind"/> with its float input and output as FP16 or BF16 (a Cast at each
+    /// edge, <see cref="OnnxFloatCast"/>): written into the cache from whatever <see cref="Resolve"/> gives, on first use,
+    /// and again whenever that source file changes (its path, length and time are kept beside the copy).
+    /// </summary>
+    public string ResolveHalfPrecision(ModelKind kind, ModelSize size, Onnx.Proto.TensorProto.Types.DataType type, IProgress<string>? progress = null)
+    {
+        var model = Resolve(kind, size, progress);
+        if (model.Files.Count != 1)
+        {
+            throw new NotSupportedException($"{kind} has {model.Files.Count} model files; half-precision copies are made of single-file models");
+        }
+
+        var source = new FileInfo(model.MainFile);
+        string suffix = type == Onnx.Proto.TensorProto.Types.DataType.Float16 ? "fp16" : "bf16";
+        string directory = Path.Combine(CacheDirectory, $"{ModelArchitecture.Create(kind, size).Name}-{suffix}");
+        string path = Path.Combine(directory, source.Name);
+        string stamp = $"{source.FullName}\n{source.Length}\n{source.LastWriteTimeUtc.Ticks}";
+        string stampPath = Path.Combine(directory, "source.txt");
+        lock (BuildLocks.GetOrAdd(directory, _ => new object()))
+        {
+            using var crossProcess = AcquireBuildLock(directory);
+            if (!File.Exists(path) || !File.Exists(stampPath) || File.ReadAllText(stampPath) != stamp)
+            {
+                progress?.Report($"{kind}: writing its {suffix} copy (a Cast at the input and the output)");
+                OnnxFloatCast.Write(model.MainFile, path, type);
+                File.WriteAllText(stampPath, stamp);
+            }
+        }
+
+        return path;
+    }
+
     /// <summary>A real export of <paramref name="kind"/> in models/, or null.</summary>
     public ResolvedModel? FindExport(ModelKind kind)
     {

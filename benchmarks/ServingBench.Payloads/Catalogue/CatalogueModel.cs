@@ -48,6 +48,15 @@ public abstract class CatalogueModel
     public virtual int? GeneratedLength => null;
 
     /// <summary>
+    /// The entry whose model this one runs: itself, or for a half-precision entry the FP32 model it casts to and from.
+    /// The engine side finds its builder by this entry's name.
+    /// </summary>
+    public virtual CatalogueModel BaseModel => this;
+
+    /// <summary>What the base model's FP32 tensors travel as: FP32, or FP16 / BF16 for a half-precision entry.</summary>
+    public virtual DataType FloatType => DataType.FP32;
+
+    /// <summary>
     /// Checks one file as the stock handler would refuse it, short of preprocessing it (the canned backend spends
     /// microseconds here). Returns the length (dimension 1) of the model input the file makes where the answer's shape
     /// depends on it (<see cref="OutputLength"/>), else 0.
@@ -75,7 +84,7 @@ public abstract class CatalogueModel
     /// The canned answer: every output of <paramref name="served"/> at its real shape, batch first and the variable
     /// dimension <paramref name="outputLength"/> long, each row holding the same seeded values (a batch of one equals the payloads' response).
     /// </summary>
-    public Tensor[] CannedOutputs(ModelSignature served, long batch, long outputLength)
+    public virtual Tensor[] CannedOutputs(ModelSignature served, long batch, long outputLength)
     {
         ArgumentNullException.ThrowIfNull(served);
         var outputs = new Tensor[served.Outputs.Count];

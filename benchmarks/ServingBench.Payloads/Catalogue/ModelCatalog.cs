@@ -14,7 +14,14 @@ public static class ModelCatalog
 
     public static CatalogueModel Bart { get; } = new BartModel();
 
-    public static IReadOnlyList<CatalogueModel> All { get; } = [Resnet50, Wav2Vec2, Bart];
+    /// <summary>The half-precision entries: the payloads whose FP32 tensors are the bulk of their bytes, served as FP16 and BF16.</summary>
+    public static IReadOnlyList<CatalogueModel> HalfPrecisionEntries { get; } =
+    [
+        new HalfPrecisionModel(Resnet50, DataType.FP16), new HalfPrecisionModel(Resnet50, DataType.BF16),
+        new HalfPrecisionModel(Wav2Vec2, DataType.FP16), new HalfPrecisionModel(Wav2Vec2, DataType.BF16),
+    ];
+
+    public static IReadOnlyList<CatalogueModel> All { get; } = [Resnet50, Wav2Vec2, Bart, .. HalfPrecisionEntries];
 
     /// <summary>The signatures the emulators publish, in catalogue order.</summary>
     public static IReadOnlyList<ModelSignature> Signatures { get; } = [.. All.Select(m => m.Signature)];

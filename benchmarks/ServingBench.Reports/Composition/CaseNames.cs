@@ -25,6 +25,10 @@ internal static class CaseNames
         _ => row.Case,
     };
 
+    /// <summary>The element type a half-precision payload's name ends in (<c>resnet50-tensor-fp16</c> → <c>fp16</c>), else null.</summary>
+    public static string? HalfType(string payload) =>
+        payload.EndsWith("-fp16", StringComparison.Ordinal) ? "fp16" : payload.EndsWith("-bf16", StringComparison.Ordinal) ? "bf16" : null;
+
     /// <summary>The noisy column of a single row: its error when above the threshold, else empty.</summary>
     public static string Noisy(BenchmarkRow row) => row.IsNoisy ? $"±{Figures.Percent(row.RelativeError)}" : string.Empty;
 

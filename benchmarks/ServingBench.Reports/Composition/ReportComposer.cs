@@ -65,6 +65,13 @@ public static class ReportComposer
             charts.WireBytes(serialization, request: false);
         }
 
+        if (LinkSpeedTable.Applies(serialization))
+        {
+            page.AppendLine("## What each encoding costs on a real link").AppendLine();
+            page.AppendLine(PageProse.Get("link-speed")).AppendLine();
+            LinkSpeedTable.Append(page, serialization);
+        }
+
         if (roundTrips.Count > 0)
         {
             page.AppendLine("## Round trips: REST vs gRPC per framework").AppendLine();

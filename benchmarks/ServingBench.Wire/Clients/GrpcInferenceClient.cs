@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Compression;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Compression;
 using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Codecs.Triton;
 using ServingBench.Wire.Scenarios;
@@ -26,6 +28,9 @@ public sealed class GrpcInferenceClient : IInferenceClient
     private readonly IWireCodec _codec;
     private readonly Method<RawMessage, RawMessage> _infer;
 
+    // A compressed scenario asks Grpc.Net to compress each request message with the channel's provider for this token.
+    private readonly CallOptions _callOptions;
+
     private GrpcInferenceClient(GrpcChannel channel, Uri address, Scenario scenario, ModelSignature model, string modelName)
     {
         _channel = channel;
@@ -36,7 +41,13 @@ public sealed class GrpcInferenceClient : IInferenceClient
         ModelName = modelName;
         _codec = WireCodecs.Create(scenario, model);
         _infer = InferMethod(scenario.Framework);
+        _callOptions = scenario.Compression is { } compression
+            ? new CallOptions(headers: new Metadata { { RequestEncodingHeader, compression.Token } })
+            : default;
     }
+
+    /// <summary>Grpc.Net's call header that names the provider to compress a request message with (sent as grpc-encoding).</summary>
+    public const string RequestEncodingHeader = "grpc-internal-encoding-request";
 
     public Scenario Scenario { get; }
 
@@ -55,7 +66,7 @@ public sealed class GrpcInferenceClient : IInferenceClient
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(catalogueModel);
-        var channel = CreateChannel(address);
+        var channel = CreateChannel(address, scenario.Compression);
         try
         {
             var invoker = channel.CreateCallInvoker();
@@ -86,12 +97,17 @@ public sealed class GrpcInferenceClient : IInferenceClient
         }
     }
 
-    /// <summary>HTTP/2 (h2c for http://), no message-size caps: real payloads pass 4 MB (Grpc.Net's default).</summary>
-    public static GrpcChannel CreateChannel(Uri address)
+    /// <summary>
+    /// HTTP/2 (h2c for http://), no message-size caps: real payloads pass 4 MB (Grpc.Net's default). With
+    /// <paramref name="compression"/>, the channel compresses requests with that algorithm and level (when a call asks
+    /// for it) and still inflates gzip answers, the coding the servers compress theirs with.
+    /// </summary>
+    public static GrpcChannel CreateChannel(Uri address, BodyCompression? compression = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
+            CompressionProviders = compression is null ? null : CompressionProviders(compression),
             HttpHandler = new SocketsHttpHandler
             {
                 EnableMultipleHttp2Connections = true,
@@ -111,7 +127,7 @@ public sealed class GrpcInferenceClient : IInferenceClient
         var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
         var body = new PooledBufferWriter(64 * 1024);
         _codec.EncodeRequest(prepared, body);
-        var response = await CallAsync(_invoker, _infer, body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync(_invoker, _infer, body.WrittenMemory, cancellationToken, _callOptions.Headers).ConfigureAwait(false);
 
         // Only after a completed call is the request surely serialised; a failed one leaves its buffer to the GC.
         body.Dispose();
@@ -141,17 +157,33 @@ public sealed class GrpcInferenceClient : IInferenceClient
 
     /// <summary>One unary call of raw message bytes; an RpcException becomes a <see cref="ServingException"/>.</summary>
     public static async Task<ReadOnlyMemory<byte>> CallAsync(
-        CallInvoker invoker, Method<RawMessage, RawMessage> method, ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+        CallInvoker invoker, Method<RawMessage, RawMessage> method, ReadOnlyMemory<byte> request, CancellationToken cancellationToken, Metadata? headers = null)
     {
         try
         {
-            using var call = invoker.AsyncUnaryCall(method, null, new CallOptions(cancellationToken: cancellationToken), new RawMessage(request));
+            using var call = invoker.AsyncUnaryCall(method, null, new CallOptions(headers: headers, cancellationToken: cancellationToken), new RawMessage(request));
             return (await call.ResponseAsync.ConfigureAwait(false)).Bytes;
         }
         catch (RpcException ex)
         {
             throw new ServingException($"{ex.StatusCode} from {method.FullName}: {ex.Status.Detail}", null, ex.StatusCode, ex.Status.Detail, ex);
         }
+    }
+
+    /// <summary>The scenario's provider first (the one a call names), then gzip at its default for answers if that is another.</summary>
+    private static List<ICompressionProvider> CompressionProviders(BodyCompression compression)
+    {
+        ICompressionProvider Provider(BodyCompression c) => c.Algorithm == CompressionAlgorithm.Gzip
+            ? new GzipCompressionProvider(c.Level)
+            : new DeflateCompressionProvider(c.Level);
+
+        List<ICompressionProvider> providers = [Provider(compression)];
+        if (compression.Algorithm != CompressionAlgorithm.Gzip)
+        {
+            providers.Add(Provider(BodyCompression.GzipDefault));
+        }
+
+        return providers;
     }
 
     private static Method<RawMessage, RawMessage> InferMethod(Framework framework) => framework switch

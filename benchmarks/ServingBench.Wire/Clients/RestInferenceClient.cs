@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Compression;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -10,9 +11,15 @@ namespace ServingBench.Wire.Clients;
 /// <summary>A REST (HTTP/1.1) client for one scenario and model over one pooled <see cref="HttpClient"/>.</summary>
 public sealed class RestInferenceClient : IInferenceClient
 {
+    /// <summary>A compressed answer may inflate to at most this many bytes (a hostile or broken server cannot fill memory).</summary>
+    public const long InflatedAnswerLimit = 256L * 1024 * 1024;
+
     private readonly HttpClient _http;
     private readonly IWireCodec _codec;
     private readonly Uri _inferUri;
+
+    // The scenario's request compression; its token also goes in Accept-Encoding, asking for the answer in kind.
+    private readonly BodyCompression? _compression;
 
     private RestInferenceClient(HttpClient http, Scenario scenario, ModelSignature model, string modelName)
     {
@@ -22,6 +29,7 @@ public sealed class RestInferenceClient : IInferenceClient
         ModelName = modelName;
         _codec = WireCodecs.Create(scenario, model);
         _inferUri = new Uri(http.BaseAddress!, InferPath(scenario.Framework, modelName));
+        _compression = scenario.Compression;
     }
 
     public Scenario Scenario { get; }
@@ -77,14 +85,21 @@ public sealed class RestInferenceClient : IInferenceClient
         var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
         using var body = new PooledBufferWriter(64 * 1024);
         var content = _codec.EncodeRequest(prepared, body);
+        using var compressed = Compress(body);
         using var message = new HttpRequestMessage(HttpMethod.Post, _inferUri)
         {
-            Content = new ReadOnlyMemoryContent(body.WrittenMemory),
+            Content = new ReadOnlyMemoryContent((compressed ?? body).WrittenMemory),
         };
         message.Content.Headers.TryAddWithoutValidation("Content-Type", content.ContentType);
         if (content.InferenceHeaderLength is int headerLength)
         {
             message.Headers.TryAddWithoutValidation(WireContent.InferenceHeaderLengthName, headerLength.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (_compression is not null)
+        {
+            message.Content.Headers.TryAddWithoutValidation("Content-Encoding", _compression.Token);
+            message.Headers.TryAddWithoutValidation("Accept-Encoding", _compression.Token);
         }
 
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
@@ -96,7 +111,7 @@ public sealed class RestInferenceClient : IInferenceClient
 
         try
         {
-            return _codec.DecodeResponse(bytes, ResponseContent(response));
+            return _codec.DecodeResponse(Inflate(bytes, response), ResponseContent(response));
         }
         catch (WireFormatException ex)
         {
@@ -113,14 +128,21 @@ public sealed class RestInferenceClient : IInferenceClient
     public byte[] EncodeHttpMessage(InferenceRequest request)
     {
         var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
-        using var body = new PooledBufferWriter(64 * 1024);
-        var content = _codec.EncodeRequest(prepared, body);
+        using var plain = new PooledBufferWriter(64 * 1024);
+        var content = _codec.EncodeRequest(prepared, plain);
+        using var compressed = Compress(plain);
+        var body = compressed ?? plain;
         var head = new System.Text.StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"POST {_inferUri.PathAndQuery} HTTP/1.1\r\n")
             .Append(CultureInfo.InvariantCulture, $"Host: {_inferUri.Authority}\r\n");
         if (content.InferenceHeaderLength is int headerLength)
         {
             head.Append(CultureInfo.InvariantCulture, $"{WireContent.InferenceHeaderLengthName}: {headerLength}\r\n");
+        }
+
+        if (_compression is not null)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"Content-Encoding: {_compression.Token}\r\nAccept-Encoding: {_compression.Token}\r\n");
         }
 
         head.Append(CultureInfo.InvariantCulture, $"Content-Type: {content.ContentType}\r\nContent-Length: {body.WrittenCount}\r\n\r\n");
@@ -141,6 +163,33 @@ public sealed class RestInferenceClient : IInferenceClient
             Framework.Triton => version is null ? $"v2/models/{model}/infer" : $"v2/models/{model}/versions/{version}/infer",
             _ => throw new ArgumentOutOfRangeException(nameof(framework)),
         };
+    }
+
+    /// <summary>The encoded body compressed as the scenario says, in a buffer of its own; null when the scenario compresses nothing.</summary>
+    private PooledBufferWriter? Compress(PooledBufferWriter body)
+    {
+        if (_compression is null)
+        {
+            return null;
+        }
+
+        var compressed = new PooledBufferWriter(body.WrittenCount / 2 + 1024);
+        _compression.Compress(body.WrittenSpan, compressed);
+        return compressed;
+    }
+
+    /// <summary>The answer as its codec reads it: inflated when the server set a Content-Encoding the client knows.</summary>
+    private static byte[] Inflate(byte[] bytes, HttpResponseMessage response)
+    {
+        var encoding = response.Content.Headers.ContentEncoding;
+        if (encoding.Count == 0 || !ContentCoding.TryParse(encoding.Last(), out var algorithm))
+        {
+            return bytes;
+        }
+
+        using var inflated = new PooledBufferWriter(bytes.Length * 4 + 1024);
+        ContentCoding.Decompress(bytes, algorithm, InflatedAnswerLimit, inflated);
+        return inflated.ToArray();
     }
 
     internal static WireContent ResponseContent(HttpResponseMessage response)

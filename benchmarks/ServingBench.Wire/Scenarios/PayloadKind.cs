@@ -1,8 +1,11 @@
+using ServingBench.Wire.Tensors;
+
 namespace ServingBench.Wire.Scenarios;
 
 /// <summary>
-/// A model input the suite sends, named <c>model-input</c> (<c>resnet50-tensor</c>). <paramref name="ModelName"/> names
-/// the model's entry in the catalogue (ServingBench.Payloads' ModelCatalog), which builds the payload's tensors.
+/// A model input the suite sends, named <c>model-input</c> (<c>resnet50-tensor</c>), or <c>model-input-type</c> for a
+/// half-precision variant (<c>resnet50-tensor-fp16</c>). <paramref name="ModelName"/> names the model's entry in the
+/// catalogue (ServingBench.Payloads' ModelCatalog), which builds the payload's tensors.
 /// </summary>
 public sealed record PayloadKind(string Name, string ModelName, string Description)
 {
@@ -18,5 +21,35 @@ public sealed record PayloadKind(string Name, string ModelName, string Descripti
     /// <summary>An article as INT64 token ids [1,L] (TorchServe raw bodies carry the UTF-8 text).</summary>
     public static readonly PayloadKind BartText = new("bart-text", "bart", "article, INT64 BPE token ids [1,L]");
 
+    public static readonly PayloadKind Resnet50TensorFp16 = HalfOf(Resnet50Tensor, DataType.FP16);
+
+    public static readonly PayloadKind Resnet50TensorBf16 = HalfOf(Resnet50Tensor, DataType.BF16);
+
+    public static readonly PayloadKind Wav2Vec2AudioFp16 = HalfOf(Wav2Vec2Audio, DataType.FP16);
+
+    public static readonly PayloadKind Wav2Vec2AudioBf16 = HalfOf(Wav2Vec2Audio, DataType.BF16);
+
+    /// <summary>
+    /// For a half-precision variant, the FP32 payload it is made from: the same tensors rounded to <see cref="HalfType"/>,
+    /// sent to the model's half-precision entry. Null for the FP32 payloads.
+    /// </summary>
+    public PayloadKind? Twin { get; init; }
+
+    /// <summary>FP16 or BF16: what the twin's FP32 tensors (input and answer) travel as; null for the FP32 payloads.</summary>
+    public DataType? HalfType { get; init; }
+
     public override string ToString() => Name;
+
+    /// <summary>The catalogue name of a model's half-precision entry (<c>resnet50_fp16</c>), as Triton model names read.</summary>
+    public static string HalfModelName(string modelName, DataType type) => $"{modelName}_{type.ToKServeName().ToLowerInvariant()}";
+
+    private static PayloadKind HalfOf(PayloadKind twin, DataType type)
+    {
+        string suffix = type.ToKServeName().ToLowerInvariant();
+        return new PayloadKind($"{twin.Name}-{suffix}", HalfModelName(twin.ModelName, type), $"{twin.Description}, sent as {type.ToKServeName()}")
+        {
+            Twin = twin,
+            HalfType = type,
+        };
+    }
 }

@@ -1,3 +1,5 @@
+using ServingBench.Wire.Compression;
+
 namespace ServingBench.Wire.Scenarios;
 
 public enum Framework
@@ -38,13 +40,21 @@ public enum Encoding
     Binary,
 }
 
-/// <summary>One way of talking to a server: framework × protocol × encoding, named <c>triton-grpc-raw</c>.</summary>
-public sealed record Scenario(Framework Framework, Protocol Protocol, Encoding Encoding)
+/// <summary>
+/// One way of talking to a server: framework × protocol × encoding, named <c>triton-grpc-raw</c>; with
+/// <paramref name="Compression"/>, the request compressed on top (an HTTP Content-Encoding, or gRPC message
+/// compression), named <c>triton-grpc-raw+gzip-fastest</c>.
+/// </summary>
+public sealed record Scenario(Framework Framework, Protocol Protocol, Encoding Encoding, BodyCompression? Compression = null)
 {
-    public string Name { get; } = $"{FrameworkName(Framework)}-{ProtocolName(Protocol)}-{EncodingName(Encoding)}";
+    public string Name { get; } = $"{FrameworkName(Framework)}-{ProtocolName(Protocol)}-{EncodingName(Encoding)}"
+        + (Compression is null ? "" : "+" + Compression.Name);
 
     /// <summary>True where tensor bytes travel as they lie in memory (no text, no per-element encoding).</summary>
     public bool IsRawBytes => Encoding is Encoding.Raw or Encoding.Binary;
+
+    /// <summary>The same scenario without compression (itself when it compresses nothing): the row a compressed one reads against.</summary>
+    public Scenario Uncompressed => Compression is null ? this : new Scenario(Framework, Protocol, Encoding);
 
     public override string ToString() => Name;
 

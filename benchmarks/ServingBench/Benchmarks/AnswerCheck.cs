@@ -37,13 +37,15 @@ internal abstract class AnswerCheck
                 throw Wrong($"got {output}, the model answers {expected}");
             }
 
-            if (expected.DataType == DataType.FP32)
+            if (expected.DataType is DataType.FP32 or DataType.FP16 or DataType.BF16)
             {
-                var actual = output.AsSpan<float>();
-                var model = expected.AsSpan<float>();
+                // A half-precision answer is the FP32 one rounded: another summation order may round one step apart.
+                float tolerance = expected.DataType == DataType.FP32 ? Tolerance : 2 * HalfPrecision.RelativeRounding(expected.DataType);
+                var actual = HalfPrecision.Widen(output).AsSpan<float>();
+                var model = HalfPrecision.Widen(expected).AsSpan<float>();
                 for (int i = 0; i < model.Length; i++)
                 {
-                    if (!(Math.Abs(actual[i] - model[i]) <= Tolerance * Math.Max(1f, Math.Abs(model[i]))))
+                    if (!(Math.Abs(actual[i] - model[i]) <= tolerance * Math.Max(1f, Math.Abs(model[i]))))
                     {
                         throw Wrong($"element {i} is {actual[i]}, the model's is {model[i]}");
                     }

@@ -13,6 +13,7 @@ using ServingBench.ServerStatistics;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
+using ServingBench.Wire.Compression;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
@@ -73,23 +74,33 @@ public class RoundTripBenchmarks
     /// <summary>
     /// Every selected scenario × payload with the canned backend, then with onnx (ResNet50 payloads always, the
     /// others with <c>all</c>), adjacent so the two rows read side by side; one <c>server</c> row instead where a
-    /// real server is configured.
+    /// real server is configured. After each plain cell come its selected encoding cells
+    /// (<see cref="RunSettings.EncodingsForListing"/>): compressed ones with the canned backend only (the model's work
+    /// does not change with the coding), half-precision ones with both (the model casts at its entry and exit).
     /// </summary>
     public static IEnumerable<RoundTripCase> Cases()
     {
         // Every selected payload gets its onnx row; the default selection is the two ResNet50 payloads.
         var payloads = RunSettings.RoundTripPayloadsForListing();
+        var encodings = RunSettings.EncodingsForListing().Cells().ToList();
         var servers = RunSettings.Servers();
         foreach (var (scenario, payload) in ScenarioCatalog.Cells().Where(c => payloads.Contains(c.Payload)))
         {
-            if (servers.Address(scenario.Framework, scenario.Protocol) is not null)
+            var variants = encodings.Where(c => ScenarioCatalog.Twin(c.Scenario, c.Payload) == (scenario, payload));
+            foreach (var (cellScenario, cellPayload) in variants.Prepend((scenario, payload)))
             {
-                yield return new RoundTripCase(scenario, payload, RoundTripCase.Server);
-                continue;
-            }
+                if (servers.Address(cellScenario.Framework, cellScenario.Protocol) is not null)
+                {
+                    yield return new RoundTripCase(cellScenario, cellPayload, RoundTripCase.Server);
+                    continue;
+                }
 
-            yield return new RoundTripCase(scenario, payload, BackendFactory.Canned);
-            yield return new RoundTripCase(scenario, payload, BackendFactory.Onnx);
+                yield return new RoundTripCase(cellScenario, cellPayload, BackendFactory.Canned);
+                if (cellScenario.Compression is null)
+                {
+                    yield return new RoundTripCase(cellScenario, cellPayload, BackendFactory.Onnx);
+                }
+            }
         }
     }
 
@@ -192,7 +203,9 @@ public class RoundTripBenchmarks
         var target = servers.Address(scenario.Framework, scenario.Protocol);
         _backend = Case.Backend == BackendFactory.Onnx ? SharedOnnx.Value : BackendFactory.Create(BackendFactory.Canned, workers: 1);
         var replaying = new ReplayingBackend(_backend);
-        var options = new EmulatorOptions { Backend = replaying };
+        // A compressed gRPC cell runs against a server started to compress its answers, as the catalogue says it does.
+        var answers = ScenarioCatalog.AnswerCompression(scenario);
+        var options = new EmulatorOptions { Backend = replaying, GrpcAnswerCompression = scenario.Protocol == Protocol.Grpc ? answers : null };
         _servers = await EmulatedServers.StartAsync(options, target is null ? [scenario.Framework] : [], withEcho: true).ConfigureAwait(false);
         var address = target ?? _servers.Address(scenario.Framework, scenario.Protocol);
         _client = target is null
@@ -211,15 +224,16 @@ public class RoundTripBenchmarks
             _ => AnswerCheck.Shaped(Case, _client.Model, payload.Response.Outputs[0], exactShape: true),
         };
 
-        // The echo carries exactly what the client sends for this cell, and answers with as many bytes as the server.
+        // The echo carries exactly what the client sends for this cell, and answers with as many bytes as the server:
+        // compressed bytes for a compressed cell, moved without compressing or inflating anything.
         var codec = WireCodecs.Create(scenario, _client.Model);
         using (var body = new PooledBufferWriter())
         {
             _wireContentType = codec.EncodeRequest(_request, body).ContentType;
-            _wireRequest = body.ToArray();
+            _wireRequest = Travelling(body, scenario.Compression);
             body.Clear();
             codec.EncodeResponse(payload.Response, body);
-            _wireResponseLength = body.WrittenCount;
+            _wireResponseLength = Travelling(body, answers).Length;
         }
 
         string responseBytes = _wireResponseLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -298,6 +312,18 @@ public class RoundTripBenchmarks
         }
     }
 
+    private static byte[] Travelling(PooledBufferWriter body, BodyCompression? compression)
+    {
+        if (compression is null)
+        {
+            return body.ToArray();
+        }
+
+        using var compressed = new PooledBufferWriter(body.WrittenCount);
+        compression.Compress(body.WrittenSpan, compressed);
+        return compressed.ToArray();
+    }
+
     private static async Task WarmUpAsync<T>(Func<Task<T>> call, TimeSpan time)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -343,7 +369,7 @@ public class RoundTripBenchmarks
 }
 
 /// <summary>scenario/payload/backend, e.g. triton-grpc-raw/resnet50-tensor/onnx.</summary>
-public sealed record RoundTripCase(Scenario Scenario, PayloadKind Payload, string Backend)
+public sealed record RoundTripCase(Scenario Scenario, PayloadKind Payload, string Backend) : ITwinnedCase
 {
     /// <summary>A real server configured for the scenario answers; no emulator backend is involved.</summary>
     public const string Server = "server";
@@ -353,7 +379,14 @@ public sealed record RoundTripCase(Scenario Scenario, PayloadKind Payload, strin
     /// (triton-grpc-raw), and for payloads sent as files the TorchServe raw body (it includes the preprocessing).
     /// </summary>
     public bool MeasuresInProcess => Backend == BackendFactory.Onnx
+        && Payload.Twin is null
         && Scenario == (SendsFile ? ScenarioCatalog.TorchServeRestRaw : ScenarioCatalog.TritonGrpcRaw);
+
+    /// <summary>
+    /// <c>scenario/payload/backend</c> of the FP32, uncompressed row this one reads against (a half-precision cell's FP32
+    /// twin, a compressed cell's plain encoding); null for the plain rows.
+    /// </summary>
+    public string? TwinName => ScenarioCatalog.Twin(Scenario, Payload) is var (scenario, payload) ? $"{scenario.Name}/{payload.Name}/{Backend}" : null;
 
     /// <summary>True when this case sends the payload's file (JPEG, WAV, text) rather than its tensors.</summary>
     public bool SendsFile => PayloadFactory.Get(Payload).RequestFor(Scenario).Inputs[0].DataType == DataType.Bytes;

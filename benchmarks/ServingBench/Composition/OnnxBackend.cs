@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
+using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 using ServingBench.Emulators.Backends;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
@@ -78,7 +80,7 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
             return catalogue;
         }
 
-        var file = _store.Resolve(ModelArchitecture.ParseKind(modelName), _size).Files[0];
+        var file = _store.Resolve(ModelArchitecture.ParseKind(entry.BaseModel.Name), _size).Files[0];
         return catalogue with
         {
             Inputs = [catalogue.Inputs[0] with { Shape = Dims(file.Inputs[0].Dims) }],
@@ -129,10 +131,20 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
         return entry.Preprocess(model, RequestValidator.Files(model, request), "request body");
     }
 
-    /// <summary>A generating model runs the BART engine (encoder once, then greedy decoder steps), any other one forward pass.</summary>
+    /// <summary>
+    /// A generating model runs the BART engine (encoder once, then greedy decoder steps), any other one forward pass; a
+    /// half-precision entry runs its base model's file with a Cast at the input and the output (<see cref="ModelStore.ResolveHalfPrecision"/>).
+    /// </summary>
     private IEngine OpenEngine(CatalogueModel entry)
     {
-        var model = _store.Resolve(ModelArchitecture.ParseKind(entry.Name), _size);
+        var kind = ModelArchitecture.ParseKind(entry.BaseModel.Name);
+        if (entry.FloatType != DataType.FP32)
+        {
+            var type = entry.FloatType == DataType.FP16 ? Models.Onnx.Proto.TensorProto.Types.DataType.Float16 : Models.Onnx.Proto.TensorProto.Types.DataType.Bfloat16;
+            return new SingleTensorEngine(OrtSessionFactory.Open(_store.ResolveHalfPrecision(kind, _size, type), Device.Cpu, _intraOpThreads));
+        }
+
+        var model = _store.Resolve(kind, _size);
         return entry.GeneratedLength is not null
             ? new BartEngine(new OrtBartBackend(model.Directory, Device.Cpu, _intraOpThreads), _size == ModelSize.Real ? InProcessRunner.NewTokens : 8)
             : new SingleTensorEngine(OrtSessionFactory.Open(model.MainFile, Device.Cpu, _intraOpThreads));
@@ -144,7 +156,7 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
         Tensor Run(Tensor input, string outputName);
     }
 
-    /// <summary>ResNet50 and Wav2Vec2: one float input, one float output, any batch and length.</summary>
+    /// <summary>ResNet50 and Wav2Vec2: one float input, one float output (FP32, or FP16 / BF16 through the Cast copy), any batch and length.</summary>
     private sealed class SingleTensorEngine(InferenceSession session) : IEngine
     {
         private readonly InferenceSession _session = session;
@@ -154,12 +166,19 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
 
         public Tensor Run(Tensor input, string outputName)
         {
-            using var value = OrtValue.CreateTensorValueFromMemory(input.AsSpan<float>().ToArray(), input.Shape.ToArray());
+            using var value = Value(input);
             try
             {
                 using var outputs = _session.Run(_runOptions, _inputNames, [value], _outputNames);
                 var result = outputs[0];
-                return Tensor.FromFloats(outputName, [.. result.GetTensorTypeAndShape().Shape], result.GetTensorDataAsSpan<float>());
+                var info = result.GetTensorTypeAndShape();
+                var type = info.ElementDataType switch
+                {
+                    TensorElementType.Float16 => DataType.FP16,
+                    TensorElementType.BFloat16 => DataType.BF16,
+                    _ => DataType.FP32,
+                };
+                return new Tensor(outputName, type, [.. info.Shape], result.GetTensorMutableRawData().ToArray());
             }
             catch (OnnxRuntimeException ex)
             {
@@ -173,6 +192,13 @@ public sealed class OnnxBackend : IInferenceBackend, IDisposable
             _runOptions.Dispose();
             _session.Dispose();
         }
+
+        private static OrtValue Value(Tensor input) => input.DataType switch
+        {
+            DataType.FP16 => OrtValue.CreateTensorValueFromMemory(MemoryMarshal.Cast<byte, Float16>(input.Data.Span).ToArray(), input.Shape.ToArray()),
+            DataType.BF16 => OrtValue.CreateTensorValueFromMemory(MemoryMarshal.Cast<byte, BFloat16>(input.Data.Span).ToArray(), input.Shape.ToArray()),
+            _ => OrtValue.CreateTensorValueFromMemory(input.AsSpan<float>().ToArray(), input.Shape.ToArray()),
+        };
     }
 
     /// <summary>BART: encoder once, then a fixed number of greedy decoder steps per row.</summary>

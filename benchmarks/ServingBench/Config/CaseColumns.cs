@@ -128,8 +128,8 @@ public sealed class RatioToCaseColumn : CaseColumn<SerializationCase>
     }
 
     public static RatioToCaseColumn Memcpy { get; } = new(
-        SuiteColumns.TimesMemcpy, "Mean ÷ mean of copying the same bytes (memcpy row of the same payload and method)", 2,
-        (row, candidate) => candidate.Payload == row.Payload && candidate.Encoding == SerializationCase.Memcpy);
+        SuiteColumns.TimesMemcpy, "Mean ÷ mean of copying the same bytes (memcpy row of the same payload and method; a half-precision payload reads against copying its FP32 twin)", 2,
+        (row, candidate) => candidate.Payload == row.MemcpyPayload && candidate.Encoding == SerializationCase.Memcpy);
 
     public static RatioToCaseColumn Raw { get; } = new(
         SuiteColumns.TimesRaw, "Mean ÷ mean of the payload's raw encoding (triton-grpc-raw; torchserve-rest-raw for JPEG), same method", 3,

@@ -42,6 +42,9 @@ public static class RunSettings
     public const string RoundTripPayloadsVariable = "SERVINGBENCH_ROUNDTRIP_PAYLOADS";
     public const string ModelSizeVariable = "SERVINGBENCH_MODEL_SIZE";
 
+    /// <summary>Which half-precision and compressed cells run (<see cref="EncodingSelection"/>): default, all or none.</summary>
+    public const string EncodingsVariable = "SERVINGBENCH_ENCODINGS";
+
     /// <summary>Where the model store lives (otherwise models/ beside Benchmarks.sln).</summary>
     public const string ModelsVariable = "SERVINGBENCH_MODELS";
 
@@ -59,6 +62,11 @@ public static class RunSettings
     {
         ArgumentNullException.ThrowIfNull(selects);
         var read = environment ?? Environment.GetEnvironmentVariable;
+        if (selects(nameof(Benchmarks.SerializationBenchmarks)) || selects(nameof(Benchmarks.RoundTripBenchmarks)))
+        {
+            _ = Encodings(read(EncodingsVariable));
+        }
+
         if (selects(nameof(Benchmarks.RoundTripBenchmarks)))
         {
             _ = RoundTripPayloads(read(RoundTripPayloadsVariable));
@@ -122,6 +130,25 @@ public static class RunSettings
         catch (SettingsException)
         {
             return DefaultRoundTripPayloads.ToHashSet();
+        }
+    }
+
+    /// <summary>SERVINGBENCH_ENCODINGS: empty or "default" = the budgeted cells; "all"; "none".</summary>
+    public static EncodingSelection Encodings(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? EncodingSelection.Default
+        : EncodingSelection.Parse(value) ?? throw new SettingsException(EncodingsVariable, value,
+            $"expected '{EncodingSelection.DefaultName}', '{EncodingSelection.AllName}' or '{EncodingSelection.NoneName}'");
+
+    /// <summary>The encoding cells for naming cases; like <see cref="RoundTripPayloadsForListing"/>, never throws (<see cref="Check"/> refused a bad value).</summary>
+    public static EncodingSelection EncodingsForListing()
+    {
+        try
+        {
+            return Encodings(Environment.GetEnvironmentVariable(EncodingsVariable));
+        }
+        catch (SettingsException)
+        {
+            return EncodingSelection.Default;
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers;
 using ServingBench.Payloads;
+using ServingBench.Wire;
+using ServingBench.Wire.Compression;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -38,6 +40,7 @@ public abstract class SerializationSubject
             SerializationCase.Memcpy => new MemcpySubject(payload),
             SerializationCase.NaiveJson => new NaiveJsonSubject(payload),
             SerializationCase.GoogleProtobuf => new GoogleProtobufSubject(payload),
+            SerializationCase.Convert => new ConvertSubject(PayloadFactory.Get(@case.Payload.Twin!), payload),
             _ => new CodecSubject(WireCodecs.Create(@case.Scenario!, payload.Model), payload),
         };
     }
@@ -68,14 +71,28 @@ public abstract class SerializationSubject
     }
 }
 
-/// <summary>A catalogue scenario: the codec the clients and emulators use, on the payload that scenario sends.</summary>
+/// <summary>
+/// A catalogue scenario: the codec the clients and emulators use, on the payload that scenario sends. A compressed
+/// scenario compresses what travels as its server does: the request always (the client's compress is in
+/// EncodeRequest, the server's inflate in DecodeRequest), the answer where the server compresses its answers
+/// (<see cref="ScenarioCatalog.AnswerCompression"/>).
+/// </summary>
 public sealed class CodecSubject : SerializationSubject
 {
+    // The emulators' cap on a decompressed body (Triton's --http-max-input-size default): every inflate stops there.
+    private const long InflateLimit = 64L * 1024 * 1024;
+
     private readonly IWireCodec _codec;
     private readonly InferenceRequest _request;
     private readonly InferenceResponse _response;
     private readonly WireContent _requestContent;
     private readonly WireContent _responseContent;
+    private readonly BodyCompression? _requestCompression;
+    private readonly BodyCompression? _answerCompression;
+
+    // Encoded bodies before compression and inflated bodies before decoding, sized once so measured calls never grow them.
+    private readonly PooledBufferWriter? _plain;
+    private readonly PooledBufferWriter? _inflated;
 
     public CodecSubject(IWireCodec codec, Payload payload)
     {
@@ -84,26 +101,155 @@ public sealed class CodecSubject : SerializationSubject
         _codec = codec;
         _request = payload.RequestFor(codec.Scenario);
         _response = payload.Response;
+        _requestCompression = codec.Scenario.Compression;
+        _answerCompression = ScenarioCatalog.AnswerCompression(codec.Scenario);
         var requestContent = default(WireContent);
         var responseContent = default(WireContent);
-        RequestBody = Encode(w => requestContent = codec.EncodeRequest(_request, w));
-        ResponseBody = Encode(w => responseContent = codec.EncodeResponse(_response, w));
+        byte[] plainRequest = Encode(w => requestContent = codec.EncodeRequest(_request, w));
+        byte[] plainResponse = Encode(w => responseContent = codec.EncodeResponse(_response, w));
+        int largest = Math.Max(plainRequest.Length, plainResponse.Length);
+        if (_requestCompression is not null || _answerCompression is not null)
+        {
+            _plain = new PooledBufferWriter(largest * 2 + 4096);
+            _inflated = new PooledBufferWriter(largest * 2 + 64 * 1024);
+        }
+
+        RequestBody = Compressed(plainRequest, _requestCompression);
+        ResponseBody = Compressed(plainResponse, _answerCompression);
         _requestContent = requestContent;
         _responseContent = responseContent;
     }
 
-    public override void EncodeRequest(IBufferWriter<byte> output) => _codec.EncodeRequest(_request, output);
+    public override void EncodeRequest(IBufferWriter<byte> output)
+    {
+        // The plain path calls the codec straight into the output, as before compression existed (no delegate, no copy).
+        if (_requestCompression is null)
+        {
+            _codec.EncodeRequest(_request, output);
+            return;
+        }
 
-    public override object DecodeRequest() => _codec.DecodeRequest(RequestBody, _requestContent);
+        _plain!.Clear();
+        _codec.EncodeRequest(_request, _plain);
+        _requestCompression.Compress(_plain.WrittenSpan, output);
+    }
 
-    public override void EncodeResponse(IBufferWriter<byte> output) => _codec.EncodeResponse(_response, output);
+    public override object DecodeRequest() => _codec.DecodeRequest(Inflate(RequestBody, _requestCompression), _requestContent);
 
-    public override object DecodeResponse() => _codec.DecodeResponse(ResponseBody, _responseContent);
+    public override void EncodeResponse(IBufferWriter<byte> output)
+    {
+        if (_answerCompression is null)
+        {
+            _codec.EncodeResponse(_response, output);
+            return;
+        }
+
+        _plain!.Clear();
+        _codec.EncodeResponse(_response, _plain);
+        _answerCompression.Compress(_plain.WrittenSpan, output);
+    }
+
+    public override object DecodeResponse() => _codec.DecodeResponse(Inflate(ResponseBody, _answerCompression), _responseContent);
 
     public override void Verify()
     {
         string name = _codec.Scenario.Name;
         RequireSameTensors($"{name} request", _request.Inputs, ((InferenceRequest)DecodeRequest()).Inputs);
         RequireSameTensors($"{name} response", _response.Outputs, ((InferenceResponse)DecodeResponse()).Outputs);
+    }
+
+    private static byte[] Compressed(byte[] plain, BodyCompression? compression) =>
+        compression is null ? plain : Encode(w => compression.Compress(plain, w));
+
+    /// <summary>The body as the codec reads it: inflated into a reused buffer (the decoded tensors view it until the next call).</summary>
+    private ReadOnlyMemory<byte> Inflate(ReadOnlyMemory<byte> body, BodyCompression? compression)
+    {
+        if (compression is null)
+        {
+            return body;
+        }
+
+        _inflated!.Clear();
+        ContentCoding.Decompress(body, compression.Algorithm, InflateLimit, _inflated);
+        return _inflated.WrittenMemory;
+    }
+}
+
+/// <summary>
+/// The <c>convert</c> control of a half-precision payload: the conversions alone, on the FP32 twin's tensors. The
+/// client narrows its FP32 input (EncodeRequest) and widens the FP16/BF16 answer (DecodeResponse); the server's side
+/// is the model's Cast at its entry and exit (DecodeRequest widens the input, EncodeResponse narrows the FP32 logits).
+/// </summary>
+public sealed class ConvertSubject : SerializationSubject
+{
+    private readonly DataType _type;
+    private readonly Tensor _fullRequest;
+    private readonly Tensor _fullResponse;
+    private readonly float[] _requestFloats;
+    private readonly float[] _responseFloats;
+
+    public ConvertSubject(Payload twin, Payload half)
+    {
+        ArgumentNullException.ThrowIfNull(twin);
+        ArgumentNullException.ThrowIfNull(half);
+        _type = half.Kind.HalfType ?? throw new ArgumentException($"payload '{half.Kind}' is not a half-precision payload", nameof(half));
+        _fullRequest = twin.TensorRequest.Inputs[0];
+        _fullResponse = twin.Response.Outputs[0];
+        RequestBody = half.TensorRequest.Inputs[0].Data;
+        ResponseBody = half.Response.Outputs[0].Data;
+        _requestFloats = new float[_fullRequest.ElementCount];
+        _responseFloats = new float[_fullResponse.ElementCount];
+    }
+
+    public override void EncodeRequest(IBufferWriter<byte> output) => Narrow(_fullRequest, output);
+
+    public override object DecodeRequest()
+    {
+        HalfPrecision.Widen(RequestBody.Span, _requestFloats, _type);
+        return _requestFloats;
+    }
+
+    public override void EncodeResponse(IBufferWriter<byte> output) => Narrow(_fullResponse, output);
+
+    public override object DecodeResponse()
+    {
+        HalfPrecision.Widen(ResponseBody.Span, _responseFloats, _type);
+        return _responseFloats;
+    }
+
+    public override void Verify()
+    {
+        // Narrowing must give the payload's own bytes; widening them back must stay within the type's rounding.
+        RequireSameBytes("convert request", RequestBody.Span, Encode(w => EncodeRequest(w)));
+        RequireSameBytes("convert response", ResponseBody.Span, Encode(w => EncodeResponse(w)));
+        RequireClose("convert request", _fullRequest.AsSpan<float>(), (float[])DecodeRequest());
+        RequireClose("convert response", _fullResponse.AsSpan<float>(), (float[])DecodeResponse());
+    }
+
+    private void Narrow(Tensor tensor, IBufferWriter<byte> output)
+    {
+        int bytes = checked((int)tensor.ElementCount * 2);
+        HalfPrecision.Narrow(tensor.AsSpan<float>(), output.GetSpan(bytes)[..bytes], _type);
+        output.Advance(bytes);
+    }
+
+    private static void RequireSameBytes(string what, ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
+    {
+        if (!expected.SequenceEqual(actual))
+        {
+            throw new InvalidOperationException($"{what}: narrowing did not give the payload's bytes");
+        }
+    }
+
+    private void RequireClose(string what, ReadOnlySpan<float> full, float[] widened)
+    {
+        float tolerance = HalfPrecision.RelativeRounding(_type);
+        for (int i = 0; i < full.Length; i++)
+        {
+            if (!(Math.Abs(widened[i] - full[i]) <= tolerance * Math.Abs(full[i]) + HalfPrecision.AbsoluteRounding(_type)))
+            {
+                throw new InvalidOperationException($"{what}: element {i} came back as {widened[i]} from {full[i]}");
+            }
+        }
     }
 }

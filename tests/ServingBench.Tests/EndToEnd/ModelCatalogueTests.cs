@@ -25,14 +25,20 @@ public sealed class ModelCatalogueTests
     [MemberData(nameof(ModelNames))]
     public void Every_Model_Has_A_Payload_With_Its_File_And_A_Builder(string name)
     {
-        Assert.Contains(ScenarioCatalog.Payloads, p => p.ModelName == name && PayloadFactory.Get(p).FileRequest is not null);
-        Assert.Equal(name, ModelArchitecture.Create(ModelArchitecture.ParseKind(name), ModelSize.Tiny).Name.Replace("-tiny", string.Empty, StringComparison.Ordinal));
+        // A half-precision entry has a tensor payload of its own; its file and its builder are its base model's.
+        var model = ModelCatalog.Get(name);
+        Assert.Contains(AllPayloads, p => p.ModelName == name);
+        Assert.Contains(ScenarioCatalog.Payloads, p => p.ModelName == model.BaseModel.Name && PayloadFactory.Get(p).FileRequest is not null);
+        string builder = model.BaseModel.Name;
+        Assert.Equal(builder, ModelArchitecture.Create(ModelArchitecture.ParseKind(builder), ModelSize.Tiny).Name.Replace("-tiny", string.Empty, StringComparison.Ordinal));
     }
+
+    private static IEnumerable<PayloadKind> AllPayloads => ScenarioCatalog.Payloads.Concat(ScenarioCatalog.HalfPayloads);
 
     [Fact]
     public void Every_Payload_Names_A_Catalogue_Model_And_Carries_Its_Signature()
     {
-        Assert.All(ScenarioCatalog.Payloads, p => Assert.Same(ModelCatalog.Get(p.ModelName).Signature, PayloadFactory.Get(p).Model));
+        Assert.All(AllPayloads, p => Assert.Same(ModelCatalog.Get(p.ModelName).Signature, PayloadFactory.Get(p).Model));
     }
 
     [Theory]
@@ -40,11 +46,12 @@ public sealed class ModelCatalogueTests
     public async Task The_Canned_Backend_Answers_Tensors_And_Files_Alike_And_The_Handler_Answers_In_The_Models_Form(string name)
     {
         var model = ModelCatalog.Get(name);
-        var payload = ScenarioCatalog.Payloads.Where(p => p.ModelName == name).Select(PayloadFactory.Get).First(p => p.FileRequest is not null);
+        var payload = AllPayloads.Where(p => p.ModelName == name).Select(PayloadFactory.Get).First();
+        var file = ScenarioCatalog.Payloads.Where(p => p.ModelName == model.BaseModel.Name).Select(PayloadFactory.Get).First(p => p.FileRequest is not null).FileRequest!;
         var canned = new CannedBackend();
 
         var fromTensors = await canned.InferAsync(model.Signature, payload.TensorRequest, CancellationToken.None);
-        var fromFile = await canned.InferAsync(model.Signature, payload.FileRequest!, CancellationToken.None);
+        var fromFile = await canned.InferAsync(model.Signature, file, CancellationToken.None);
 
         AssertOutputsOf(model.Signature, fromTensors);
         Assert.True(payload.Response.Outputs[0].ContentEquals(fromTensors.Outputs[0]), "a batch-1 canned answer is the payload's response");
@@ -93,9 +100,13 @@ public sealed class ModelCatalogueTests
             long variable = spec.DataType == DataType.Int64 ? 8 : 1600;
             long[] shape = [1, .. spec.Shape[1..].Select(d => d < 0 ? variable : d)];
             long count = shape.Aggregate(1L, (a, b) => a * b);
-            return spec.DataType == DataType.Int64
-                ? Tensor.FromInt64s(spec.Name, shape, [0, .. Enumerable.Range(0, (int)count - 2).Select(_ => (long)random.Next(4, 10)), 2])
-                : Tensor.FromFloats(spec.Name, shape, [.. Enumerable.Range(0, (int)count).Select(_ => (float)((random.NextDouble() * 2) - 1))]);
+            if (spec.DataType == DataType.Int64)
+            {
+                return Tensor.FromInt64s(spec.Name, shape, [0, .. Enumerable.Range(0, (int)count - 2).Select(_ => (long)random.Next(4, 10)), 2]);
+            }
+
+            var floats = Tensor.FromFloats(spec.Name, shape, [.. Enumerable.Range(0, (int)count).Select(_ => (float)((random.NextDouble() * 2) - 1))]);
+            return HalfPrecision.IsHalfType(spec.DataType) ? HalfPrecision.Narrow(floats, spec.DataType) : floats;
         });
         return new InferenceRequest { ModelName = served.Name, Inputs = [.. inputs] };
     }

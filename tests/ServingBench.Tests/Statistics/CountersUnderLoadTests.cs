@@ -45,10 +45,14 @@ public sealed class CountersUnderLoadTests
         int sent = await load;
         var end = await reader.ReadAsync();
         snapshots.Add(end);
+        // TorchServe publishes no engine counter: the reader takes inference − queue latency, and a job taken from the
+        // queue but not yet answered has counted its queue time only, so that difference may dip between answers (as on
+        // the real server). The counters it is made of only grow.
+        bool engineIsACounter = scenario.Framework != Framework.TorchServe;
         for (int i = 1; i < snapshots.Count; i++)
         {
             var (a, b) = (snapshots[i - 1], snapshots[i]);
-            Assert.True(b.Requests >= a.Requests && b.RequestNs >= a.RequestNs && (b.QueueNs ?? 0) >= (a.QueueNs ?? 0) && b.EngineNs >= a.EngineNs,
+            Assert.True(b.Requests >= a.Requests && b.RequestNs >= a.RequestNs && (b.QueueNs ?? 0) >= (a.QueueNs ?? 0) && (!engineIsACounter || b.EngineNs >= a.EngineNs),
                 $"snapshot {i} went back: {a} then {b}");
         }
 

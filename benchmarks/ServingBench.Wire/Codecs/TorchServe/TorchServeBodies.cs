@@ -52,8 +52,9 @@ public static class TorchServeBodies
         var tensor = response.Outputs.FirstOrDefault(t => model.Outputs.Count > 0 && t.Name == model.Outputs[0].Name)
             ?? response.Outputs.FirstOrDefault()
             ?? throw new WireFormatException("response has no outputs");
+        // A half-precision model's handler answers tensor.tolist(): Python floats, each the half value exactly.
         var output = new JsonOutput(body);
-        JsonTensorWriter.WritePython(ref output, tensor, PythonStyle);
+        JsonTensorWriter.WritePython(ref output, HalfPrecision.Widen(tensor), PythonStyle);
         output.Flush();
     }
 
@@ -82,12 +83,15 @@ public static class TorchServeBodies
                     + ErrorMessage(body.Span));
         }
 
-        using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Text, SignatureCheck.CapacityHint(body.Length));
+        // FP16 and BF16 answers arrive as the numbers tolist() writes: read as FP32, then rounded back (exactly).
+        bool half = HalfPrecision.IsHalfType(spec.DataType);
+        using var reader = new JsonTensorReader(half ? DataType.FP32 : spec.DataType, allowNonFinite: true, JsonBytesForm.Text, SignatureCheck.CapacityHint(body.Length));
         reader.ReadNested(ref json, 0);
         json.ExpectEnd();
         var shape = reader.Shape();
         SignatureCheck.Validate(spec, shape);
-        return new InferenceResponse { ModelName = model.Name, Outputs = [reader.ToTensor(spec.Name, shape)] };
+        var tensor = reader.ToTensor(spec.Name, shape);
+        return new InferenceResponse { ModelName = model.Name, Outputs = [half ? HalfPrecision.Narrow(tensor, spec.DataType) : tensor] };
     }
 
     private static bool IsFile(ReadOnlySpan<byte> data, string? contentType, ModelSignature model)

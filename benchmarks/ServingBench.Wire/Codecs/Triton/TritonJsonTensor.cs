@@ -58,6 +58,7 @@ internal sealed class TritonJsonTensor
                     }
 
                     dataAt = json.Position;
+                    RefuseHalfData(result, what);
                     if (result.DataType != 0 && result.Shape is not null && result.Name is not null)
                     {
                         result.Tensor = ReadData(ref json, result);
@@ -93,6 +94,7 @@ internal sealed class TritonJsonTensor
 
         if (result.Tensor is null && dataAt >= 0)
         {
+            RefuseHalfData(result, what);
             var late = new JsonInput(header) { Position = dataAt };
             result.Tensor = ReadData(ref late, result);
         }
@@ -130,6 +132,22 @@ internal sealed class TritonJsonTensor
         if (offset != body.Length)
         {
             throw new WireFormatException($"{body.Length - offset} bytes after the JSON header belong to no tensor");
+        }
+    }
+
+    /// <summary>
+    /// Triton reads and writes no FP16 or BF16 data in JSON (ReadDataFromJson / WriteDataToJson in http_server.cc):
+    /// the same refusal, in its words.
+    /// </summary>
+    public static WireFormatException HalfInJson(DataType type, string? inputName) => new(inputName is null
+        ? $"sending {type.ToKServeName()} data via JSON is not supported. Please use the binary data format for output"
+        : $"receiving {type.ToKServeName()} data via JSON is not supported. Please use the binary data format for input {inputName}");
+
+    private static void RefuseHalfData(TritonJsonTensor pending, string what)
+    {
+        if (pending.DataType is DataType.FP16 or DataType.BF16)
+        {
+            throw HalfInJson(pending.DataType, what == "outputs" ? null : pending.Name);
         }
     }
 

@@ -274,6 +274,11 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : I
             return;
         }
 
+        if (tensor.DataType is DataType.FP16 or DataType.BF16)
+        {
+            throw TritonJsonTensor.HalfInJson(tensor.DataType, server ? null : tensor.Name);
+        }
+
         output.Raw(",\"data\":"u8);
         JsonTensorWriter.WriteFlat(ref output, tensor, style);
         output.Byte((byte)'}');
