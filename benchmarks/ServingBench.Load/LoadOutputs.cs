@@ -54,7 +54,7 @@ public static class LoadOutputs
             var points = latency.TotalCount == 0
                 ? []
                 : percentiles.Select(p => (p, (double)latency.GetValueAtPercentile(p))).ToArray();
-            return new LoadCharts.PercentileCurve($"{series.Key} {LoadText(top.Summary)}", points);
+            return new LoadCharts.PercentileCurve($"{series.Key} {top.Summary.LoadText}", points);
         })];
     }
 
@@ -107,14 +107,6 @@ public static class LoadOutputs
         }
 
         return text.ToString();
-    }
-
-    public static string LoadText(LoadStepSummary step)
-    {
-        ArgumentNullException.ThrowIfNull(step);
-        return step.Mode == LoadStepSummary.Open
-            ? FormattableString.Invariant($"{step.Rate:0.###}/s {step.Arrival}")
-            : FormattableString.Invariant($"{step.Users} users");
     }
 
     private static string Ms(double microseconds) => (microseconds / 1000).ToString("0.###", CultureInfo.InvariantCulture);

@@ -68,8 +68,22 @@ public sealed class RunResults
                 ParseBytes(csv?.GetValueOrDefault("Request B")), ParseBytes(csv?.GetValueOrDefault("Response B")))
             {
                 Columns = csv ?? new Dictionary<string, string>(),
+                Measurements = ReadMeasurements(benchmark),
             };
         }
+    }
+
+    /// <summary>Each workload result iteration as nanoseconds per operation, in the order they ran.</summary>
+    private static double[] ReadMeasurements(JsonElement benchmark)
+    {
+        if (!benchmark.TryGetProperty("Measurements", out var measurements) || measurements.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return [.. measurements.EnumerateArray()
+            .Where(m => m.GetProperty("IterationMode").GetString() == "Workload" && m.GetProperty("IterationStage").GetString() == "Result")
+            .Select(m => m.GetProperty("Nanoseconds").GetDouble() / Math.Max(1, m.GetProperty("Operations").GetInt64()))];
     }
 
     /// <summary>BenchmarkDotNet's <c>Backend=canned&amp;Case=triton-grpc-raw/resnet50-tensor</c>.</summary>

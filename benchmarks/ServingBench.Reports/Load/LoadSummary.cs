@@ -79,4 +79,10 @@ public sealed record LoadStepSummary
 
     /// <summary>The x value of this step: users for a closed loop, requests/s offered for an open one.</summary>
     [JsonIgnore] public double Load => Mode == Open ? Rate ?? 0 : Users ?? 0;
+
+    /// <summary>The step's load as a reader names it: <c>25 users</c> or <c>50/s poisson</c>.</summary>
+    [JsonIgnore]
+    public string LoadText => Mode == Open
+        ? FormattableString.Invariant($"{Rate:0.###}/s {Arrival}")
+        : FormattableString.Invariant($"{Users} users");
 }
