@@ -12,7 +12,8 @@ namespace ServingBench.Verbs;
 /// </summary>
 internal static class LoadVerb
 {
-    public const string DefaultUsers = "1,10,25,50,75,100";
+    /// <summary>Every option's default, from one place.</summary>
+    private static readonly LoadOptions Defaults = new() { Scenarios = string.Empty };
 
     private static readonly Option<string> Scenario = new("--scenario", "-s")
     {
@@ -23,32 +24,32 @@ internal static class LoadVerb
     private static readonly Option<string> Payload = new("--payload", "-p")
     {
         Description = "Payload name(s), comma-separated: resnet50-tensor, resnet50-jpeg, wav2vec2-audio, bart-text.",
-        DefaultValueFactory = _ => "resnet50-tensor",
+        DefaultValueFactory = _ => Defaults.Payloads,
     };
 
     private static readonly Option<string> Backend = new("--backend")
     {
         Description = "What answers behind the emulators: canned (zero compute; the backends this build has are listed when another is asked for).",
-        DefaultValueFactory = _ => "canned",
+        DefaultValueFactory = _ => Defaults.Backend,
     };
 
-    private static readonly Option<string?> Users = new("--users") { Description = $"Closed loop: virtual users per step (default {DefaultUsers})." };
+    private static readonly Option<string?> Users = new("--users") { Description = $"Closed loop: virtual users per step (default {LoadOptions.DefaultUsers})." };
 
     private static readonly Option<string?> Rate = new("--rate") { Description = "Open loop: arrivals per second per step, e.g. 10,50,100 (instead of --users)." };
 
     private static readonly Option<string> Arrival = new("--arrival")
     {
         Description = "Open loop arrivals: poisson or constant.",
-        DefaultValueFactory = _ => "poisson",
+        DefaultValueFactory = _ => Defaults.Arrival,
     };
 
-    private static readonly Option<string> Duration = new("--duration") { Description = "Measured time per step (60s, 500ms, 2m).", DefaultValueFactory = _ => "60s" };
-    private static readonly Option<string> Warmup = new("--warmup") { Description = "Unmeasured run-in per step.", DefaultValueFactory = _ => "5s" };
+    private static readonly Option<string> Duration = new("--duration") { Description = "Measured time per step (60s, 500ms, 2m).", DefaultValueFactory = _ => Defaults.Duration };
+    private static readonly Option<string> Warmup = new("--warmup") { Description = "Unmeasured run-in per step.", DefaultValueFactory = _ => Defaults.Warmup };
     private static readonly Option<string?> Window = new("--window") { Description = "Measurement window; the stability rule compares the last three (default: 5s, or a third of --duration if shorter)." };
-    private static readonly Option<int> ExtraWindows = new("--extra-windows") { Description = "Windows added at most while a step is unstable.", DefaultValueFactory = _ => 3 };
-    private static readonly Option<string> ThinkTime = new("--think-time") { Description = "Closed loop: pause between a user's answer and its next request.", DefaultValueFactory = _ => "0s" };
-    private static readonly Option<string> Timeout = new("--timeout") { Description = "A request unanswered this long is cancelled and counted as a timeout.", DefaultValueFactory = _ => "30s" };
-    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the arrival schedule.", DefaultValueFactory = _ => 12345 };
+    private static readonly Option<int> ExtraWindows = new("--extra-windows") { Description = "Windows added at most while a step is unstable.", DefaultValueFactory = _ => Defaults.ExtraWindows };
+    private static readonly Option<string> ThinkTime = new("--think-time") { Description = "Closed loop: pause between a user's answer and its next request.", DefaultValueFactory = _ => Defaults.ThinkTime };
+    private static readonly Option<string> Timeout = new("--timeout") { Description = "A request unanswered this long is cancelled and counted as a timeout.", DefaultValueFactory = _ => Defaults.Timeout };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the arrival schedule.", DefaultValueFactory = _ => Defaults.Seed };
     private static readonly Option<string?> Target = new("--target") { Description = "A real server's base address for every selected scenario (else SERVINGBENCH_<FRAMEWORK>_<PROTOCOL>, else the emulators)." };
     private static readonly Option<bool> InProcess = new("--in-process") { Description = "Run the emulators inside this process instead of a child (shares GC and thread pool)." };
     private static readonly Option<int?> ServerWorkers = new("--server-workers") { Description = "TorchServe emulator: workers per model (config.properties default_workers_per_model)." };
@@ -60,7 +61,7 @@ internal static class LoadVerb
         Description = "full: the suite's clients, every request encoded and every answer decoded and checked (the RoundTrip benchmarks' path); "
             + "lean: the same request bytes encoded once and replayed (REST on keep-alive sockets as wrk does, gRPC as concurrent streams of one "
             + "HTTP/2 connection as h2load does), each answer read whole and its status checked: the generator takes least CPU from the server.",
-        DefaultValueFactory = _ => "full",
+        DefaultValueFactory = _ => Defaults.Client,
     };
 
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the outputs (default: <results>/runs/<time>-<host>/load, with the run's manifest)." };
@@ -91,12 +92,30 @@ internal static class LoadVerb
         LoadPlan plan;
         try
         {
-            plan = LoadPlan.From(
-                parse.GetValue(Scenario)!, parse.GetValue(Payload)!, parse.GetValue(Backend)!, parse.GetValue(Users), parse.GetValue(Rate),
-                parse.GetValue(Arrival)!, new LoadTimingText(parse.GetValue(Duration)!, parse.GetValue(Warmup)!, parse.GetValue(Window),
-                    parse.GetValue(ThinkTime)!, parse.GetValue(Timeout)!, parse.GetValue(ExtraWindows), parse.GetValue(Seed)),
-                parse.GetValue(Target), parse.GetValue(InProcess), parse.GetValue(ServerWorkers), parse.GetValue(QueueSize),
-                parse.GetValue(Worker), parse.GetValue(StartAt), parse.GetValue(Output), parse.GetValue(Client)!);
+            plan = LoadPlan.From(new LoadOptions
+            {
+                Scenarios = parse.GetValue(Scenario)!,
+                Payloads = parse.GetValue(Payload)!,
+                Backend = parse.GetValue(Backend)!,
+                Users = parse.GetValue(Users),
+                Rates = parse.GetValue(Rate),
+                Arrival = parse.GetValue(Arrival)!,
+                Duration = parse.GetValue(Duration)!,
+                Warmup = parse.GetValue(Warmup)!,
+                Window = parse.GetValue(Window),
+                ThinkTime = parse.GetValue(ThinkTime)!,
+                Timeout = parse.GetValue(Timeout)!,
+                ExtraWindows = parse.GetValue(ExtraWindows),
+                Seed = parse.GetValue(Seed),
+                Target = parse.GetValue(Target),
+                InProcess = parse.GetValue(InProcess),
+                ServerWorkers = parse.GetValue(ServerWorkers),
+                QueueSize = parse.GetValue(QueueSize),
+                Worker = parse.GetValue(Worker),
+                StartAt = parse.GetValue(StartAt),
+                Output = parse.GetValue(Output),
+                Client = parse.GetValue(Client)!,
+            });
         }
         catch (LoadInputException ex)
         {

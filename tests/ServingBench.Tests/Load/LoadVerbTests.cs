@@ -160,6 +160,20 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
     private static LoadPlan Plan(
         string scenario, string payload = "bart-text", string backend = "canned", string? users = "2", string? rate = null,
         string duration = "1s", string? target = null, string? worker = null, string? output = null, string client = "full") =>
-        LoadPlan.From(scenario, payload, backend, rate is null ? users : null, rate, "poisson",
-            new LoadTimingText(duration, "200ms", null, "0s", "10s", 0, 12345), target, inProcess: false, null, null, worker, null, output, client);
+        LoadPlan.From(new LoadOptions
+        {
+            Scenarios = scenario,
+            Payloads = payload,
+            Backend = backend,
+            Users = rate is null ? users : null,
+            Rates = rate,
+            Duration = duration,
+            Warmup = "200ms",
+            Timeout = "10s",
+            ExtraWindows = 0,
+            Target = target,
+            Worker = worker,
+            Output = output,
+            Client = client,
+        });
 }
