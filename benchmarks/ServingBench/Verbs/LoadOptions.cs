@@ -57,4 +57,7 @@ internal sealed record LoadOptions
 
     /// <summary><c>full</c> or <c>lean</c>.</summary>
     public string Client { get; init; } = "full";
+
+    /// <summary>Service-level objectives, comma-separated (<c>p99&lt;250ms,failures&lt;1%</c>); null for none.</summary>
+    public string? Slo { get; init; }
 }

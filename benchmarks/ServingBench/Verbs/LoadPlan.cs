@@ -2,6 +2,7 @@ using ServingBench.Composition;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ServingBench.Load;
+using ServingBench.Reports.Load;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Scenarios;
 
@@ -30,6 +31,9 @@ internal sealed record LoadPlan
 
     /// <summary>The lean client (<see cref="PreEncodedHttpSender"/>) instead of the suite's full clients.</summary>
     public bool Lean { get; init; }
+
+    /// <summary>The objectives of <c>--slo</c>, judged per step; empty for none.</summary>
+    public IReadOnlyList<ServiceObjective> Objectives { get; init; } = [];
 
     /// <summary>The values of <c>--client</c>.</summary>
     public static readonly IReadOnlyList<string> Clients = ["full", "lean"];
@@ -168,7 +172,26 @@ internal sealed record LoadPlan
             StartAt = start,
             Output = options.Output is null ? null : Path.GetFullPath(options.Output),
             Lean = lean,
+            Objectives = ParseObjectives(options.Slo),
         };
+    }
+
+    /// <summary>The objectives of <c>--slo</c>; a malformed one is the user's mistake, named with the option.</summary>
+    internal static IReadOnlyList<ServiceObjective> ParseObjectives(string? slo)
+    {
+        if (slo is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return ServiceObjective.ParseList(slo);
+        }
+        catch (FormatException ex)
+        {
+            throw new LoadInputException($"--slo {ex.Message}");
+        }
     }
 
     private static Scenario[] SelectScenarios(string text)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using ServingBench.Load;
+using ServingBench.Reports.Load;
 
 namespace ServingBench.Verbs;
 
@@ -12,6 +13,9 @@ namespace ServingBench.Verbs;
 /// </summary>
 internal static class LoadVerb
 {
+    /// <summary>Exit code when a series has no step that meets every <c>--slo</c> objective.</summary>
+    public const int ObjectiveMissed = 3;
+
     /// <summary>Every option's default, from one place.</summary>
     private static readonly LoadOptions Defaults = new() { Scenarios = string.Empty };
 
@@ -64,6 +68,12 @@ internal static class LoadVerb
         DefaultValueFactory = _ => Defaults.Client,
     };
 
+    private static readonly Option<string?> Slo = new("--slo")
+    {
+        Description = "Service-level objectives, comma-separated: p99<250ms, p50<100ms, failures<1%, rps>=100 (metrics p50 p90 p95 p99 p999 mean max rps failures; "
+            + "operators < <= > >=). Each step is judged; summary.md says per series the highest step that meets them all, and the run exits 3 when a series has none.",
+    };
+
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the outputs (default: <results>/runs/<time>-<host>/load, with the run's manifest)." };
 
     public static Command Create()
@@ -71,7 +81,7 @@ internal static class LoadVerb
         var command = new Command("load", "Closed-loop users or open-loop arrival rates against the emulators or real servers: percentiles, failures, CSV, interval logs, charts.")
         {
             Scenario, Payload, Backend, Users, Rate, Arrival, Duration, Warmup, Window, ExtraWindows, ThinkTime, Timeout, Seed,
-            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output, Client,
+            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output, Client, Slo,
         };
         command.SetAction(parse => Run(parse));
         command.Subcommands.Add(CreateMerge());
@@ -82,8 +92,9 @@ internal static class LoadVerb
     {
         var folders = new Argument<string[]>("folders") { Description = "The load/ folders (or run folders) of every worker.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for the merged outputs (default: a new run folder)." };
-        var merge = new Command("merge", "Combine the outputs of --worker i/N runs (their .hlog interval logs) into one result.") { folders, output };
-        merge.SetAction(parse => Merge(parse.GetValue(folders)!, parse.GetValue(output)));
+        var slo = new Option<string?>("--slo") { Description = "Objectives to judge the merged steps by, as for load --slo (exit 3 when a series has no step meeting them)." };
+        var merge = new Command("merge", "Combine the outputs of --worker i/N runs (their .hlog interval logs) into one result.") { folders, output, slo };
+        merge.SetAction(parse => Merge(parse.GetValue(folders)!, parse.GetValue(output), parse.GetValue(slo)));
         return merge;
     }
 
@@ -115,6 +126,7 @@ internal static class LoadVerb
                 StartAt = parse.GetValue(StartAt),
                 Output = parse.GetValue(Output),
                 Client = parse.GetValue(Client)!,
+                Slo = parse.GetValue(Slo),
             });
         }
         catch (LoadInputException ex)
@@ -148,8 +160,19 @@ internal static class LoadVerb
         }
     }
 
-    private static int Merge(string[] folders, string? output)
+    private static int Merge(string[] folders, string? output, string? slo)
     {
+        IReadOnlyList<ServiceObjective> objectives;
+        try
+        {
+            objectives = LoadPlan.ParseObjectives(slo);
+        }
+        catch (LoadInputException ex)
+        {
+            Console.Error.WriteLine($"load merge: {ex.Message}");
+            return 2;
+        }
+
         try
         {
             var loadFolders = folders.Select(LoadFolderOf).ToArray();
@@ -157,20 +180,32 @@ internal static class LoadVerb
             var started = DateTimeOffset.UtcNow;
             var run = output is null ? LoadRunRecord.Create(started) : null;
             string target = run?.LoadDirectory ?? Path.GetFullPath(output!);
-            LoadOutputs.WriteAll(target, merged);
+            var outcome = LoadOutputs.WriteAll(target, merged, objectives: objectives);
             if (run is not null)
             {
                 LoadRunRecord.Finish(run, started, null);
             }
 
             Console.WriteLine($"load merge: {merged.Count} steps from {folders.Length} workers -> {target}");
-            return 0;
+            return ReportObjectives(outcome, objectives, Console.Out);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"load merge: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Prints each series' highest step that met the objectives; <see cref="ObjectiveMissed"/> when a series has none.</summary>
+    internal static int ReportObjectives(SloSummary? outcome, IReadOnlyList<ServiceObjective> objectives, TextWriter output)
+    {
+        if (outcome is null)
+        {
+            return 0;
+        }
+
+        output.Write(ObjectiveEvaluation.Describe(outcome, objectives));
+        return outcome.Met ? 0 : ObjectiveMissed;
     }
 
     /// <summary>A worker's load/ folder, given it or the run folder above it.</summary>
