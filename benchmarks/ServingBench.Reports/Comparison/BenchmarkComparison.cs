@@ -29,26 +29,11 @@ public sealed record ClassComparison(
 /// the runs sets the threshold floor (<see cref="RunDrift"/>), then each row gets <see cref="ShiftTest"/>'s verdict.
 /// Rows measured in one run only are listed as such.
 /// </summary>
-public sealed class BenchmarkComparison
+/// <param name="Rows">Every row in both runs, slower ones first (largest ratio first), then faster, same and unresolved.</param>
+/// <param name="OnlyInBase">Rows (class and case) the base run measured and the new one did not.</param>
+public sealed record BenchmarkComparison(
+    IReadOnlyList<RowComparison> Rows, IReadOnlyList<ClassComparison> Classes, IReadOnlyList<string> OnlyInBase, IReadOnlyList<string> OnlyInNew)
 {
-    private BenchmarkComparison(IReadOnlyList<RowComparison> rows, IReadOnlyList<ClassComparison> classes, IReadOnlyList<string> onlyInBase, IReadOnlyList<string> onlyInNew)
-    {
-        Rows = rows;
-        Classes = classes;
-        OnlyInBase = onlyInBase;
-        OnlyInNew = onlyInNew;
-    }
-
-    /// <summary>Every row in both runs, slower ones first (largest ratio first), then faster, same and unresolved.</summary>
-    public IReadOnlyList<RowComparison> Rows { get; }
-
-    public IReadOnlyList<ClassComparison> Classes { get; }
-
-    /// <summary>Rows (class and case) the base run measured and the new one did not.</summary>
-    public IReadOnlyList<string> OnlyInBase { get; }
-
-    public IReadOnlyList<string> OnlyInNew { get; }
-
     public bool HasRegression => Rows.Any(r => r.Verdict == Verdict.Slower);
 
     public static BenchmarkComparison Compare(IReadOnlyList<BenchmarkRow> baseRows, IReadOnlyList<BenchmarkRow> newRows, ShiftTest test)

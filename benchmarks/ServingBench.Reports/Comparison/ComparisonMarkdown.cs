@@ -56,22 +56,13 @@ public static class ComparisonMarkdown
                 $"**{c.Class}: the drift between these runs raised the threshold from {Percent(asked)} to {Percent(c.Threshold)}**; a change smaller than about {Percent(c.SmallestDetectable ?? c.Threshold)} cannot be told from it here. Quieter runs (an idle machine, `--launchCount`) lower it.");
         }
 
-        var rows = changedOnly ? comparison.Rows.Where(r => r.Verdict is Verdict.Slower or Verdict.Faster).ToList() : [.. comparison.Rows];
         text.AppendLine();
-        if (rows.Count == 0)
-        {
-            text.AppendLine(changedOnly ? "No row moved beyond its threshold." : "No row was measured in both runs.");
-        }
-        else
-        {
-            text.AppendLine("| verdict | class | case | base mean | new mean | new ÷ base | measurements | detectable | noisy |");
-            text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---|");
-            foreach (var r in rows)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {VerdictText(r.Verdict)} | {r.Class} | {r.Case} | {Figures.Time(r.BaseMeanNs)} | {Figures.Time(r.NewMeanNs)} | {Ratio(r.Ratio)} | {r.BaseCount} / {r.NewCount} | {Percent(r.SmallestDetectable)} | {(r.Noisy ? "yes" : string.Empty)} |");
-            }
-        }
+        AppendTable(
+            text,
+            changedOnly ? [.. comparison.Rows.Where(r => r.Verdict is Verdict.Slower or Verdict.Faster)] : comparison.Rows,
+            changedOnly ? "No row moved beyond its threshold." : "No row was measured in both runs.",
+            "| verdict | class | case | base mean | new mean | new ÷ base | measurements | detectable | noisy |\n|---|---|---|---:|---:|---:|---:|---:|---|",
+            r => $"| {VerdictText(r.Verdict)} | {r.Class} | {r.Case} | {Figures.Time(r.BaseMeanNs)} | {Figures.Time(r.NewMeanNs)} | {Ratio(r.Ratio)} | {r.BaseCount} / {r.NewCount} | {Percent(r.SmallestDetectable)} | {(r.Noisy ? "yes" : string.Empty)} |");
 
         AppendOnlyIn(text, comparison.OnlyInBase, comparison.OnlyInNew, "rows", listThem: !changedOnly);
         return text.ToString();
@@ -84,24 +75,31 @@ public static class ComparisonMarkdown
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Per step, requests/s, p50 and p99 are tested over the step's measurement windows (one value per window from its interval histogram; a step needs {MinWindows(test)} windows a side to be resolved at all). The figures shown are the steps' own.").AppendLine();
-        var steps = changedOnly ? comparison.Steps.Where(s => s.Figures.Any(f => f.Verdict is Verdict.Slower or Verdict.Faster)).ToList() : [.. comparison.Steps];
-        if (steps.Count == 0)
-        {
-            text.AppendLine(changedOnly ? "No step moved beyond the threshold." : "No step was measured in both runs.");
-        }
-        else
-        {
-            text.AppendLine("| verdict | series | client | load | windows | requests/s | p50 | p99 |");
-            text.AppendLine("|---|---|---|---|---:|---:|---:|---:|");
-            foreach (var s in steps)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {VerdictText(s.Worst)} | {s.Series} | {s.Client} | {s.Load} | {s.BaseWindows} / {s.NewWindows} | {string.Join(" | ", s.Figures.Select(FigureText))} |");
-            }
-        }
+        AppendTable(
+            text,
+            changedOnly ? [.. comparison.Steps.Where(s => s.Figures.Any(f => f.Verdict is Verdict.Slower or Verdict.Faster))] : comparison.Steps,
+            changedOnly ? "No step moved beyond the threshold." : "No step was measured in both runs.",
+            "| verdict | series | client | load | windows | requests/s | p50 | p99 |\n|---|---|---|---|---:|---:|---:|---:|",
+            s => $"| {VerdictText(s.Worst)} | {s.Series} | {s.Client} | {s.Load} | {s.BaseWindows} / {s.NewWindows} | {string.Join(" | ", s.Figures.Select(FigureText))} |");
 
         AppendOnlyIn(text, comparison.OnlyInBase, comparison.OnlyInNew, "steps", listThem: !changedOnly);
         return text.ToString();
+    }
+
+    /// <summary>A table of <paramref name="items"/> under <paramref name="header"/>, or one line saying there is none.</summary>
+    private static void AppendTable<T>(StringBuilder text, IReadOnlyList<T> items, string none, string header, Func<T, string> row)
+    {
+        if (items.Count == 0)
+        {
+            text.AppendLine(none);
+            return;
+        }
+
+        text.AppendLine(header);
+        foreach (var item in items)
+        {
+            text.AppendLine(row(item));
+        }
     }
 
     /// <summary>The fewest windows per side at which the test can reach its level (4 at 5 %).</summary>

@@ -31,25 +31,12 @@ public sealed record StepComparison(string Series, string Client, string Load, i
 /// Windows of a merged run are each worker's share, so two merged runs compare alike only with the same worker count.
 /// A step needs at least four windows on each side for the test to reach 5 % (three against three never can).
 /// </remarks>
-public sealed class LoadComparison
+/// <param name="Steps">Steps in both runs, those with a slower figure first.</param>
+public sealed record LoadComparison(IReadOnlyList<StepComparison> Steps, IReadOnlyList<string> OnlyInBase, IReadOnlyList<string> OnlyInNew)
 {
     public const string RequestsPerSecond = "requests/s";
     public const string P50 = "p50";
     public const string P99 = "p99";
-
-    private LoadComparison(IReadOnlyList<StepComparison> steps, IReadOnlyList<string> onlyInBase, IReadOnlyList<string> onlyInNew)
-    {
-        Steps = steps;
-        OnlyInBase = onlyInBase;
-        OnlyInNew = onlyInNew;
-    }
-
-    /// <summary>Steps in both runs, those with a slower figure first.</summary>
-    public IReadOnlyList<StepComparison> Steps { get; }
-
-    public IReadOnlyList<string> OnlyInBase { get; }
-
-    public IReadOnlyList<string> OnlyInNew { get; }
 
     public bool HasRegression => Steps.Any(s => s.Worst == Verdict.Slower);
 

@@ -2,6 +2,9 @@ using HdrHistogram;
 using ServingBench.Load;
 using ServingBench.Reports.Comparison;
 using ServingBench.Reports.Load;
+using ServingBench.Reports.Runs;
+using ServingBench.Verbs;
+using ServingBench.Wire;
 
 namespace ServingBench.Tests.Reports;
 
@@ -57,10 +60,39 @@ public sealed class LoadComparisonTests() : TemporaryFolderTest("servingbench-co
         Assert.Contains("25 users", Assert.Single(comparison.OnlyInNew), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_Verb_Compares_Two_Load_Runs_By_Default_And_Exits_3_When_A_Step_Got_Slower()
+    {
+        var random = new Random(Seed);
+        string root = Path.Combine(Folder, "results");
+        WriteRun(root, "20261207T000000Z-vm", random, [(10, 1.0, 200)]);
+        WriteRun(root, "20261207T000100Z-vm", random, [(10, 1.4, 200)]);
+        var output = new StringWriter();
+
+        int exit = CompareVerb.Run(null, null, "3%", false, Path.Combine(Folder, "page"), root, output, TextWriter.Null);
+
+        Assert.Equal(CompareVerb.Regression, exit);
+        Assert.Contains("| **slower** | triton-grpc-raw/resnet50-tensor/canned | full | 10 users | 6 / 6 |", output.ToString(), StringComparison.Ordinal);
+        Assert.True(ChartFileTests.DarkPixels(Path.Combine(Folder, "page", "compare-load.png")) > 2000);
+    }
+
     private static IReadOnlyList<LoadStepSummary> Steps(string folder) => LoadSummary.Read(Path.Combine(folder, LoadOutputs.SummaryJson)).Steps;
 
     /// <summary>A load/ folder with one step per (users, latency scale, answers per 1 s window), six windows each.</summary>
-    private string Write(string name, Random random, (int Users, double Scale, int PerWindow)[] steps)
+    private string Write(string name, Random random, (int Users, double Scale, int PerWindow)[] steps) =>
+        WriteSteps(Path.Combine(Folder, name), random, steps);
+
+    /// <summary>A load run folder: the steps in its load/ folder and the manifest of a committed sample load run.</summary>
+    private static void WriteRun(string root, string id, Random random, (int Users, double Scale, int PerWindow)[] steps)
+    {
+        string folder = Path.Combine(root, RunFolder.RunsDirectoryName, id);
+        WriteSteps(Path.Combine(folder, RunFolder.LoadDirectoryName), random, steps);
+        string sample = Path.Combine(
+            RepositoryRoot.Find() ?? throw new InvalidOperationException("the tests run inside a clone"), "tests", "ServingBench.Tests", "Reports", "SampleRuns", "runs", "20261123T160000Z-vm", RunFolder.ManifestFileName);
+        (RunManifest.Read(sample) with { Id = id }).Write(Path.Combine(folder, RunFolder.ManifestFileName));
+    }
+
+    private static string WriteSteps(string folder, Random random, (int Users, double Scale, int PerWindow)[] steps)
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
         var measured = new List<MeasuredStep>();
@@ -90,7 +122,6 @@ public sealed class LoadComparisonTests() : TemporaryFolderTest("servingbench-co
             measured.Add(new MeasuredStep(summary, windows, start));
         }
 
-        string folder = Path.Combine(Folder, name);
         LoadOutputs.WriteAll(folder, measured);
         return folder;
     }

@@ -10,7 +10,7 @@ namespace ServingBench.Tests.Reports;
 public sealed class ShiftTestTests
 {
     private const int Seed = 12345; // same seed, repeatable trials
-    private const int Trials = 200;
+    private const int TrialCount = 200;
 
     /// <summary>Serialization: 10 iterations, 1.9 % spread; RoundTrip: 18, 4.6 %; InProcess: its fewest, 7, at 3.3 %.</summary>
     public static TheoryData<string, int, double> SuiteClasses() => new()
@@ -24,22 +24,18 @@ public sealed class ShiftTestTests
     [MemberData(nameof(SuiteClasses))]
     public void Two_Samples_Of_One_Distribution_Compare_As_Same_In_At_Least_95_Percent_Of_Seeded_Trials(string suiteClass, int count, double spread)
     {
-        var random = new Random(Seed);
-        int same = Enumerable.Range(0, Trials).Count(_ =>
-            ShiftTest.Default.Compare(SeededSamples.Times(random, count, spread, 1), SeededSamples.Times(random, count, spread, 1)) == Verdict.Same);
+        int same = CountTrials(count, spread, newScale: 1, Verdict.Same);
 
-        Assert.True(same >= 0.95 * Trials, $"{suiteClass}: {same} of {Trials} trials same");
+        Assert.True(same >= 0.95 * TrialCount, $"{suiteClass}: {same} of {TrialCount} trials same");
     }
 
     [Theory]
     [MemberData(nameof(SuiteClasses))]
     public void A_10_Percent_Slowdown_Is_Called_Slower_In_At_Least_90_Percent_Of_Seeded_Trials(string suiteClass, int count, double spread)
     {
-        var random = new Random(Seed);
-        int slower = Enumerable.Range(0, Trials).Count(_ =>
-            ShiftTest.Default.Compare(SeededSamples.Times(random, count, spread, 1), SeededSamples.Times(random, count, spread, 1.10)) == Verdict.Slower);
+        int slower = CountTrials(count, spread, newScale: 1.10, Verdict.Slower);
 
-        Assert.True(slower >= 0.90 * Trials, $"{suiteClass}: {slower} of {Trials} trials slower");
+        Assert.True(slower >= 0.90 * TrialCount, $"{suiteClass}: {slower} of {TrialCount} trials slower");
     }
 
     [Fact]
@@ -98,5 +94,13 @@ public sealed class ShiftTestTests
         // The candidate's own shape moved to the baseline's median raised by the change: called; a little less: not.
         Assert.Equal(Verdict.Slower, ShiftTest.Default.Compare(baseline, [.. again.Select(v => v / againMedian * median * (1 + change + 0.001))]));
         Assert.NotEqual(Verdict.Slower, ShiftTest.Default.Compare(baseline, [.. again.Select(v => v / againMedian * median * (1 + change - 0.01))]));
+    }
+
+    /// <summary>In how many of the seeded trials a base sample and a new one, <paramref name="newScale"/> times as slow, get <paramref name="verdict"/>.</summary>
+    private static int CountTrials(int count, double spread, double newScale, Verdict verdict)
+    {
+        var random = new Random(Seed);
+        return Enumerable.Range(0, TrialCount).Count(_ =>
+            ShiftTest.Default.Compare(SeededSamples.Times(random, count, spread, 1), SeededSamples.Times(random, count, spread, newScale)) == verdict);
     }
 }
