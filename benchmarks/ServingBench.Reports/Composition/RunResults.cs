@@ -81,8 +81,10 @@ public sealed class RunResults
             return [];
         }
 
+        static string? Text(JsonElement m, string name) => m.TryGetProperty(name, out var value) ? value.GetString() : null;
         return [.. measurements.EnumerateArray()
-            .Where(m => m.GetProperty("IterationMode").GetString() == "Workload" && m.GetProperty("IterationStage").GetString() == "Result")
+            .Where(m => Text(m, "IterationMode") == "Workload" && Text(m, "IterationStage") == "Result"
+                && m.TryGetProperty("Nanoseconds", out _) && m.TryGetProperty("Operations", out _))
             .Select(m => m.GetProperty("Nanoseconds").GetDouble() / Math.Max(1, m.GetProperty("Operations").GetInt64()))];
     }
 

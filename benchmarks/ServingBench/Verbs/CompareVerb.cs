@@ -70,7 +70,7 @@ internal static class CompareVerb
             return NoRegression;
         }
         catch (Exception e) when (e is ComparisonRefusedException or InvalidOperationException or DirectoryNotFoundException or InvalidDataException
-            or System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+            or System.Text.Json.JsonException or KeyNotFoundException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"report compare: {e.Message}");
             return CannotCompare;
