@@ -1,6 +1,6 @@
-using ServingBench.Load;
 using ServingBench.Reports.Charts;
 using ServingBench.Reports.Load;
+using ServingBench.Tests.Reports;
 
 namespace ServingBench.Tests.Load;
 
@@ -95,7 +95,7 @@ public sealed class ServiceObjectiveTests() : TemporaryFolderTest("servingbench-
         Assert.DoesNotContain("\"slo\"", plain, StringComparison.Ordinal);
 
         // A committed summary written before objectives existed still reads.
-        string committed = Path.Combine(RepositoryRoot(), "tests", "ServingBench.Tests", "Reports", "SampleRuns", "runs", "20261123T160000Z-vm", "load", "summary.json");
+        string committed = Path.Combine(TestRuns.Samples, "runs", "20261123T160000Z-vm", "load", "summary.json");
         var old = LoadSummary.Read(committed);
         Assert.NotEmpty(old.Steps);
         Assert.Null(old.Slo);
@@ -139,6 +139,4 @@ public sealed class ServiceObjectiveTests() : TemporaryFolderTest("servingbench-
         MaxUs = (long)(p99Ms * 1200),
         Stable = true,
     };
-
-    private static string RepositoryRoot() => ServingBench.Wire.RepositoryRoot.Find() ?? throw new InvalidOperationException("the tests run inside a clone");
 }

@@ -3,7 +3,6 @@ using ServingBench.Reports.Comparison;
 using ServingBench.Reports.Composition;
 using ServingBench.Reports.Runs;
 using ServingBench.Verbs;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Reports;
 
@@ -21,12 +20,9 @@ public sealed class BenchmarkComparisonTests() : TemporaryFolderTest("servingben
     private const string Slowed = "EncodeRequest resnet50-tensor/triton-rest-json";
     private const int Seed = 12345; // same seed, repeatable offsets
 
-    private static readonly string Tests = Path.Combine(
-        RepositoryRoot.Find() ?? throw new InvalidOperationException("the tests run inside a clone"), "tests", "ServingBench.Tests", "Reports");
+    private static readonly string CompareRuns = TestRuns.Compare;
 
-    private static readonly string CompareRuns = Path.Combine(Tests, "CompareRuns");
-
-    private static readonly string SampleRuns = Path.Combine(Tests, "SampleRuns");
+    private static readonly string SampleRuns = TestRuns.Samples;
 
     [Fact]
     public void Two_Back_To_Back_Runs_Of_One_Commit_Call_No_Row_Slower_And_Say_What_They_Could_Detect()

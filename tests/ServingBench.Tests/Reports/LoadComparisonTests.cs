@@ -4,7 +4,6 @@ using ServingBench.Reports.Comparison;
 using ServingBench.Reports.Load;
 using ServingBench.Reports.Runs;
 using ServingBench.Verbs;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Reports;
 
@@ -87,8 +86,7 @@ public sealed class LoadComparisonTests() : TemporaryFolderTest("servingbench-co
     {
         string folder = Path.Combine(root, RunFolder.RunsDirectoryName, id);
         WriteSteps(Path.Combine(folder, RunFolder.LoadDirectoryName), random, steps);
-        string sample = Path.Combine(
-            RepositoryRoot.Find() ?? throw new InvalidOperationException("the tests run inside a clone"), "tests", "ServingBench.Tests", "Reports", "SampleRuns", "runs", "20261123T160000Z-vm", RunFolder.ManifestFileName);
+        string sample = Path.Combine(TestRuns.Samples, RunFolder.RunsDirectoryName, "20261123T160000Z-vm", RunFolder.ManifestFileName);
         (RunManifest.Read(sample) with { Id = id }).Write(Path.Combine(folder, RunFolder.ManifestFileName));
     }
 
