@@ -1,4 +1,6 @@
 using HdrHistogram;
+using ServingBench.Reports.Comparison;
+using ServingBench.Reports.Load;
 
 namespace ServingBench.Load;
 
@@ -44,5 +46,29 @@ public static class IntervalLog
         }
 
         return [.. latency.Zip(service)];
+    }
+
+    /// <summary>
+    /// Each window of <paramref name="step"/>'s interval log in <paramref name="loadDirectory"/> as the figures a
+    /// comparison tests: answers per second over the window's own length, p50 and p99. Null when the log is missing.
+    /// </summary>
+    public static IReadOnlyList<WindowFigures>? StepWindows(string loadDirectory, LoadStepSummary step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        string path = Path.Combine(loadDirectory, StepLabels.FileStem(step) + Extension);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        return [.. Read(path).Select(window =>
+        {
+            double seconds = (window.EndTimeStamp - window.StartTimeStamp) / 1000.0;
+            bool answered = window.TotalCount > 0;
+            return new WindowFigures(
+                seconds > 0 ? window.TotalCount / seconds : 0,
+                answered ? window.GetValueAtPercentile(50) : null,
+                answered ? window.GetValueAtPercentile(99) : null);
+        })];
     }
 }

@@ -23,13 +23,21 @@ public static class LoadOutputs
     private const string PerfAnalyzerColumns =
         "Inferences/Second,Client Send,Network+Server Send/Recv,Server Queue,Server Compute Input,Server Compute Infer,Server Compute Output,Client Recv,p50 latency,p90 latency,p95 latency,p99 latency,Avg latency,request/response,response wait";
 
-    public static void WriteAll(string folder, IReadOnlyList<MeasuredStep> steps, bool writeLogs = true)
+    /// <param name="objectives">The run's <c>--slo</c> objectives, judged per step into summary.json and summary.md and drawn on the charts.</param>
+    /// <returns>The objectives' outcome per series; null without objectives.</returns>
+    public static SloSummary? WriteAll(string folder, IReadOnlyList<MeasuredStep> steps, bool writeLogs = true, IReadOnlyList<ServiceObjective>? objectives = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
         Directory.CreateDirectory(folder);
-        var summaries = steps.Select(s => s.Summary).ToArray();
-        File.WriteAllText(Path.Combine(folder, SummaryJson), new LoadSummary { Steps = summaries }.ToJson());
-        File.WriteAllText(Path.Combine(folder, SummaryMarkdown), Markdown(summaries));
+        IReadOnlyList<LoadStepSummary> summaries = [.. steps.Select(s => s.Summary)];
+        SloSummary? slo = null;
+        if (objectives is { Count: > 0 })
+        {
+            (summaries, slo) = ObjectiveEvaluation.Apply(summaries, objectives);
+        }
+
+        File.WriteAllText(Path.Combine(folder, SummaryJson), new LoadSummary { Steps = summaries, Slo = slo }.ToJson());
+        File.WriteAllText(Path.Combine(folder, SummaryMarkdown), Markdown(summaries, slo, objectives));
         File.WriteAllText(Path.Combine(folder, PerfAnalyzerCsv), Csv(summaries));
         if (writeLogs)
         {
@@ -39,7 +47,8 @@ public static class LoadOutputs
             }
         }
 
-        LoadCharts.SaveAll(summaries, Curves(steps), folder);
+        LoadCharts.SaveAll(summaries, Curves(steps), folder, objectives);
+        return slo;
     }
 
     /// <summary>Each series' latency distribution at its highest load (where the tail matters most).</summary>
@@ -54,11 +63,11 @@ public static class LoadOutputs
             var points = latency.TotalCount == 0
                 ? []
                 : percentiles.Select(p => (p, (double)latency.GetValueAtPercentile(p))).ToArray();
-            return new LoadCharts.PercentileCurve($"{series.Key} {LoadText(top.Summary)}", points);
+            return new LoadCharts.PercentileCurve($"{series.Key} {top.Summary.LoadText}", points);
         })];
     }
 
-    public static string Markdown(IReadOnlyList<LoadStepSummary> steps)
+    public static string Markdown(IReadOnlyList<LoadStepSummary> steps, SloSummary? slo = null, IReadOnlyList<ServiceObjective>? objectives = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
         var text = new StringBuilder();
@@ -66,6 +75,19 @@ public static class LoadOutputs
         text.AppendLine();
         text.AppendLine("Latency is measured from the scheduled send (open loop) or the send (closed loop), in milliseconds; ")
             .AppendLine("requests are successful answers; an unstable step (last three windows not within 10 % on requests/s and p99) is marked `no`.");
+        if (slo is not null && objectives is not null)
+        {
+            text.AppendLine();
+            text.AppendLine("## Objectives");
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"`--slo {string.Join(",", slo.Objectives)}`: a step meets them when every one holds (failures count refusals and timeouts among all attempts).");
+            text.AppendLine();
+            foreach (string line in ObjectiveEvaluation.Describe(slo, objectives).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
+            }
+        }
+
         foreach (var series in steps.GroupBy(s => s.Series))
         {
             var first = series.First();
@@ -76,13 +98,14 @@ public static class LoadOutputs
             string worker = first.Worker is null ? string.Empty : $", worker {first.Worker}";
             text.AppendLine(CultureInfo.InvariantCulture, $"target: {first.Target}{client}{worker}");
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {(first.Mode == LoadStepSummary.Open ? "rate (/s)" : "users")} | requests | req/s | mean | p50 | p90 | p95 | p99 | p99.9 | max | failures | timeouts | late sends | stable |");
-            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|");
+            bool judged = series.Any(s => s.Objectives is not null);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {(first.Mode == LoadStepSummary.Open ? "rate (/s)" : "users")} | requests | req/s | mean | p50 | p90 | p95 | p99 | p99.9 | max | failures | timeouts | late sends | stable |{(judged ? " objectives |" : string.Empty)}");
+            text.AppendLine($"|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|{(judged ? "---|" : string.Empty)}");
             foreach (var s in series.OrderBy(s => s.Load))
             {
                 string failures = s.Failures.Count == 0 ? "0" : string.Join(", ", s.Failures.Select(f => $"{f.Key}: {f.Value}"));
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {s.Load:0.###} | {s.Requests} | {s.Rps:0.#} | {Ms(s.MeanUs)} | {Ms(s.P50Us)} | {Ms(s.P90Us)} | {Ms(s.P95Us)} | {Ms(s.P99Us)} | {Ms(s.P999Us)} | {Ms(s.MaxUs)} | {failures} | {s.Timeouts} | {s.LateSends} | {(s.Stable ? "yes" : "no")} |");
+                    $"| {s.Load:0.###} | {s.Requests} | {s.Rps:0.#} | {Ms(s.MeanUs)} | {Ms(s.P50Us)} | {Ms(s.P90Us)} | {Ms(s.P95Us)} | {Ms(s.P99Us)} | {Ms(s.P999Us)} | {Ms(s.MaxUs)} | {failures} | {s.Timeouts} | {s.LateSends} | {(s.Stable ? "yes" : "no")} |{(judged ? $" {Verdicts(s)} |" : string.Empty)}");
             }
 
             AppendTimeSplit(text, [.. series.OrderBy(s => s.Load)]);
@@ -142,12 +165,15 @@ public static class LoadOutputs
 
     private static string Us(double? microseconds) => microseconds is { } us ? us.ToString("0", CultureInfo.InvariantCulture) : string.Empty;
 
-    public static string LoadText(LoadStepSummary step)
+    /// <summary><c>met</c>, or the objectives missed with the step's figures (<c>**missed** p99 412 ms</c>).</summary>
+    private static string Verdicts(LoadStepSummary step)
     {
-        ArgumentNullException.ThrowIfNull(step);
-        return step.Mode == LoadStepSummary.Open
-            ? FormattableString.Invariant($"{step.Rate:0.###}/s {step.Arrival}")
-            : FormattableString.Invariant($"{step.Users} users");
+        var missed = (step.Objectives ?? []).Where(o => !o.Met).ToArray();
+        return missed.Length == 0
+            ? "met"
+            : "**missed** " + string.Join(", ", missed.Select(o => o.Measured is { } m
+                ? FormattableString.Invariant($"{o.Objective} (was {m:0.###}{(o.Unit is "%" or "/s" ? string.Empty : " ")}{o.Unit})")
+                : $"{o.Objective} (no answer)"));
     }
 
     private static string Ms(double microseconds) => (microseconds / 1000).ToString("0.###", CultureInfo.InvariantCulture);

@@ -14,7 +14,9 @@ public static class LoadCharts
     public sealed record PercentileCurve(string Label, IReadOnlyList<(double Percentile, double Microseconds)> Points);
 
     /// <summary>Writes every chart for <paramref name="steps"/> into <paramref name="folder"/>; returns the paths without extension.</summary>
-    public static IReadOnlyList<string> SaveAll(IReadOnlyList<LoadStepSummary> steps, IReadOnlyList<PercentileCurve> curves, string folder)
+    /// <param name="objectives">The run's <c>--slo</c> objectives: each latency or rps objective is drawn as a line on its chart.</param>
+    public static IReadOnlyList<string> SaveAll(
+        IReadOnlyList<LoadStepSummary> steps, IReadOnlyList<PercentileCurve> curves, string folder, IReadOnlyList<ServiceObjective>? objectives = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(curves);
@@ -24,8 +26,8 @@ public static class LoadCharts
             return saved;
         }
 
-        Save(Throughput(steps), Path.Combine(folder, "rps"), saved);
-        Save(Latency(steps), Path.Combine(folder, "latency"), saved);
+        Save(Throughput(steps, objectives), Path.Combine(folder, "rps"), saved);
+        Save(Latency(steps, objectives), Path.Combine(folder, "latency"), saved);
         if (curves.Count > 0)
         {
             Save(PercentileDistribution(curves), Path.Combine(folder, "percentiles"), saved);
@@ -63,8 +65,8 @@ public static class LoadCharts
         ? FormattableString.Invariant($"{step.Rate:0.###}/s")
         : FormattableString.Invariant($"{step.Users} users");
 
-    /// <summary>Requests/s against users (closed loop) or offered rate (open loop), one line per series.</summary>
-    public static Plot Throughput(IReadOnlyList<LoadStepSummary> steps)
+    /// <summary>Requests/s against users (closed loop) or offered rate (open loop), one line per series; rps objectives as lines.</summary>
+    public static Plot Throughput(IReadOnlyList<LoadStepSummary> steps, IReadOnlyList<ServiceObjective>? objectives = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
         var plot = new Plot();
@@ -76,14 +78,20 @@ public static class LoadCharts
             line.LegendText = series.Key;
         }
 
+        var rpsObjectives = (objectives ?? []).Where(o => o.Metric == ServiceObjective.Rps).ToArray();
+        foreach (var objective in rpsObjectives)
+        {
+            ObjectiveLine(plot, objective, objective.Limit);
+        }
+
         Label(plot, "Throughput", LoadAxis(steps), "responses/s");
-        plot.Axes.SetLimitsY(0, Math.Max(1, steps.Max(s => s.Rps)) * 1.1);
+        plot.Axes.SetLimitsY(0, Math.Max(1, steps.Select(s => s.Rps).Concat(rpsObjectives.Select(o => o.Limit)).Max()) * 1.1);
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }
 
-    /// <summary>p50 (thin, open markers) and p99 (thick) in milliseconds, log scale, against users or rate.</summary>
-    public static Plot Latency(IReadOnlyList<LoadStepSummary> steps)
+    /// <summary>p50 (thin, open markers) and p99 (thick) in milliseconds, log scale, against users or rate; latency objectives as lines.</summary>
+    public static Plot Latency(IReadOnlyList<LoadStepSummary> steps, IReadOnlyList<ServiceObjective>? objectives = null)
     {
         ArgumentNullException.ThrowIfNull(steps);
         var plot = new Plot();
@@ -102,7 +110,22 @@ public static class LoadCharts
             p50.MarkerShape = MarkerShape.OpenCircle;
         }
 
+        foreach (var objective in (objectives ?? []).Where(o => o.IsLatency))
+        {
+            ObjectiveLine(plot, objective, Log10Ms(objective.LimitMicroseconds));
+        }
+
         return LatencyPlot(plot, "Latency (p50 thin, p99 thick)", LoadAxis(steps));
+    }
+
+    /// <summary>
+    /// An objective across the whole chart, black and named in the legend (<c>objective: p99 &lt; 250 ms</c>): a series
+    /// meets it where its line of the same percentile stays on the right side. Solid, as SVG export draws no dashes.
+    /// </summary>
+    private static void ObjectiveLine(Plot plot, ServiceObjective objective, double y)
+    {
+        var line = plot.Add.HorizontalLine(y, 1.5f, Colors.Black);
+        line.LegendText = "objective: " + objective.Description;
     }
 
     /// <summary>

@@ -17,6 +17,13 @@ public sealed record BenchmarkRow(
     long? RequestBytes,
     long? ResponseBytes)
 {
+    /// <summary>
+    /// The row's individual measurements, nanoseconds per operation: BenchmarkDotNet's workload <c>Result</c> iterations
+    /// (each actual iteration less the overhead, upper outliers removed, as its statistics use them). Empty where the
+    /// full JSON carries no measurements.
+    /// </summary>
+    public IReadOnlyList<double> Measurements { get; init; } = [];
+
     /// <summary>The row's CSV fields by column name (the suite's own columns such as <c>× floor</c>); empty without a CSV.</summary>
     public IReadOnlyDictionary<string, string> Columns { get; init; } = new Dictionary<string, string>();
 

@@ -68,8 +68,24 @@ public sealed class RunResults
                 ParseBytes(csv?.GetValueOrDefault("Request B")), ParseBytes(csv?.GetValueOrDefault("Response B")))
             {
                 Columns = csv ?? new Dictionary<string, string>(),
+                Measurements = ReadMeasurements(benchmark),
             };
         }
+    }
+
+    /// <summary>Each workload result iteration as nanoseconds per operation, in the order they ran.</summary>
+    private static double[] ReadMeasurements(JsonElement benchmark)
+    {
+        if (!benchmark.TryGetProperty("Measurements", out var measurements) || measurements.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        static string? Text(JsonElement m, string name) => m.TryGetProperty(name, out var value) ? value.GetString() : null;
+        return [.. measurements.EnumerateArray()
+            .Where(m => Text(m, "IterationMode") == "Workload" && Text(m, "IterationStage") == "Result"
+                && m.TryGetProperty("Nanoseconds", out _) && m.TryGetProperty("Operations", out _))
+            .Select(m => m.GetProperty("Nanoseconds").GetDouble() / Math.Max(1, m.GetProperty("Operations").GetInt64()))];
     }
 
     /// <summary>BenchmarkDotNet's <c>Backend=canned&amp;Case=triton-grpc-raw/resnet50-tensor</c>.</summary>

@@ -18,6 +18,11 @@ public sealed class LoadSummary
     [JsonPropertyName("steps")]
     public IReadOnlyList<LoadStepSummary> Steps { get; init; } = [];
 
+    /// <summary>The objectives of <c>load --slo</c> and, per series, the highest step that met them; absent without <c>--slo</c>.</summary>
+    [JsonPropertyName("slo")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SloSummary? Slo { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
     /// <exception cref="JsonException">The text is not a load summary.</exception>
@@ -104,9 +109,65 @@ public sealed record LoadStepSummary
     /// <summary>CPU time of the load generator's process per answered request (with --in-process, the emulators' too).</summary>
     [JsonPropertyName("client_cpu_us")] public double? ClientCpuUs { get; init; }
 
+    /// <summary>Each objective of <c>load --slo</c> against this step; absent without <c>--slo</c> (and in summaries written before it).</summary>
+    [JsonPropertyName("objectives")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ObjectiveVerdict>? Objectives { get; init; }
+
+    /// <summary>True when every objective was met; null without objectives.</summary>
+    [JsonIgnore] public bool? MeetsObjectives => Objectives?.All(o => o.Met);
+
     /// <summary>scenario/payload/backend: the series a chart draws one line for.</summary>
     [JsonIgnore] public string Series => $"{Scenario}/{Payload}/{Backend}";
 
     /// <summary>The x value of this step: users for a closed loop, requests/s offered for an open one.</summary>
     [JsonIgnore] public double Load => Mode == Open ? Rate ?? 0 : Users ?? 0;
+
+    /// <summary>The step's load as a reader names it: <c>25 users</c> or <c>50/s poisson</c>.</summary>
+    [JsonIgnore]
+    public string LoadText => Mode == Open
+        ? FormattableString.Invariant($"{Rate:0.###}/s {Arrival}")
+        : FormattableString.Invariant($"{Users} users");
+}
+
+/// <summary>One objective against one step: the step's figure in the objective's unit and whether it met the objective.</summary>
+public sealed record ObjectiveVerdict
+{
+    /// <summary>The objective as written (<c>p99&lt;250ms</c>).</summary>
+    [JsonPropertyName("objective")] public required string Objective { get; init; }
+
+    /// <summary>The step's figure in <see cref="Unit"/>; null when it has none (no answer, or no attempt).</summary>
+    [JsonPropertyName("measured")] public double? Measured { get; init; }
+
+    [JsonPropertyName("unit")] public required string Unit { get; init; }
+
+    [JsonPropertyName("met")] public required bool Met { get; init; }
+}
+
+/// <summary>The objectives of a run and, per series, the highest load at which a step met all of them.</summary>
+public sealed record SloSummary
+{
+    [JsonPropertyName("objectives")] public required IReadOnlyList<string> Objectives { get; init; }
+
+    [JsonPropertyName("series")] public required IReadOnlyList<SeriesObjectiveResult> Series { get; init; }
+
+    /// <summary>True when every series has a step that met every objective (the load verb exits 3 otherwise).</summary>
+    [JsonIgnore] public bool Met => Series.All(s => s.Met);
+}
+
+/// <summary>One series under the objectives: the highest load (users or offered rate) at which a step met them all.</summary>
+public sealed record SeriesObjectiveResult
+{
+    /// <summary>scenario/payload/backend.</summary>
+    [JsonPropertyName("series")] public required string Series { get; init; }
+
+    [JsonPropertyName("mode")] public required string Mode { get; init; }
+
+    /// <summary>Users (closed loop) or requests/s offered (open loop) of the highest step that met every objective; null when none did.</summary>
+    [JsonPropertyName("highest_load_met")] public double? HighestLoadMet { get; init; }
+
+    /// <summary>That step's load as a reader names it (<c>25 users</c>); null when no step met the objectives.</summary>
+    [JsonPropertyName("highest_step_met")] public string? HighestStepMet { get; init; }
+
+    [JsonPropertyName("met")] public bool Met => HighestLoadMet is not null;
 }

@@ -74,6 +74,17 @@ public sealed class RunFolder
         return new RunFolder(path);
     }
 
+    /// <summary>The run folder at <paramref name="path"/>, wherever it lies (a copy kept as a CI artifact, say).</summary>
+    /// <exception cref="DirectoryNotFoundException">No folder with a manifest is there.</exception>
+    public static RunFolder At(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = System.IO.Path.GetFullPath(path).TrimEnd(System.IO.Path.DirectorySeparatorChar);
+        return File.Exists(System.IO.Path.Combine(full, ManifestFileName))
+            ? new RunFolder(full)
+            : throw new DirectoryNotFoundException($"{path} is not a run folder (it holds no {ManifestFileName})");
+    }
+
     /// <summary>Every run folder under <paramref name="resultsRoot"/>, oldest first; none when there is no runs folder.</summary>
     public static IReadOnlyList<RunFolder> List(string resultsRoot)
     {

@@ -3,12 +3,10 @@ using ServingBench.Config;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ServingBench.Load;
+using ServingBench.Reports.Load;
 using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Verbs;
-
-/// <summary>The load verb's options as text, for <see cref="LoadPlan.From"/>.</summary>
-internal sealed record LoadTimingText(string Duration, string Warmup, string? Window, string ThinkTime, string Timeout, int ExtraWindows, int Seed);
 
 /// <summary>
 /// A validated load run: which scenario × payload cells, which steps, how long, against what. Every check of the
@@ -34,15 +32,17 @@ internal sealed record LoadPlan
     /// <summary>The lean client (<see cref="PreEncodedHttpSender"/>) instead of the suite's full clients.</summary>
     public bool Lean { get; init; }
 
+    /// <summary>The objectives of <c>--slo</c>, judged per step; empty for none.</summary>
+    public IReadOnlyList<ServiceObjective> Objectives { get; init; } = [];
+
     /// <summary>The values of <c>--client</c>.</summary>
     public static readonly IReadOnlyList<string> Clients = ["full", "lean"];
 
-    public static LoadPlan From(
-        string scenarios, string payloads, string backend, string? users, string? rates, string arrival, LoadTimingText timing,
-        string? target, bool inProcess, int? serverWorkers, int? queueSize, string? worker, string? startAt, string? output, string client = "full")
+    public static LoadPlan From(LoadOptions options)
     {
-        var selectedScenarios = SelectScenarios(scenarios);
-        var selectedPayloads = List(payloads).Select(name => ScenarioCatalog.Payloads.FirstOrDefault(p => p.Name == name)
+        ArgumentNullException.ThrowIfNull(options);
+        var selectedScenarios = SelectScenarios(options.Scenarios);
+        var selectedPayloads = List(options.Payloads).Select(name => ScenarioCatalog.Payloads.FirstOrDefault(p => p.Name == name)
             ?? throw new LoadInputException($"--payload: unknown payload '{name}'; known: {string.Join(", ", ScenarioCatalog.Payloads)}")).ToArray();
         var cells = (from payload in selectedPayloads
                      from scenario in selectedScenarios
@@ -50,42 +50,42 @@ internal sealed record LoadPlan
                      select (scenario, payload)).ToArray();
         if (cells.Length == 0)
         {
-            throw new LoadInputException($"no selected scenario carries payload {payloads} (resnet50-jpeg goes to torchserve-rest-raw and torchserve-grpc-raw only)");
+            throw new LoadInputException($"no selected scenario carries payload {options.Payloads} (resnet50-jpeg goes to torchserve-rest-raw and torchserve-grpc-raw only)");
         }
 
-        if (!Backends.Contains(backend))
+        if (!Backends.Contains(options.Backend))
         {
-            throw new LoadInputException($"--backend: unknown backend '{backend}'; available in this build: {string.Join(", ", Backends)}");
+            throw new LoadInputException($"--backend: unknown backend '{options.Backend}'; available in this build: {string.Join(", ", Backends)}");
         }
 
-        if (users is not null && rates is not null)
+        if (options.Users is not null && options.Rates is not null)
         {
             throw new LoadInputException("--users and --rate exclude each other (a closed loop or an open loop)");
         }
 
-        var arrivalProcess = arrival.ToLowerInvariant() switch
+        var arrivalProcess = options.Arrival.ToLowerInvariant() switch
         {
             "poisson" => ArrivalProcess.Poisson,
             "constant" => ArrivalProcess.Constant,
-            _ => throw new LoadInputException($"--arrival '{arrival}' is not poisson or constant"),
+            _ => throw new LoadInputException($"--arrival '{options.Arrival}' is not poisson or constant"),
         };
-        var steps = rates is not null
-            ? List(rates).Select(r => LoadStep.Open(ParsePositive(r, "--rate"), arrivalProcess)).ToArray()
-            : List(users ?? LoadVerb.DefaultUsers).Select(u => LoadStep.Closed((int)ParsePositive(u, "--users", whole: true))).ToArray();
+        var steps = options.Rates is not null
+            ? List(options.Rates).Select(r => LoadStep.Open(ParsePositive(r, "--rate"), arrivalProcess)).ToArray()
+            : List(options.Users ?? LoadOptions.DefaultUsers).Select(u => LoadStep.Closed((int)ParsePositive(u, "--users", whole: true))).ToArray();
 
-        var duration = LoadVerb.ParseDuration(timing.Duration, "--duration");
-        var window = timing.Window is null
+        var duration = LoadVerb.ParseDuration(options.Duration, "--duration");
+        var window = options.Window is null
             ? TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, duration.Ticks / 3))
-            : LoadVerb.ParseDuration(timing.Window, "--window");
+            : LoadVerb.ParseDuration(options.Window, "--window");
         var loadTiming = new LoadTiming
         {
             Duration = duration,
-            Warmup = LoadVerb.ParseDuration(timing.Warmup, "--warmup"),
+            Warmup = LoadVerb.ParseDuration(options.Warmup, "--warmup"),
             Window = window,
-            ThinkTime = LoadVerb.ParseDuration(timing.ThinkTime, "--think-time"),
-            RequestTimeout = LoadVerb.ParseDuration(timing.Timeout, "--timeout"),
-            ExtraWindows = timing.ExtraWindows,
-            Seed = timing.Seed,
+            ThinkTime = LoadVerb.ParseDuration(options.ThinkTime, "--think-time"),
+            RequestTimeout = LoadVerb.ParseDuration(options.Timeout, "--timeout"),
+            ExtraWindows = options.ExtraWindows,
+            Seed = options.Seed,
         };
         if (window < TimeSpan.FromMilliseconds(100))
         {
@@ -98,11 +98,11 @@ internal sealed record LoadPlan
         }
 
         Uri? targetAddress = null;
-        if (target is not null)
+        if (options.Target is not null)
         {
-            if (!Uri.TryCreate(target, UriKind.Absolute, out targetAddress) || (targetAddress.Scheme != Uri.UriSchemeHttp && targetAddress.Scheme != Uri.UriSchemeHttps))
+            if (!Uri.TryCreate(options.Target, UriKind.Absolute, out targetAddress) || (targetAddress.Scheme != Uri.UriSchemeHttp && targetAddress.Scheme != Uri.UriSchemeHttps))
             {
-                throw new LoadInputException($"--target '{target}' is not an http:// or https:// address");
+                throw new LoadInputException($"--target '{options.Target}' is not an http:// or https:// address");
             }
 
             if (cells.Select(c => (c.scenario.Framework, c.scenario.Protocol)).Distinct().Count() > 1)
@@ -125,54 +125,73 @@ internal sealed record LoadPlan
             }
         }
 
-        if (serverWorkers is < 1 || queueSize is < 0)
+        if (options.ServerWorkers is < 1 || options.QueueSize is < 0)
         {
             throw new LoadInputException("--server-workers must be at least 1 and --queue-size at least 0");
         }
 
         var share = WorkerShare.Alone;
-        if (worker is not null)
+        if (options.Worker is not null)
         {
-            share = WorkerShare.TryParse(worker, out string? workerProblem) ?? throw new LoadInputException(workerProblem!);
+            share = WorkerShare.TryParse(options.Worker, out string? workerProblem) ?? throw new LoadInputException(workerProblem!);
         }
 
         DateTimeOffset? start = null;
-        if (startAt is not null)
+        if (options.StartAt is not null)
         {
-            if (!DateTimeOffset.TryParse(startAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            if (!DateTimeOffset.TryParse(options.StartAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
             {
-                throw new LoadInputException($"--start-at '{startAt}' is not a time such as 2026-01-31T12:00:00Z");
+                throw new LoadInputException($"--start-at '{options.StartAt}' is not a time such as 2026-01-31T12:00:00Z");
             }
 
             start = parsed;
         }
 
-        if (!Clients.Contains(client))
+        if (!Clients.Contains(options.Client))
         {
-            throw new LoadInputException($"--client '{client}' is not one of {string.Join(", ", Clients)}");
+            throw new LoadInputException($"--client '{options.Client}' is not one of {string.Join(", ", Clients)}");
         }
 
-        bool lean = client == "lean";
+        bool lean = options.Client == "lean";
         if (lean && targetAddress?.Scheme == Uri.UriSchemeHttps)
         {
-            throw new LoadInputException($"--client lean speaks cleartext HTTP/1.1 and HTTP/2 only, and --target '{target}' is https; use --client full");
+            throw new LoadInputException($"--client lean speaks cleartext HTTP/1.1 and HTTP/2 only, and --target '{options.Target}' is https; use --client full");
         }
 
         return new LoadPlan
         {
             Cells = cells,
-            Backend = backend,
+            Backend = options.Backend,
             Steps = steps,
             Timing = loadTiming,
             Target = targetAddress,
-            InProcess = inProcess,
-            ServerWorkers = serverWorkers,
-            QueueSize = queueSize,
+            InProcess = options.InProcess,
+            ServerWorkers = options.ServerWorkers,
+            QueueSize = options.QueueSize,
             Worker = share,
             StartAt = start,
-            Output = output is null ? null : Path.GetFullPath(output),
+            Output = options.Output is null ? null : Path.GetFullPath(options.Output),
             Lean = lean,
+            Objectives = ParseObjectives(options.Slo),
         };
+    }
+
+    /// <summary>The objectives of <c>--slo</c>; a malformed one is the user's mistake, named with the option.</summary>
+    internal static IReadOnlyList<ServiceObjective> ParseObjectives(string? slo)
+    {
+        if (slo is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return ServiceObjective.ParseList(slo);
+        }
+        catch (FormatException ex)
+        {
+            throw new LoadInputException($"--slo {ex.Message}");
+        }
     }
 
     private static Scenario[] SelectScenarios(string text)

@@ -22,7 +22,10 @@ internal static class LoadSession
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
-    /// <summary>Runs <paramref name="plan"/>; 0 when done, 130 when interrupted (outputs written either way).</summary>
+    /// <summary>
+    /// Runs <paramref name="plan"/>; 0 when done, 3 when a series has no step meeting the plan's objectives, 130 when
+    /// interrupted (outputs written either way).
+    /// </summary>
     /// <param name="realServers">The real servers and model names the environment names (<see cref="RunSettings.Servers"/> when null).</param>
     /// <exception cref="LoadInputException">A server cannot be reached or refuses the first request outright.</exception>
     public static async Task<int> RunAsync(
@@ -70,7 +73,7 @@ internal static class LoadSession
                 measured = await LoadSweep.RunAsync(series, plan.Steps, plan.Timing, plan.Worker, plan.StartAt, progress, abort).ConfigureAwait(false);
             }
 
-            LoadOutputs.WriteAll(folder, measured);
+            var objectives = LoadOutputs.WriteAll(folder, measured, objectives: plan.Objectives);
             if (run is not null)
             {
                 LoadRunRecord.Finish(run, started, abort.IsCancellationRequested
@@ -79,7 +82,8 @@ internal static class LoadSession
             }
 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"load: {measured.Count} steps -> {folder}")).ConfigureAwait(false);
-            return abort.IsCancellationRequested ? 130 : 0;
+            int verdict = LoadVerb.ReportObjectives(objectives, plan.Objectives, output);
+            return abort.IsCancellationRequested ? 130 : verdict;
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using ServingBench.Load;
+using ServingBench.Reports.Load;
 
 namespace ServingBench.Verbs;
 
@@ -12,7 +13,11 @@ namespace ServingBench.Verbs;
 /// </summary>
 internal static class LoadVerb
 {
-    public const string DefaultUsers = "1,10,25,50,75,100";
+    /// <summary>Exit code when a series has no step that meets every <c>--slo</c> objective.</summary>
+    public const int ObjectiveMissed = 3;
+
+    /// <summary>Every option's default, from one place.</summary>
+    private static readonly LoadOptions Defaults = new() { Scenarios = string.Empty };
 
     private static readonly Option<string> Scenario = new("--scenario", "-s")
     {
@@ -23,32 +28,32 @@ internal static class LoadVerb
     private static readonly Option<string> Payload = new("--payload", "-p")
     {
         Description = "Payload name(s), comma-separated: resnet50-tensor, resnet50-jpeg, wav2vec2-audio, bart-text.",
-        DefaultValueFactory = _ => "resnet50-tensor",
+        DefaultValueFactory = _ => Defaults.Payloads,
     };
 
     private static readonly Option<string> Backend = new("--backend")
     {
         Description = "What answers behind the emulators: canned (zero compute; the backends this build has are listed when another is asked for).",
-        DefaultValueFactory = _ => "canned",
+        DefaultValueFactory = _ => Defaults.Backend,
     };
 
-    private static readonly Option<string?> Users = new("--users") { Description = $"Closed loop: virtual users per step (default {DefaultUsers})." };
+    private static readonly Option<string?> Users = new("--users") { Description = $"Closed loop: virtual users per step (default {LoadOptions.DefaultUsers})." };
 
     private static readonly Option<string?> Rate = new("--rate") { Description = "Open loop: arrivals per second per step, e.g. 10,50,100 (instead of --users)." };
 
     private static readonly Option<string> Arrival = new("--arrival")
     {
         Description = "Open loop arrivals: poisson or constant.",
-        DefaultValueFactory = _ => "poisson",
+        DefaultValueFactory = _ => Defaults.Arrival,
     };
 
-    private static readonly Option<string> Duration = new("--duration") { Description = "Measured time per step (60s, 500ms, 2m).", DefaultValueFactory = _ => "60s" };
-    private static readonly Option<string> Warmup = new("--warmup") { Description = "Unmeasured run-in per step.", DefaultValueFactory = _ => "5s" };
+    private static readonly Option<string> Duration = new("--duration") { Description = "Measured time per step (60s, 500ms, 2m).", DefaultValueFactory = _ => Defaults.Duration };
+    private static readonly Option<string> Warmup = new("--warmup") { Description = "Unmeasured run-in per step.", DefaultValueFactory = _ => Defaults.Warmup };
     private static readonly Option<string?> Window = new("--window") { Description = "Measurement window; the stability rule compares the last three (default: 5s, or a third of --duration if shorter)." };
-    private static readonly Option<int> ExtraWindows = new("--extra-windows") { Description = "Windows added at most while a step is unstable.", DefaultValueFactory = _ => 3 };
-    private static readonly Option<string> ThinkTime = new("--think-time") { Description = "Closed loop: pause between a user's answer and its next request.", DefaultValueFactory = _ => "0s" };
-    private static readonly Option<string> Timeout = new("--timeout") { Description = "A request unanswered this long is cancelled and counted as a timeout.", DefaultValueFactory = _ => "30s" };
-    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the arrival schedule.", DefaultValueFactory = _ => 12345 };
+    private static readonly Option<int> ExtraWindows = new("--extra-windows") { Description = "Windows added at most while a step is unstable.", DefaultValueFactory = _ => Defaults.ExtraWindows };
+    private static readonly Option<string> ThinkTime = new("--think-time") { Description = "Closed loop: pause between a user's answer and its next request.", DefaultValueFactory = _ => Defaults.ThinkTime };
+    private static readonly Option<string> Timeout = new("--timeout") { Description = "A request unanswered this long is cancelled and counted as a timeout.", DefaultValueFactory = _ => Defaults.Timeout };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Seed of the arrival schedule.", DefaultValueFactory = _ => Defaults.Seed };
     private static readonly Option<string?> Target = new("--target") { Description = "A real server's base address for every selected scenario (else SERVINGBENCH_<FRAMEWORK>_<PROTOCOL>, else the emulators)." };
     private static readonly Option<bool> InProcess = new("--in-process") { Description = "Run the emulators inside this process instead of a child (shares GC and thread pool)." };
     private static readonly Option<int?> ServerWorkers = new("--server-workers") { Description = "TorchServe emulator: workers per model (config.properties default_workers_per_model)." };
@@ -60,7 +65,13 @@ internal static class LoadVerb
         Description = "full: the suite's clients, every request encoded and every answer decoded and checked (the RoundTrip benchmarks' path); "
             + "lean: the same request bytes encoded once and replayed (REST on keep-alive sockets as wrk does, gRPC as concurrent streams of one "
             + "HTTP/2 connection as h2load does), each answer read whole and its status checked: the generator takes least CPU from the server.",
-        DefaultValueFactory = _ => "full",
+        DefaultValueFactory = _ => Defaults.Client,
+    };
+
+    private static readonly Option<string?> Slo = new("--slo")
+    {
+        Description = "Service-level objectives, comma-separated: p99<250ms, p50<100ms, failures<1%, rps>=100 (metrics p50 p90 p95 p99 p999 mean max rps failures; "
+            + "operators < <= > >=). Each step is judged; summary.md says per series the highest step that meets them all, and the run exits 3 when a series has none.",
     };
 
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the outputs (default: <results>/runs/<time>-<host>/load, with the run's manifest)." };
@@ -70,7 +81,7 @@ internal static class LoadVerb
         var command = new Command("load", "Closed-loop users or open-loop arrival rates against the emulators or real servers: percentiles, failures, CSV, interval logs, charts.")
         {
             Scenario, Payload, Backend, Users, Rate, Arrival, Duration, Warmup, Window, ExtraWindows, ThinkTime, Timeout, Seed,
-            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output, Client,
+            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output, Client, Slo,
         };
         command.SetAction(parse => Run(parse));
         command.Subcommands.Add(CreateMerge());
@@ -81,8 +92,9 @@ internal static class LoadVerb
     {
         var folders = new Argument<string[]>("folders") { Description = "The load/ folders (or run folders) of every worker.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for the merged outputs (default: a new run folder)." };
-        var merge = new Command("merge", "Combine the outputs of --worker i/N runs (their .hlog interval logs) into one result.") { folders, output };
-        merge.SetAction(parse => Merge(parse.GetValue(folders)!, parse.GetValue(output)));
+        var slo = new Option<string?>("--slo") { Description = "Objectives to judge the merged steps by, as for load --slo (exit 3 when a series has no step meeting them)." };
+        var merge = new Command("merge", "Combine the outputs of --worker i/N runs (their .hlog interval logs) into one result.") { folders, output, slo };
+        merge.SetAction(parse => Merge(parse.GetValue(folders)!, parse.GetValue(output), parse.GetValue(slo)));
         return merge;
     }
 
@@ -91,12 +103,31 @@ internal static class LoadVerb
         LoadPlan plan;
         try
         {
-            plan = LoadPlan.From(
-                parse.GetValue(Scenario)!, parse.GetValue(Payload)!, parse.GetValue(Backend)!, parse.GetValue(Users), parse.GetValue(Rate),
-                parse.GetValue(Arrival)!, new LoadTimingText(parse.GetValue(Duration)!, parse.GetValue(Warmup)!, parse.GetValue(Window),
-                    parse.GetValue(ThinkTime)!, parse.GetValue(Timeout)!, parse.GetValue(ExtraWindows), parse.GetValue(Seed)),
-                parse.GetValue(Target), parse.GetValue(InProcess), parse.GetValue(ServerWorkers), parse.GetValue(QueueSize),
-                parse.GetValue(Worker), parse.GetValue(StartAt), parse.GetValue(Output), parse.GetValue(Client)!);
+            plan = LoadPlan.From(new LoadOptions
+            {
+                Scenarios = parse.GetValue(Scenario)!,
+                Payloads = parse.GetValue(Payload)!,
+                Backend = parse.GetValue(Backend)!,
+                Users = parse.GetValue(Users),
+                Rates = parse.GetValue(Rate),
+                Arrival = parse.GetValue(Arrival)!,
+                Duration = parse.GetValue(Duration)!,
+                Warmup = parse.GetValue(Warmup)!,
+                Window = parse.GetValue(Window),
+                ThinkTime = parse.GetValue(ThinkTime)!,
+                Timeout = parse.GetValue(Timeout)!,
+                ExtraWindows = parse.GetValue(ExtraWindows),
+                Seed = parse.GetValue(Seed),
+                Target = parse.GetValue(Target),
+                InProcess = parse.GetValue(InProcess),
+                ServerWorkers = parse.GetValue(ServerWorkers),
+                QueueSize = parse.GetValue(QueueSize),
+                Worker = parse.GetValue(Worker),
+                StartAt = parse.GetValue(StartAt),
+                Output = parse.GetValue(Output),
+                Client = parse.GetValue(Client)!,
+                Slo = parse.GetValue(Slo),
+            });
         }
         catch (LoadInputException ex)
         {
@@ -129,8 +160,19 @@ internal static class LoadVerb
         }
     }
 
-    private static int Merge(string[] folders, string? output)
+    private static int Merge(string[] folders, string? output, string? slo)
     {
+        IReadOnlyList<ServiceObjective> objectives;
+        try
+        {
+            objectives = LoadPlan.ParseObjectives(slo);
+        }
+        catch (LoadInputException ex)
+        {
+            Console.Error.WriteLine($"load merge: {ex.Message}");
+            return 2;
+        }
+
         try
         {
             var loadFolders = folders.Select(LoadFolderOf).ToArray();
@@ -138,20 +180,32 @@ internal static class LoadVerb
             var started = DateTimeOffset.UtcNow;
             var run = output is null ? LoadRunRecord.Create(started) : null;
             string target = run?.LoadDirectory ?? Path.GetFullPath(output!);
-            LoadOutputs.WriteAll(target, merged);
+            var outcome = LoadOutputs.WriteAll(target, merged, objectives: objectives);
             if (run is not null)
             {
                 LoadRunRecord.Finish(run, started, null);
             }
 
             Console.WriteLine($"load merge: {merged.Count} steps from {folders.Length} workers -> {target}");
-            return 0;
+            return ReportObjectives(outcome, objectives, Console.Out);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"load merge: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Prints each series' highest step that met the objectives; <see cref="ObjectiveMissed"/> when a series has none.</summary>
+    internal static int ReportObjectives(SloSummary? outcome, IReadOnlyList<ServiceObjective> objectives, TextWriter output)
+    {
+        if (outcome is null)
+        {
+            return 0;
+        }
+
+        output.Write(ObjectiveEvaluation.Describe(outcome, objectives));
+        return outcome.Met ? 0 : ObjectiveMissed;
     }
 
     /// <summary>A worker's load/ folder, given it or the run folder above it.</summary>

@@ -8,6 +8,7 @@ namespace ServingBench.Verbs;
 /// <summary>
 /// <c>report [--runs &lt;ids&gt;|latest] [--publish] [--include-partial]</c>: composes run folders into a results page
 /// with charts. Publishing is this deliberate step; a benchmark run only ever writes its own folder.
+/// <c>report compare</c> (<see cref="CompareVerb"/>) compares two runs.
 /// </summary>
 internal static class ReportVerb
 {
@@ -34,6 +35,7 @@ internal static class ReportVerb
         };
         var command = new Command("report", "Compose benchmark and load runs into a results page with tables and charts.") { runs, publish, includePartial };
         command.SetAction(parse => Run(parse.GetValue(runs)!, parse.GetValue(publish), parse.GetValue(includePartial), RepositoryPaths.Results, Console.Out, Console.Error));
+        command.Subcommands.Add(CompareVerb.Create());
         return command;
     }
 

@@ -81,6 +81,8 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
     [InlineData("--worker", "3/2", "--worker '3/2' is not i/N")]
     [InlineData("--client", "fast", "--client 'fast' is not one of full, lean")]
     [InlineData("--client lean --target", "https://127.0.0.1:1", "--client lean speaks cleartext HTTP/1.1 and HTTP/2 only, and --target 'https://127.0.0.1:1' is https")]
+    [InlineData("--slo", "p99<250", "--slo 'p99<250': a latency needs a unit: us, ms or s")]
+    [InlineData("--slo", "p99 below 250ms", "--slo 'p99 below 250ms' is not an objective such as p99<250ms")]
     public void Bad_Input_Is_One_Line_Naming_The_Option(string option, string value, string expected)
     {
         var ex = Assert.Throws<LoadInputException>(() => option switch
@@ -93,6 +95,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
             "--target" => Plan("triton-grpc-raw", target: value),
             "--client" => Plan("triton-grpc-raw", client: value),
             "--client lean --target" => Plan("triton-grpc-raw", target: value, client: "lean"),
+            "--slo" => Plan("triton-grpc-raw", slo: value),
             _ => Plan("triton-grpc-raw", worker: value),
         });
         Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
@@ -104,6 +107,31 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
     {
         Assert.NotEqual(0, AppVerbs.Run(["load", "--scenario", "nope", "--output", Folder]));
         Assert.NotEqual(0, AppVerbs.Run(["load", "--scenario", "triton-grpc-raw", "--rate", "0", "--output", Folder]));
+        Assert.Equal(2, AppVerbs.Run(["load", "--scenario", "triton-grpc-raw", "--slo", "p99<<1ms", "--output", Folder]));
+    }
+
+    [Fact]
+    public async Task A_Missed_Objective_Exits_3_And_A_Met_One_0_With_Verdicts_In_The_Summary()
+    {
+        // No loopback round trip answers within a microsecond, and every one within a minute: both verdicts are certain.
+        string missed = Path.Combine(Folder, "missed");
+        var output = new StringWriter();
+        int exit = await LoadSession.RunAsync(Plan("triton-grpc-raw", users: "1,2", output: missed, slo: "p99<1us,failures<1%"), output, CancellationToken.None, AppCommand);
+
+        Assert.Equal(LoadVerb.ObjectiveMissed, exit);
+        Assert.Contains("triton-grpc-raw/bart-text/canned: no step meets p99 < 1 us and failures < 1%", output.ToString(), StringComparison.Ordinal);
+        var summary = LoadSummary.Read(Path.Combine(missed, LoadOutputs.SummaryJson));
+        Assert.False(Assert.Single(summary.Slo!.Series).Met);
+        Assert.All(summary.Steps, s => Assert.Equal([false, true], s.Objectives!.Select(o => o.Met)));
+        Assert.Contains("**missed** p99<1us (was ", File.ReadAllText(Path.Combine(missed, LoadOutputs.SummaryMarkdown)), StringComparison.Ordinal);
+
+        string met = Path.Combine(Folder, "met");
+        exit = await LoadSession.RunAsync(Plan("triton-grpc-raw", users: "1,2", output: met, slo: "p99<60s"), TextWriter.Null, CancellationToken.None, AppCommand);
+
+        Assert.Equal(0, exit);
+        var series = Assert.Single(LoadSummary.Read(Path.Combine(met, LoadOutputs.SummaryJson)).Slo!.Series);
+        Assert.Equal(2, series.HighestLoadMet);
+        Assert.Contains("the most users at which p99 < 60 s: 2 users", File.ReadAllText(Path.Combine(met, LoadOutputs.SummaryMarkdown)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,7 +187,22 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
 
     private static LoadPlan Plan(
         string scenario, string payload = "bart-text", string backend = "canned", string? users = "2", string? rate = null,
-        string duration = "1s", string? target = null, string? worker = null, string? output = null, string client = "full") =>
-        LoadPlan.From(scenario, payload, backend, rate is null ? users : null, rate, "poisson",
-            new LoadTimingText(duration, "200ms", null, "0s", "10s", 0, 12345), target, inProcess: false, null, null, worker, null, output, client);
+        string duration = "1s", string? target = null, string? worker = null, string? output = null, string client = "full", string? slo = null) =>
+        LoadPlan.From(new LoadOptions
+        {
+            Scenarios = scenario,
+            Payloads = payload,
+            Backend = backend,
+            Users = rate is null ? users : null,
+            Rates = rate,
+            Duration = duration,
+            Warmup = "200ms",
+            Timeout = "10s",
+            ExtraWindows = 0,
+            Target = target,
+            Worker = worker,
+            Output = output,
+            Client = client,
+            Slo = slo,
+        });
 }
