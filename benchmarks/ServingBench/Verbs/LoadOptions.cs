@@ -58,6 +58,9 @@ internal sealed record LoadOptions
     /// <summary><c>full</c> or <c>lean</c>.</summary>
     public string Client { get; init; } = "full";
 
+    /// <summary><c>on</c> reads the server's own statistics around each step; <c>off</c> reads none (what a step with them costs).</summary>
+    public string ServerStatistics { get; init; } = "on";
+
     /// <summary>Service-level objectives, comma-separated (<c>p99&lt;250ms,failures&lt;1%</c>); null for none.</summary>
     public string? Slo { get; init; }
 }

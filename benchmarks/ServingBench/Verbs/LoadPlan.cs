@@ -32,6 +32,9 @@ internal sealed record LoadPlan
     /// <summary>The lean client (<see cref="PreEncodedHttpSender"/>) instead of the suite's full clients.</summary>
     public bool Lean { get; init; }
 
+    /// <summary>Whether each step reads the server's own statistics (<c>--server-statistics</c>).</summary>
+    public bool ReadServerStatistics { get; init; } = true;
+
     /// <summary>The objectives of <c>--slo</c>, judged per step; empty for none.</summary>
     public IReadOnlyList<ServiceObjective> Objectives { get; init; } = [];
 
@@ -152,6 +155,11 @@ internal sealed record LoadPlan
             throw new LoadInputException($"--client '{options.Client}' is not one of {string.Join(", ", Clients)}");
         }
 
+        if (options.ServerStatistics is not ("on" or "off"))
+        {
+            throw new LoadInputException($"--server-statistics '{options.ServerStatistics}' is not on or off");
+        }
+
         bool lean = options.Client == "lean";
         if (lean && targetAddress?.Scheme == Uri.UriSchemeHttps)
         {
@@ -172,6 +180,7 @@ internal sealed record LoadPlan
             StartAt = start,
             Output = options.Output is null ? null : Path.GetFullPath(options.Output),
             Lean = lean,
+            ReadServerStatistics = options.ServerStatistics == "on",
             Objectives = ParseObjectives(options.Slo),
         };
     }

@@ -49,7 +49,9 @@ internal static class LoadSession
                 var request = payload.RequestFor(scenario);
                 await ProbeAsync(client, request, scenario, source, plan.Timing.RequestTimeout, abort).ConfigureAwait(false);
                 var labels = new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label, plan.Lean ? "lean" : "full");
-                var probe = await StatisticsProbeAsync(servers, scenario, client, address, output, abort).ConfigureAwait(false);
+                var probe = plan.ReadServerStatistics
+                    ? await StatisticsProbeAsync(servers, scenario, client, address, output, abort).ConfigureAwait(false)
+                    : new StepProbe(reader: null, servers.ServerProcessId);
                 probes.Add(probe);
                 if (plan.Lean)
                 {

@@ -74,6 +74,12 @@ internal static class LoadVerb
             + "operators < <= > >=). Each step is judged; summary.md says per series the highest step that meets them all, and the run exits 3 when a series has none.",
     };
 
+    private static readonly Option<string> ServerStatistics = new("--server-statistics")
+    {
+        Description = "on: read the server's own statistics before and after each step (where the time went); off: read none, to see what reading them costs.",
+        DefaultValueFactory = _ => Defaults.ServerStatistics,
+    };
+
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Folder for the outputs (default: <results>/runs/<time>-<host>/load, with the run's manifest)." };
 
     public static Command Create()
@@ -81,7 +87,7 @@ internal static class LoadVerb
         var command = new Command("load", "Closed-loop users or open-loop arrival rates against the emulators or real servers: percentiles, failures, CSV, interval logs, charts.")
         {
             Scenario, Payload, Backend, Users, Rate, Arrival, Duration, Warmup, Window, ExtraWindows, ThinkTime, Timeout, Seed,
-            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output, Client, Slo,
+            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output, Client, Slo, ServerStatistics,
         };
         command.SetAction(parse => Run(parse));
         command.Subcommands.Add(CreateMerge());
@@ -127,6 +133,7 @@ internal static class LoadVerb
                 Output = parse.GetValue(Output),
                 Client = parse.GetValue(Client)!,
                 Slo = parse.GetValue(Slo),
+                ServerStatistics = parse.GetValue(ServerStatistics)!,
             });
         }
         catch (LoadInputException ex)

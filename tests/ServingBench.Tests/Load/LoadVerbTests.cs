@@ -40,6 +40,23 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
         }
     }
 
+    [Fact]
+    public async Task Server_Statistics_Off_Reads_None_And_Leaves_The_Server_Columns_Empty()
+    {
+        var on = Plan("triton-grpc-raw", users: "2", output: Path.Combine(Folder, "on"));
+        var off = Plan("triton-grpc-raw", users: "2", output: Path.Combine(Folder, "off"), serverStatistics: "off");
+
+        Assert.Equal(0, await LoadSession.RunAsync(on, TextWriter.Null, CancellationToken.None, AppCommand));
+        Assert.Equal(0, await LoadSession.RunAsync(off, TextWriter.Null, CancellationToken.None, AppCommand));
+
+        var read = Assert.Single(LoadSummary.Read(Path.Combine(Folder, "on", LoadOutputs.SummaryJson)).Steps);
+        var unread = Assert.Single(LoadSummary.Read(Path.Combine(Folder, "off", LoadOutputs.SummaryJson)).Steps);
+        Assert.NotNull(read.ServerRequestUs);
+        Assert.Null(unread.ServerStatistics);
+        Assert.Null(unread.ServerRequestUs);
+        Assert.True(unread.Requests > 0, unread.ToString());
+    }
+
     [Theory]
     [InlineData("torchserve-rest-raw")]
     [InlineData("triton-grpc-raw")]
@@ -83,6 +100,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
     [InlineData("--client lean --target", "https://127.0.0.1:1", "--client lean speaks cleartext HTTP/1.1 and HTTP/2 only, and --target 'https://127.0.0.1:1' is https")]
     [InlineData("--slo", "p99<250", "--slo 'p99<250': a latency needs a unit: us, ms or s")]
     [InlineData("--slo", "p99 below 250ms", "--slo 'p99 below 250ms' is not an objective such as p99<250ms")]
+    [InlineData("--server-statistics", "maybe", "--server-statistics 'maybe' is not on or off")]
     public void Bad_Input_Is_One_Line_Naming_The_Option(string option, string value, string expected)
     {
         var ex = Assert.Throws<LoadInputException>(() => option switch
@@ -96,6 +114,7 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
             "--client" => Plan("triton-grpc-raw", client: value),
             "--client lean --target" => Plan("triton-grpc-raw", target: value, client: "lean"),
             "--slo" => Plan("triton-grpc-raw", slo: value),
+            "--server-statistics" => Plan("triton-grpc-raw", serverStatistics: value),
             _ => Plan("triton-grpc-raw", worker: value),
         });
         Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
@@ -187,7 +206,8 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
 
     private static LoadPlan Plan(
         string scenario, string payload = "bart-text", string backend = "canned", string? users = "2", string? rate = null,
-        string duration = "1s", string? target = null, string? worker = null, string? output = null, string client = "full", string? slo = null) =>
+        string duration = "1s", string? target = null, string? worker = null, string? output = null, string client = "full", string? slo = null,
+        string serverStatistics = "on") =>
         LoadPlan.From(new LoadOptions
         {
             Scenarios = scenario,
@@ -204,5 +224,6 @@ public sealed class LoadVerbTests() : TemporaryFolderTest("servingbench-load-")
             Output = output,
             Client = client,
             Slo = slo,
+            ServerStatistics = serverStatistics,
         });
 }
