@@ -13,6 +13,7 @@ namespace ServingBench.Benchmarks;
 /// </summary>
 [BenchmarkCategory(Categories.Serialization)]
 [SuiteJob]
+[PromptTiering]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
 [CategoriesColumn]
 public class NumberTextBenchmarks

@@ -12,6 +12,7 @@ namespace ServingBench.Benchmarks;
 /// </summary>
 [BenchmarkCategory(Categories.Serialization)]
 [SuiteJob]
+[PromptTiering]
 // One block per method (EncodeRequest, DecodeRequest, ...), rows in catalogue order inside it: a block reads as
 // "this direction, every encoding of every payload".
 [GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByMethod)]

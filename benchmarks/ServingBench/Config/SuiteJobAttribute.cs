@@ -18,7 +18,7 @@ namespace ServingBench.Config;
 public sealed class SuiteJobAttribute : Attribute, IConfigSource
 {
     public SuiteJobAttribute(
-        int warmupCount = ServingBenchConfig.WarmupCount,
+        int warmupCount = ServingBenchConfig.AutomaticWarmup,
         int minIterationCount = ServingBenchConfig.MinIterationCount,
         int maxIterationCount = ServingBenchConfig.MaxIterationCount)
     {

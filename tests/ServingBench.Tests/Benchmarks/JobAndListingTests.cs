@@ -42,9 +42,23 @@ public sealed class JobAndListingTests
         var run = Listing(["--filter", "*Serialization*memcpy*"]).Cases().ToList();
         Assert.NotEmpty(run);
         Assert.All(run, b => Assert.Equal(
-            (ServingBenchConfig.WarmupCount, $"{ServingBenchConfig.MinIterationCount}-{ServingBenchConfig.MaxIterationCount}", ServingBenchConfig.MaxRelativeError, "ServingBench"),
-            (b.Job.Run.WarmupCount, Iterations(b.Job), b.Job.Accuracy.MaxRelativeError, b.Job.Id)));
+            ($"{ServingBenchConfig.MinWarmupCount}-{ServingBenchConfig.MaxWarmupCount}", $"{ServingBenchConfig.MinIterationCount}-{ServingBenchConfig.MaxIterationCount}", ServingBenchConfig.MaxRelativeError, "ServingBench"),
+            (Warmups(b.Job), Iterations(b.Job), b.Job.Accuracy.MaxRelativeError, b.Job.Id)));
     }
+
+    [Fact]
+    public void A_Warmup_Count_On_The_Command_Line_Replaces_The_Automatic_Warmup()
+    {
+        var run = Listing(["--warmupCount", "2", "--filter", "*Serialization*memcpy*"]).Cases().ToList();
+        Assert.NotEmpty(run);
+        Assert.All(run, b => Assert.Equal("2", Warmups(b.Job)));
+    }
+
+    /// <summary>"N" for a fixed warm-up, "min-max" for BenchmarkDotNet's automatic one.</summary>
+    private static string Warmups(Job job) =>
+        job.HasValue(RunMode.WarmupCountCharacteristic)
+            ? job.Run.WarmupCount.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{job.Run.MinWarmupIterationCount}-{job.Run.MaxWarmupIterationCount}");
 
     [Fact]
     public void A_Test_Job_Replaces_The_Suite_Job()
