@@ -70,7 +70,7 @@ public sealed class MemoryAfterLoadTests(ITestOutputHelper output)
             // Steady state: the server trims once it has been idle for a second; give it a few. The bound is the
             // 500 MB target, and on this small load also what the server may keep on purpose (its large-buffer
             // budget) plus slack: keeping the load's 80 bodies (336 MB of touched pages) exceeds both.
-            long bound = Math.Min(TargetRss, idle + LargeBuffers.RetainedLimit + Slack);
+            long bound = Math.Min(TargetRss, idle + BufferPoolLimits.Default.RetainedBytes + Slack);
             long steady = peak;
             while (clock.Elapsed < loaded + TimeSpan.FromSeconds(6) && steady > bound)
             {

@@ -32,12 +32,13 @@ internal sealed class JsonTensorReader : IDisposable
     private readonly JsonBytesForm _bytesForm;
     private readonly bool _rejectLossyIntegers;
     private readonly long[] _dims = new long[JsonInput.MaxDepth + 1];
+    private readonly BufferPool _scratch;
     private readonly PooledBufferWriter _buffer;
     private int _rank = -1;
     private long _count;
 
     /// <param name="rejectLossyIntegers">TF Serving's rule: integer literals must fit a float tensor's mantissa.</param>
-    public JsonTensorReader(DataType type, bool allowNonFinite, JsonBytesForm bytesForm, int capacityHint = 4096, bool rejectLossyIntegers = false)
+    public JsonTensorReader(BufferPool scratch, DataType type, bool allowNonFinite, JsonBytesForm bytesForm, int capacityHint = 4096, bool rejectLossyIntegers = false)
     {
         if (type is DataType.FP16 or DataType.BF16)
         {
@@ -49,7 +50,8 @@ internal sealed class JsonTensorReader : IDisposable
         _allowNonFinite = allowNonFinite;
         _bytesForm = bytesForm;
         _rejectLossyIntegers = rejectLossyIntegers;
-        _buffer = new PooledBufferWriter(capacityHint);
+        _scratch = scratch;
+        _buffer = new PooledBufferWriter(scratch, capacityHint);
         Array.Fill(_dims, -1);
     }
 
@@ -309,7 +311,7 @@ internal sealed class JsonTensorReader : IDisposable
 
     private void AppendBase64(ref JsonInput json)
     {
-        using var text = new PooledBufferWriter(256);
+        using var text = new PooledBufferWriter(_scratch, 256);
         json.ReadStringBytes(text);
         var utf8 = text.WrittenSpan;
         var destination = _buffer.GetSpan(System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(utf8.Length));
