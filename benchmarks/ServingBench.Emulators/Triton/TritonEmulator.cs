@@ -47,6 +47,9 @@ public sealed class TritonEmulator(EmulatorOptions options)
     // This server's buffers (request bodies, encoded answers), apart from any client's in the same process.
     private readonly BufferPool _buffers = new();
 
+    /// <summary>The pool this server's request and answer buffers come from (for tests).</summary>
+    internal BufferPool Buffers => _buffers;
+
     public IEnumerable<ListenerSpec> Listeners()
     {
         yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Rest, DefaultHttpPort)

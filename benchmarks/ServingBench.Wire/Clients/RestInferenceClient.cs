@@ -41,6 +41,9 @@ public sealed class RestInferenceClient : IInferenceClient
 
     public string ModelName { get; }
 
+    /// <summary>The pool this client's request and answer buffers come from (for tests).</summary>
+    internal BufferPool Buffers => _buffers;
+
     /// <summary>Where inference requests go: the server's address and the framework's path for the model.</summary>
     public Uri InferUri => _inferUri;
 
