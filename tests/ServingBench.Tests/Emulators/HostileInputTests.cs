@@ -297,7 +297,7 @@ public sealed class HostileInputTests(EmulatorFixture fixture) : IDisposable
         }
     }
 
-    private static byte[] GzipOfZeros(long length)
+    internal static byte[] GzipOfZeros(long length)
     {
         // Concatenated gzip members inflate as one body; one 16 MiB member of zeros compresses to about 16 KB.
         using var member = new MemoryStream();
