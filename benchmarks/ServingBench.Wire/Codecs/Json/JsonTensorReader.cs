@@ -32,7 +32,6 @@ internal sealed class JsonTensorReader : IDisposable
     private readonly JsonBytesForm _bytesForm;
     private readonly bool _rejectLossyIntegers;
     private readonly long[] _dims = new long[JsonInput.MaxDepth + 1];
-    private readonly BufferPool _scratch;
     private readonly PooledBufferWriter _buffer;
     private int _rank = -1;
     private long _count;
@@ -50,7 +49,6 @@ internal sealed class JsonTensorReader : IDisposable
         _allowNonFinite = allowNonFinite;
         _bytesForm = bytesForm;
         _rejectLossyIntegers = rejectLossyIntegers;
-        _scratch = scratch;
         _buffer = new PooledBufferWriter(scratch, capacityHint);
         Array.Fill(_dims, -1);
     }
@@ -311,7 +309,7 @@ internal sealed class JsonTensorReader : IDisposable
 
     private void AppendBase64(ref JsonInput json)
     {
-        using var text = new PooledBufferWriter(_scratch, 256);
+        using var text = new PooledBufferWriter(_buffer.Pool, 256);
         json.ReadStringBytes(text);
         var utf8 = text.WrittenSpan;
         var destination = _buffer.GetSpan(System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(utf8.Length));
