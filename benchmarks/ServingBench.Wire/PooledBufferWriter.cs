@@ -3,20 +3,26 @@ using System.Buffers;
 namespace ServingBench.Wire;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> over pooled arrays (<see cref="LargeBuffers"/>: small ones from
-/// <see cref="ArrayPool{T}.Shared"/>, large ones from a pool with a byte budget): encoding a 600 KB tensor per
-/// request must not allocate a fresh large-object-heap array each time. Dispose returns it.
+/// An <see cref="IBufferWriter{T}"/> over arrays from its owner's <see cref="BufferPool"/>: encoding a 600 KB tensor
+/// per request must not allocate a fresh large-object-heap array each time. Dispose returns it.
 /// Clients, emulators and benchmarks share it; decoders can collect elements with <see cref="Append"/>.
 /// </summary>
 public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    private readonly BufferPool _pool;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity = 4096)
+    /// <param name="pool">The pool of the server or client this buffer works for.</param>
+    public PooledBufferWriter(BufferPool pool, int initialCapacity = 4096)
     {
-        _buffer = LargeBuffers.Rent(Math.Max(initialCapacity, 256));
+        ArgumentNullException.ThrowIfNull(pool);
+        _pool = pool;
+        _buffer = pool.Rent(Math.Max(initialCapacity, 256));
     }
+
+    /// <summary>Where this buffer's arrays come from: a buffer derived from it (its compressed form) rents from the same owner.</summary>
+    public BufferPool Pool => _pool;
 
     public int WrittenCount => _written;
 
@@ -77,7 +83,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written = 0;
         if (buffer.Length > 0)
         {
-            LargeBuffers.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 
@@ -97,9 +103,9 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
 
         long target = Math.Max((long)_buffer.Length * 2, (long)_written + needed);
-        var grown = LargeBuffers.Rent((int)Math.Min(target, Array.MaxLength));
+        var grown = _pool.Rent((int)Math.Min(target, Array.MaxLength));
         _buffer.AsSpan(0, _written).CopyTo(grown);
-        LargeBuffers.Return(_buffer);
+        _pool.Return(_buffer);
         _buffer = grown;
     }
 }

@@ -21,23 +21,25 @@ public static class EchoEmulator
 
     public static IEnumerable<ListenerSpec> Listeners()
     {
+        // One pool for both listeners: they are one echo server.
+        var buffers = new BufferPool();
         yield return new ListenerSpec("echo", null, EndpointRole.EchoRest, 0)
         {
-            Rest = EchoRestAsync,
+            Rest = context => EchoRestAsync(context, buffers),
         };
         yield return new ListenerSpec("echo", null, EndpointRole.EchoGrpc, 0)
         {
-            Grpc = new GrpcMethodTable().Add(GrpcServices.EchoService, EchoMethod, (request, context) =>
-                Task.FromResult(Answer(request.Span, context.RequestHeaders.GetValue(ResponseBytesHeader)))),
+            Grpc = new GrpcMethodTable(buffers).Add(GrpcServices.EchoService, EchoMethod, (request, context) =>
+                Task.FromResult(Answer(buffers, request.Span, context.RequestHeaders.GetValue(ResponseBytesHeader)))),
         };
     }
 
-    private static async Task EchoRestAsync(HttpContext context)
+    private static async Task EchoRestAsync(HttpContext context, BufferPool buffers)
     {
         try
         {
-            using var body = await HttpExchange.ReadBodyAsync(context.Request, long.MaxValue, context.RequestAborted).ConfigureAwait(false);
-            var answer = Answer(body.WrittenSpan, context.Request.Headers[ResponseBytesHeader].ToString());
+            using var body = await HttpExchange.ReadBodyAsync(context.Request, buffers, long.MaxValue, context.RequestAborted).ConfigureAwait(false);
+            var answer = Answer(buffers, body.WrittenSpan, context.Request.Headers[ResponseBytesHeader].ToString());
             await HttpExchange.WriteAsync(context.Response, StatusCodes.Status200OK, new WireContent(context.Request.ContentType ?? "application/octet-stream"), answer)
                 .ConfigureAwait(false);
         }
@@ -48,10 +50,10 @@ public static class EchoEmulator
     }
 
     /// <summary>The received bytes, or <paramref name="requestedLength"/> bytes cycled from them when it is given.</summary>
-    private static PooledBufferWriter Answer(ReadOnlySpan<byte> received, string? requestedLength)
+    private static PooledBufferWriter Answer(BufferPool buffers, ReadOnlySpan<byte> received, string? requestedLength)
     {
         int length = int.TryParse(requestedLength, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : received.Length;
-        var answer = new PooledBufferWriter(Math.Max(length, 1));
+        var answer = new PooledBufferWriter(buffers, Math.Max(length, 1));
         var target = answer.GetSpan(length)[..length];
         for (int offset = 0; offset < length && !received.IsEmpty; offset += received.Length)
         {

@@ -178,7 +178,6 @@ public static class EmulatorHost
 public sealed class RunningEmulators : IAsyncDisposable
 {
     private readonly List<(WebApplication App, EmulatorEndpoint Endpoint)> _apps;
-    private readonly IdleTrim _trim = new();
 
     internal RunningEmulators(List<(WebApplication App, EmulatorEndpoint Endpoint)> apps)
     {
@@ -205,7 +204,6 @@ public sealed class RunningEmulators : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(other);
         _apps.AddRange(other._apps);
         other._apps.Clear();
-        other._trim.Dispose();
         return this;
     }
 
@@ -219,7 +217,6 @@ public sealed class RunningEmulators : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _trim.Dispose();
         foreach (var (app, _) in _apps)
         {
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);

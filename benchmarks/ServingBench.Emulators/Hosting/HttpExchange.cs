@@ -34,7 +34,7 @@ internal static class HttpExchange
     /// applies to the decompressed bytes, so a small body that inflates to gigabytes stops at the limit instead of
     /// filling memory.
     /// </summary>
-    public static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken, RequestCoding coding = RequestCoding.AsSent)
+    public static async Task<PooledBufferWriter> ReadBodyAsync(HttpRequest request, BufferPool buffers, long limit, CancellationToken cancellationToken, RequestCoding coding = RequestCoding.AsSent)
     {
         string encoding = request.Headers.ContentEncoding.ToString();
         Stream source = request.Body;
@@ -47,7 +47,7 @@ internal static class HttpExchange
 
         try
         {
-            return await ReadAllAsync(source, declared, limit, decompressed: !ReferenceEquals(source, request.Body), cancellationToken).ConfigureAwait(false);
+            return await ReadAllAsync(source, buffers, declared, limit, decompressed: !ReferenceEquals(source, request.Body), cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {
@@ -94,7 +94,7 @@ internal static class HttpExchange
         }
     }
 
-    private static async Task<PooledBufferWriter> ReadAllAsync(Stream source, long? declared, long limit, bool decompressed, CancellationToken cancellationToken)
+    private static async Task<PooledBufferWriter> ReadAllAsync(Stream source, BufferPool buffers, long? declared, long limit, bool decompressed, CancellationToken cancellationToken)
     {
         if (declared > limit)
         {
@@ -102,7 +102,7 @@ internal static class HttpExchange
         }
 
         // A 9-byte body may declare 600 MB: the first buffer trusts the declaration only up to a modest size.
-        var body = new PooledBufferWriter((int)Math.Min(declared ?? ReadChunk, Math.Min(limit, TrustedDeclaredBytes)) + 1);
+        var body = new PooledBufferWriter(buffers, (int)Math.Min(declared ?? ReadChunk, Math.Min(limit, TrustedDeclaredBytes)) + 1);
         try
         {
             while (true)
@@ -165,7 +165,7 @@ internal static class HttpExchange
 
             if (compression is not null)
             {
-                compressed = new PooledBufferWriter(body.WrittenCount / 2 + 1024);
+                compressed = new PooledBufferWriter(body.Pool, body.WrittenCount / 2 + 1024);
                 compression.Compress(body.WrittenSpan, compressed);
                 response.Headers.ContentEncoding = compression.Token;
             }
@@ -182,14 +182,14 @@ internal static class HttpExchange
     }
 
     /// <summary>A JSON document written by <paramref name="write"/>, with the framework's layout and an optional trailing newline.</summary>
-    public static Task WriteJsonAsync(HttpResponse response, int status, Action<Utf8JsonWriter> write, int indent, bool trailingNewline = false) =>
-        WriteAsync(response, status, WireContent.Json, Json(write, indent, trailingNewline));
+    public static Task WriteJsonAsync(HttpResponse response, BufferPool buffers, int status, Action<Utf8JsonWriter> write, int indent, bool trailingNewline = false) =>
+        WriteAsync(response, status, WireContent.Json, Json(buffers, write, indent, trailingNewline));
 
     /// <summary>The bytes <see cref="WriteJsonAsync"/> sends, in a pooled buffer the caller disposes.</summary>
-    public static PooledBufferWriter Json(Action<Utf8JsonWriter> write, int indent, bool trailingNewline = false)
+    public static PooledBufferWriter Json(BufferPool buffers, Action<Utf8JsonWriter> write, int indent, bool trailingNewline = false)
     {
         ArgumentNullException.ThrowIfNull(write);
-        var body = new PooledBufferWriter(512);
+        var body = new PooledBufferWriter(buffers, 512);
         using (var writer = new Utf8JsonWriter(body, indent > 0
             ? new JsonWriterOptions { Indented = true, IndentSize = indent, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }
             : new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

@@ -28,13 +28,13 @@ internal static class Inference
     /// </summary>
     public static async Task<(WireContent Content, PooledBufferWriter Body)> PipelineAsync(
         ModelInstances instances, IInferenceBackend backend, ModelSignature model, string version, RequestTiming timing,
-        Func<(InferenceRequest Request, IWireCodec ResponseCodec)> decode, CancellationToken cancellationToken)
+        Func<(InferenceRequest Request, IWireCodec ResponseCodec)> decode, BufferPool buffers, CancellationToken cancellationToken)
     {
         var (decoded, responseCodec) = decode();
         timing.BatchSize = BatchSize(decoded);
         timing.Decoded();
         var response = await ScheduleAsync(instances, backend, model, decoded, version, timing, cancellationToken).ConfigureAwait(false);
-        var encoded = Encode(response, responseCodec);
+        var encoded = Encode(response, responseCodec, buffers);
         timing.Encoded();
         return encoded;
     }
@@ -51,9 +51,9 @@ internal static class Inference
         return response;
     }
 
-    public static (WireContent Content, PooledBufferWriter Body) Encode(InferenceResponse response, IWireCodec responseCodec)
+    public static (WireContent Content, PooledBufferWriter Body) Encode(InferenceResponse response, IWireCodec responseCodec, BufferPool buffers)
     {
-        var body = new PooledBufferWriter(16 * 1024);
+        var body = new PooledBufferWriter(buffers, 16 * 1024);
         try
         {
             var content = responseCodec.EncodeResponse(response, body);

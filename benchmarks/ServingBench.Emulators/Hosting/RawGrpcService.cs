@@ -9,15 +9,17 @@ namespace ServingBench.Emulators.Hosting;
 public delegate Task<PooledBufferWriter> RawUnaryHandler(ReadOnlyMemory<byte> request, ServerCallContext context);
 
 /// <summary>The gRPC methods one listener serves, by their real service and method names.</summary>
-public sealed class GrpcMethodTable
+/// <param name="buffers">The serving emulator's pool: request copies are rented from it.</param>
+public sealed class GrpcMethodTable(BufferPool buffers)
 {
+    private readonly Marshaller<PooledBufferWriter> _marshaller = PooledGrpcMarshaller.Create(buffers);
     private readonly List<(Grpc.Core.Method<PooledBufferWriter, PooledBufferWriter> Method, RawUnaryHandler Handler)> _methods = [];
 
     public IReadOnlyList<(Grpc.Core.Method<PooledBufferWriter, PooledBufferWriter> Method, RawUnaryHandler Handler)> Methods => _methods;
 
     public GrpcMethodTable Add(string service, string method, RawUnaryHandler handler)
     {
-        _methods.Add((PooledGrpcMarshaller.ServerMethod(service, method), handler));
+        _methods.Add((PooledGrpcMarshaller.ServerMethod(service, method, _marshaller), handler));
         return this;
     }
 }
@@ -53,9 +55,10 @@ internal static class PooledGrpcMarshaller
 {
     /// <summary>
     /// Writes a <see cref="PooledBufferWriter"/>'s bytes and returns its array to the pool: a server's response
-    /// buffer lives until the framework serialises it, which happens after the handler has returned.
+    /// buffer lives until the framework serialises it, which happens after the handler has returned. Requests are
+    /// copied into arrays from <paramref name="buffers"/>.
     /// </summary>
-    public static Marshaller<PooledBufferWriter> Marshaller { get; } = new(
+    public static Marshaller<PooledBufferWriter> Create(BufferPool buffers) => new(
         static (message, context) =>
         {
             try
@@ -70,10 +73,10 @@ internal static class PooledGrpcMarshaller
                 message.Dispose();
             }
         },
-        static context =>
+        context =>
         {
             var sequence = context.PayloadAsReadOnlySequence();
-            var copy = new PooledBufferWriter((int)sequence.Length);
+            var copy = new PooledBufferWriter(buffers, (int)sequence.Length);
             foreach (var segment in sequence)
             {
                 copy.Write(segment.Span);
@@ -82,6 +85,6 @@ internal static class PooledGrpcMarshaller
             return copy;
         });
 
-    public static Grpc.Core.Method<PooledBufferWriter, PooledBufferWriter> ServerMethod(string service, string method) =>
-        new(MethodType.Unary, service, method, Marshaller, Marshaller);
+    public static Grpc.Core.Method<PooledBufferWriter, PooledBufferWriter> ServerMethod(string service, string method, Marshaller<PooledBufferWriter> marshaller) =>
+        new(MethodType.Unary, service, method, marshaller, marshaller);
 }

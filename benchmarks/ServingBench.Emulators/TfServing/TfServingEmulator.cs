@@ -38,11 +38,14 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
     private readonly TfServingStatistics _statistics = new(options.Models.Select(m => m.Name));
     private readonly ModelInstances _instances = new(options.Models.Select(m => m.Name), options.InstancesPerModel);
 
+    // This server's buffers (request bodies, encoded answers), apart from any client's in the same process.
+    private readonly BufferPool _buffers = new();
+
     public IEnumerable<ListenerSpec> Listeners()
     {
         yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Grpc, DefaultGrpcPort)
         {
-            Grpc = new GrpcMethodTable()
+            Grpc = new GrpcMethodTable(_buffers)
                 .Add(GrpcServices.TfPredictionService, "Predict", Guard(PredictGrpcAsync))
                 .Add(GrpcServices.TfPredictionService, "GetModelMetadata", Guard(MetadataGrpcAsync))
                 .Add(GrpcServices.TfModelService, "GetModelStatus", Guard(StatusGrpcAsync)),
@@ -91,7 +94,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         {
             var model = Resolve(Unescape(get, "name"), Group(get, "version"), Group(get, "label"));
             bool metadata = get.Groups["metadata"].Success;
-            await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, writer =>
+            await HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, writer =>
             {
                 if (metadata)
                 {
@@ -112,7 +115,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
 
     private async Task PredictRestAsync(HttpContext context, ModelSignature model)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, RequestCoding.Gzip).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, _buffers, options.MaxRestBodyBytes, context.RequestAborted, RequestCoding.Gzip).ConfigureAwait(false);
         var (content, response) = await TimedAsync(model, TfServingStatistics.RestEntrypoint, context.RequestAborted, () =>
         {
             var scenario = IsRowFormat(body.WrittenSpan) ? ScenarioCatalog.TfServingRestJsonRow : ScenarioCatalog.TfServingRestJsonCol;
@@ -134,7 +137,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         var timing = RequestTiming.Start();
         try
         {
-            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, Version, timing, decode, cancellationToken).ConfigureAwait(false);
+            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, Version, timing, decode, _buffers, cancellationToken).ConfigureAwait(false);
             _statistics.Answered(model.Name, entrypoint, timing);
             return encoded;
         }
@@ -176,14 +179,14 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
     {
         var reference = TfServingControl.PeekModelSpec(request, "GetModelMetadataRequest");
         var model = Resolve(reference.Name, reference.Version, reference.Label);
-        return Task.FromResult(PooledBodies.Wrap(TfServingControl.Metadata(model, ServedVersion)));
+        return Task.FromResult(PooledBodies.Wrap(_buffers, TfServingControl.Metadata(model, ServedVersion)));
     }
 
     private Task<PooledBufferWriter> StatusGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
         var reference = TfServingControl.PeekModelSpec(request, "GetModelStatusRequest");
         Resolve(reference.Name, reference.Version, reference.Label);
-        return Task.FromResult(PooledBodies.Wrap(TfServingControl.Available(ServedVersion)));
+        return Task.FromResult(PooledBodies.Wrap(_buffers, TfServingControl.Available(ServedVersion)));
     }
 
     private static string Version => ServedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -323,8 +326,8 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
     }
 
     /// <summary>TF Serving's error body: <c>{ "error": "..." }</c>, pretty-printed (rapidjson PrettyWriter, 4 spaces).</summary>
-    private static Task WriteErrorAsync(HttpResponse response, ServerError error) =>
-        HttpExchange.WriteJsonAsync(response, error.HttpStatus, writer =>
+    private Task WriteErrorAsync(HttpResponse response, ServerError error) =>
+        HttpExchange.WriteJsonAsync(response, _buffers, error.HttpStatus, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("error", error.Message);

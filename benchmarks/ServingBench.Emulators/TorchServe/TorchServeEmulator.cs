@@ -35,6 +35,9 @@ public sealed class TorchServeEmulator : IDisposable
     private readonly Dictionary<string, BoundedJobQueue> _queues;
     private readonly TorchServeStatistics _statistics;
 
+    // This server's buffers (request bodies, encoded answers), apart from any client's in the same process.
+    private readonly BufferPool _buffers = new();
+
     public TorchServeEmulator(EmulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -61,7 +64,7 @@ public sealed class TorchServeEmulator : IDisposable
         yield return new ListenerSpec("torchserve", Framework.TorchServe, EndpointRole.Grpc, DefaultGrpcPort)
         {
             // TorchServe reports every failure of a unary call as INTERNAL with the exception's message.
-            Grpc = new GrpcMethodTable()
+            Grpc = new GrpcMethodTable(_buffers)
                 .Add(GrpcServices.TorchServeInference, "Ping", GrpcErrors.Guard(PingGrpcAsync, GrpcStatusOf, _options.ErrorLog, "torchserve"))
                 .Add(GrpcServices.TorchServeInference, "Predictions", GrpcErrors.Guard(PredictionsGrpcAsync, GrpcStatusOf, _options.ErrorLog, "torchserve")),
             MaxGrpcReceiveBytes = _options.TorchServeMaxRequestBytes,
@@ -131,7 +134,7 @@ public sealed class TorchServeEmulator : IDisposable
 
     private async Task PredictRestAsync(HttpContext context, ModelSignature model, string? version)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, _options.TorchServeMaxRequestBytes, context.RequestAborted).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, _buffers, _options.TorchServeMaxRequestBytes, context.RequestAborted).ConfigureAwait(false);
         var content = HttpExchange.RequestContent(context.Request);
         bool json = content.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
         var codec = _models.Codec(json ? ScenarioCatalog.TorchServeRestJson : ScenarioCatalog.TorchServeRestRaw, model);
@@ -141,10 +144,10 @@ public sealed class TorchServeEmulator : IDisposable
             var response = await DecodedAsync(model, decoded, timing, cancellationToken).ConfigureAwait(false);
             if (!UsesDefaultHandler(model, decoded))
             {
-                return Inference.Encode(response, codec);
+                return Inference.Encode(response, codec, _buffers);
             }
 
-            var answer = new PooledBufferWriter(1024);
+            var answer = new PooledBufferWriter(_buffers, 1024);
             DefaultHandlers.WriteAnswer(model, response, answer);
             return (Content: WireContent.Json, Body: answer);
         }).ConfigureAwait(false);
@@ -163,14 +166,14 @@ public sealed class TorchServeEmulator : IDisposable
             var response = await DecodedAsync(model, decoded, timing, cancellationToken).ConfigureAwait(false);
             if (!UsesDefaultHandler(model, decoded))
             {
-                return Inference.Encode(response, codec);
+                return Inference.Encode(response, codec, _buffers);
             }
 
             // PredictionResponse.prediction carries the same bytes the REST API would send.
-            using var answer = new PooledBufferWriter(1024);
+            using var answer = new PooledBufferWriter(_buffers, 1024);
             DefaultHandlers.WriteAnswer(model, response, answer);
             var message = new ServingBench.Wire.Protos.TorchServe.PredictionResponse { Prediction = Google.Protobuf.ByteString.CopyFrom(answer.WrittenSpan) };
-            return (Content: WireContent.Protobuf, Body: PooledBodies.Wrap(Google.Protobuf.MessageExtensions.ToByteArray(message)));
+            return (Content: WireContent.Protobuf, Body: PooledBodies.Wrap(_buffers, Google.Protobuf.MessageExtensions.ToByteArray(message)));
         }).ConfigureAwait(false);
         return result.Body;
     }
@@ -228,8 +231,8 @@ public sealed class TorchServeEmulator : IDisposable
     private bool UsesDefaultHandler(ModelSignature model, InferenceRequest request) =>
         _options.TorchServeDefaultHandlers && Backends.RequestValidator.IsFileRequest(model, request);
 
-    private static Task<PooledBufferWriter> PingGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context) =>
-        Task.FromResult(PooledBodies.Wrap(new ServingBench.Wire.Protos.TorchServe.TorchServeHealthResponse { Health = HealthyJson }));
+    private Task<PooledBufferWriter> PingGrpcAsync(ReadOnlyMemory<byte> request, ServerCallContext context) =>
+        Task.FromResult(PooledBodies.Wrap(_buffers, new ServingBench.Wire.Protos.TorchServe.TorchServeHealthResponse { Health = HealthyJson }));
 
     private async Task HandleManagementAsync(HttpContext context)
     {
@@ -238,7 +241,7 @@ public sealed class TorchServeEmulator : IDisposable
         if (segments is ["models"])
         {
             RequireMethod(request, HttpMethods.Get);
-            await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, writer =>
+            await HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteStartArray("models");
@@ -261,7 +264,7 @@ public sealed class TorchServeEmulator : IDisposable
             RequireMethod(request, HttpMethods.Get);
             var model = Resolve(segments[1], segments.Length == 3 ? segments[2] : null);
             var queue = _queues[model.Name];
-            await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, writer => WriteDescription(writer, model, queue), indent: 2, trailingNewline: true)
+            await HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, writer => WriteDescription(writer, model, queue), indent: 2, trailingNewline: true)
                 .ConfigureAwait(false);
             return;
         }
@@ -334,14 +337,14 @@ public sealed class TorchServeEmulator : IDisposable
     private static string[] Segments(string? path) =>
         [.. (path ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString)];
 
-    private static Task WriteErrorAsync(HttpResponse response, ServerError error) =>
+    private Task WriteErrorAsync(HttpResponse response, ServerError error) =>
         HttpExchange.WriteAsync(response, StatusOf(error), WireContent.Json, ErrorBody(error));
 
     private static int StatusOf(ServerError error) =>
         error.Kind == ErrorKind.Internal ? StatusCodes.Status500InternalServerError : error.HttpStatus;
 
     /// <summary>TorchServe's error body (NettyUtils.sendError): Gson pretty JSON, 2 spaces, trailing newline.</summary>
-    private static PooledBufferWriter ErrorBody(ServerError error)
+    private PooledBufferWriter ErrorBody(ServerError error)
     {
         int status = StatusOf(error);
         string type = error.TorchServeType ?? error.Kind switch
@@ -352,7 +355,7 @@ public sealed class TorchServeEmulator : IDisposable
             ErrorKind.Unavailable => "ServiceUnavailableException",
             _ => "InternalServerException",
         };
-        return HttpExchange.Json(writer =>
+        return HttpExchange.Json(_buffers, writer =>
         {
             writer.WriteStartObject();
             writer.WriteNumber("code", status);
@@ -367,15 +370,15 @@ public sealed class TorchServeEmulator : IDisposable
     /// headers over HttpServerCodec's 4,096 / 8,192-byte limits) as failed, and HttpRequestHandler answers it as a
     /// BadRequestException, in the same body as every other error.
     /// </summary>
-    private static MalformedRequestAnswer UnparsableRequestAnswer()
+    private MalformedRequestAnswer UnparsableRequestAnswer()
     {
         using var body = ErrorBody(new ServerError(ErrorKind.InvalidArgument, "Invalid HTTP message."));
         return new MalformedRequestAnswer(WireContent.Json.ContentType, body.ToArray(), replacing: [400, 414, 431]);
     }
 
-    private static Task WriteTextAsync(HttpResponse response, int status, string json)
+    private Task WriteTextAsync(HttpResponse response, int status, string json)
     {
-        var body = PooledBodies.Wrap(System.Text.Encoding.UTF8.GetBytes(json));
+        var body = PooledBodies.Wrap(_buffers, System.Text.Encoding.UTF8.GetBytes(json));
         return HttpExchange.WriteAsync(response, status, WireContent.Json, body);
     }
 }

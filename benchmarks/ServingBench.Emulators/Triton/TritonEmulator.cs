@@ -44,6 +44,12 @@ public sealed class TritonEmulator(EmulatorOptions options)
     private readonly TritonStatistics _statistics = new(options.Models.Select(m => m.Name), ServedVersion);
     private readonly ModelInstances _instances = new(options.Models.Select(m => m.Name), options.InstancesPerModel);
 
+    // This server's buffers (request bodies, encoded answers), apart from any client's in the same process.
+    private readonly BufferPool _buffers = new();
+
+    /// <summary>The pool this server's request and answer buffers come from (for tests).</summary>
+    internal BufferPool Buffers => _buffers;
+
     public IEnumerable<ListenerSpec> Listeners()
     {
         yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Rest, DefaultHttpPort)
@@ -52,7 +58,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
         };
         yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Grpc, DefaultGrpcPort)
         {
-            Grpc = new GrpcMethodTable()
+            Grpc = new GrpcMethodTable(_buffers)
                 .Add(GrpcServices.TritonService, "ServerLive", Guard((_, _) => Flag(true)))
                 .Add(GrpcServices.TritonService, "ServerReady", Guard((_, _) => Flag(true)))
                 .Add(GrpcServices.TritonService, "ModelReady", Guard(ModelReadyGrpc))
@@ -92,7 +98,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
         {
             case ["v2"]:
                 RequireGet(get);
-                await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, WriteServerMetadata, indent: 0).ConfigureAwait(false);
+                await HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, WriteServerMetadata, indent: 0).ConfigureAwait(false);
                 return;
             case ["v2", "health", "live"] or ["v2", "health", "ready"]:
                 RequireGet(get);
@@ -124,7 +130,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
             case []:
                 RequireGet(get);
                 var model = Resolve(name, version);
-                await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, w => WriteModelMetadata(w, model), indent: 0).ConfigureAwait(false);
+                await HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, w => WriteModelMetadata(w, model), indent: 0).ConfigureAwait(false);
                 return;
             case ["ready"]:
                 RequireGet(get);
@@ -134,7 +140,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
             case ["config"]:
                 RequireGet(get);
                 var configured = Resolve(name, version);
-                await HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, w => WriteConfig(w, configured), indent: 0).ConfigureAwait(false);
+                await HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, w => WriteConfig(w, configured), indent: 0).ConfigureAwait(false);
                 return;
             case ["stats"]:
                 RequireGet(get);
@@ -155,7 +161,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
 
     private async Task InferRestAsync(HttpContext context, ModelSignature model)
     {
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, options.MaxRestBodyBytes, context.RequestAborted, RequestCoding.GzipOrDeflate).ConfigureAwait(false);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, _buffers, options.MaxRestBodyBytes, context.RequestAborted, RequestCoding.GzipOrDeflate).ConfigureAwait(false);
         var content = HttpExchange.RequestContent(context.Request);
         var (responseContent, response) = await TimedAsync(model, context.RequestAborted, () =>
         {
@@ -228,7 +234,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
         var timing = RequestTiming.Start();
         try
         {
-            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, ServedVersion, timing, decode, cancellationToken).ConfigureAwait(false);
+            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, ServedVersion, timing, decode, _buffers, cancellationToken).ConfigureAwait(false);
             counters.RecordSuccess(timing);
             return encoded;
         }
@@ -240,7 +246,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
     }
 
     private Task WriteStatisticsAsync(HttpContext context, IEnumerable<ModelSignature> models) =>
-        HttpExchange.WriteJsonAsync(context.Response, StatusCodes.Status200OK, w => _statistics.WriteJson(w, models.Select(m => m.Name)), indent: 0);
+        HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, w => _statistics.WriteJson(w, models.Select(m => m.Name)), indent: 0);
 
     private Task<PooledBufferWriter> ModelReadyGrpc(ReadOnlyMemory<byte> request, ServerCallContext context)
     {
@@ -301,9 +307,9 @@ public sealed class TritonEmulator(EmulatorOptions options)
     }
 
     // ServerLiveResponse, ServerReadyResponse and ModelReadyResponse are one bool in field 1 each: one encoding serves all three.
-    private static Task<PooledBufferWriter> Flag(bool value) => Message(new ModelReadyResponse { Ready = value });
+    private Task<PooledBufferWriter> Flag(bool value) => Message(new ModelReadyResponse { Ready = value });
 
-    private static Task<PooledBufferWriter> Message(IMessage message) => Task.FromResult(PooledBodies.Wrap(message));
+    private Task<PooledBufferWriter> Message(IMessage message) => Task.FromResult(PooledBodies.Wrap(_buffers, message));
 
     private static T Parse<T>(MessageParser<T> parser, ReadOnlyMemory<byte> request)
         where T : IMessage<T> => GeneratedMessages.Parse(parser, request.Span);
@@ -390,11 +396,11 @@ public sealed class TritonEmulator(EmulatorOptions options)
     }
 
     /// <summary>Triton's error body: compact <c>{"error":"..."}</c>; a wrong method is 405.</summary>
-    private static Task WriteErrorAsync(HttpResponse response, ServerError error)
+    private Task WriteErrorAsync(HttpResponse response, ServerError error)
     {
         int status = error.Kind == ErrorKind.TooLarge ? StatusCodes.Status400BadRequest
             : error.HttpStatus;
-        return HttpExchange.WriteJsonAsync(response, status, writer =>
+        return HttpExchange.WriteJsonAsync(response, _buffers, status, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("error", error.Message);

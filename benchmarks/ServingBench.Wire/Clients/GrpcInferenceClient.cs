@@ -28,6 +28,9 @@ public sealed class GrpcInferenceClient : IInferenceClient
     private readonly IWireCodec _codec;
     private readonly Method<RawMessage, RawMessage> _infer;
 
+    // This client's request buffers, apart from any server's in the same process.
+    private readonly BufferPool _buffers = new();
+
     // A compressed scenario asks Grpc.Net to compress each request message with the channel's provider for this token.
     private readonly CallOptions _callOptions;
 
@@ -125,7 +128,7 @@ public sealed class GrpcInferenceClient : IInferenceClient
     public async Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken = default)
     {
         var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
-        var body = new PooledBufferWriter(64 * 1024);
+        var body = new PooledBufferWriter(_buffers, 64 * 1024);
         _codec.EncodeRequest(prepared, body);
         var response = await CallAsync(_invoker, _infer, body.WrittenMemory, cancellationToken, _callOptions.Headers).ConfigureAwait(false);
 
@@ -148,7 +151,7 @@ public sealed class GrpcInferenceClient : IInferenceClient
     public byte[] EncodeRequestMessage(InferenceRequest request)
     {
         var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
-        using var body = new PooledBufferWriter(64 * 1024);
+        using var body = new PooledBufferWriter(_buffers, 64 * 1024);
         _codec.EncodeRequest(prepared, body);
         return body.WrittenMemory.ToArray();
     }

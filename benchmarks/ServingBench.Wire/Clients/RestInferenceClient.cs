@@ -18,6 +18,9 @@ public sealed class RestInferenceClient : IInferenceClient
     private readonly IWireCodec _codec;
     private readonly Uri _inferUri;
 
+    // This client's request and answer buffers, apart from any server's in the same process.
+    private readonly BufferPool _buffers = new();
+
     // The scenario's request compression; its token also goes in Accept-Encoding, asking for the answer in kind.
     private readonly BodyCompression? _compression;
 
@@ -37,6 +40,9 @@ public sealed class RestInferenceClient : IInferenceClient
     public ModelSignature Model { get; }
 
     public string ModelName { get; }
+
+    /// <summary>The pool this client's request and answer buffers come from (for tests).</summary>
+    internal BufferPool Buffers => _buffers;
 
     /// <summary>Where inference requests go: the server's address and the framework's path for the model.</summary>
     public Uri InferUri => _inferUri;
@@ -83,7 +89,7 @@ public sealed class RestInferenceClient : IInferenceClient
     public async Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken = default)
     {
         var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
-        using var body = new PooledBufferWriter(64 * 1024);
+        using var body = new PooledBufferWriter(_buffers, 64 * 1024);
         var content = _codec.EncodeRequest(prepared, body);
         using var compressed = Compress(body);
         using var message = new HttpRequestMessage(HttpMethod.Post, _inferUri)
@@ -128,7 +134,7 @@ public sealed class RestInferenceClient : IInferenceClient
     public byte[] EncodeHttpMessage(InferenceRequest request)
     {
         var prepared = ClientRequests.Prepare(request, Scenario, Model, ModelName);
-        using var plain = new PooledBufferWriter(64 * 1024);
+        using var plain = new PooledBufferWriter(_buffers, 64 * 1024);
         var content = _codec.EncodeRequest(prepared, plain);
         using var compressed = Compress(plain);
         var body = compressed ?? plain;
@@ -173,13 +179,13 @@ public sealed class RestInferenceClient : IInferenceClient
             return null;
         }
 
-        var compressed = new PooledBufferWriter(body.WrittenCount / 2 + 1024);
+        var compressed = new PooledBufferWriter(_buffers, body.WrittenCount / 2 + 1024);
         _compression.Compress(body.WrittenSpan, compressed);
         return compressed;
     }
 
     /// <summary>The answer as its codec reads it: inflated when the server set a Content-Encoding the client knows.</summary>
-    private static byte[] Inflate(byte[] bytes, HttpResponseMessage response)
+    private byte[] Inflate(byte[] bytes, HttpResponseMessage response)
     {
         var encoding = response.Content.Headers.ContentEncoding;
         if (encoding.Count == 0 || !ContentCoding.TryParse(encoding.Last(), out var algorithm))
@@ -187,7 +193,7 @@ public sealed class RestInferenceClient : IInferenceClient
             return bytes;
         }
 
-        using var inflated = new PooledBufferWriter(bytes.Length * 4 + 1024);
+        using var inflated = new PooledBufferWriter(_buffers, bytes.Length * 4 + 1024);
         ContentCoding.Decompress(bytes, algorithm, InflatedAnswerLimit, inflated);
         return inflated.ToArray();
     }

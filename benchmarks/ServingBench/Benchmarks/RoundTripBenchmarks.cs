@@ -227,7 +227,7 @@ public class RoundTripBenchmarks
         // The echo carries exactly what the client sends for this cell, and answers with as many bytes as the server:
         // compressed bytes for a compressed cell, moved without compressing or inflating anything.
         var codec = WireCodecs.Create(scenario, _client.Model);
-        using (var body = new PooledBufferWriter())
+        using (var body = new PooledBufferWriter(new BufferPool()))
         {
             _wireContentType = codec.EncodeRequest(_request, body).ContentType;
             _wireRequest = Travelling(body, scenario.Compression);
@@ -319,7 +319,7 @@ public class RoundTripBenchmarks
             return body.ToArray();
         }
 
-        using var compressed = new PooledBufferWriter(body.WrittenCount);
+        using var compressed = new PooledBufferWriter(body.Pool, body.WrittenCount);
         compression.Compress(body.WrittenSpan, compressed);
         return compressed.ToArray();
     }

@@ -91,6 +91,7 @@ public sealed class CodecSubject : SerializationSubject
     private readonly BodyCompression? _answerCompression;
 
     // Encoded bodies before compression and inflated bodies before decoding, sized once so measured calls never grow them.
+    private readonly BufferPool _buffers = new();
     private readonly PooledBufferWriter? _plain;
     private readonly PooledBufferWriter? _inflated;
 
@@ -110,8 +111,8 @@ public sealed class CodecSubject : SerializationSubject
         int largest = Math.Max(plainRequest.Length, plainResponse.Length);
         if (_requestCompression is not null || _answerCompression is not null)
         {
-            _plain = new PooledBufferWriter(largest * 2 + 4096);
-            _inflated = new PooledBufferWriter(largest * 2 + 64 * 1024);
+            _plain = new PooledBufferWriter(_buffers, largest * 2 + 4096);
+            _inflated = new PooledBufferWriter(_buffers, largest * 2 + 64 * 1024);
         }
 
         RequestBody = Compressed(plainRequest, _requestCompression);

@@ -8,7 +8,7 @@ public sealed class PooledBufferWriterTests
     [Fact]
     public void Pooled_Buffer_Grows_And_Keeps_Its_Bytes()
     {
-        using var buffer = new PooledBufferWriter(256);
+        using var buffer = new PooledBufferWriter(new BufferPool(), 256);
         var data = Enumerable.Range(0, 10_000).Select(i => (byte)i).ToArray();
         foreach (var chunk in data.Chunk(777))
         {
@@ -23,7 +23,7 @@ public sealed class PooledBufferWriterTests
     [Fact]
     public void Append_grows_past_the_first_rental_and_rewrite_patches_a_length_prefix()
     {
-        using var writer = new PooledBufferWriter(256);
+        using var writer = new PooledBufferWriter(new BufferPool(), 256);
         writer.Append(4);
         for (int i = 0; i < 1000; i++)
         {
@@ -41,7 +41,7 @@ public sealed class PooledBufferWriterTests
     [Fact]
     public void Rewrite_refuses_bytes_not_yet_written()
     {
-        using var writer = new PooledBufferWriter();
+        using var writer = new PooledBufferWriter(new BufferPool());
         writer.Append(2);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => writer.Rewrite(1, 2));

@@ -41,7 +41,7 @@ public sealed class ConcurrencyTests(EmulatorFixture fixture, ITestOutputHelper 
         await RunClientsAsync(client, request, payload.Response, requestsPerClient: 2, timeout.Token);
 
         // Keeping one request body per request would add Requests × body bytes; half of that fails the test.
-        using var encoded = new PooledBufferWriter();
+        using var encoded = new PooledBufferWriter(new BufferPool());
         WireCodecs.Create(scenario, client.Model).EncodeRequest(request, encoded);
         long bound = (long)Clients * RequestsPerClient * encoded.WrittenCount / 2;
 

@@ -60,7 +60,7 @@ public sealed class HostileInputTests(EmulatorFixture fixture) : IDisposable
         context.Request.Body = counted;
         context.Request.Headers.ContentEncoding = "gzip";
 
-        var refused = await Assert.ThrowsAsync<ServerError>(() => HttpExchange.ReadBodyAsync(context.Request, EmulatorOptions.DefaultMaxRestBodyBytes, default, RequestCoding.Gzip));
+        var refused = await Assert.ThrowsAsync<ServerError>(() => HttpExchange.ReadBodyAsync(context.Request, new BufferPool(), EmulatorOptions.DefaultMaxRestBodyBytes, default, RequestCoding.Gzip));
 
         Assert.Equal(ErrorKind.TooLarge, refused.Kind);
         double limitShare = bomb.Length * (EmulatorOptions.DefaultMaxRestBodyBytes / (double)(1L << 30));
@@ -94,7 +94,7 @@ public sealed class HostileInputTests(EmulatorFixture fixture) : IDisposable
         var context = new DefaultHttpContext();
         context.Request.Body = new MemoryStream(Encoding.ASCII.GetBytes("{\"a\": 1 }"));
         context.Request.ContentLength = 60_000_000;
-        using var body = await HttpExchange.ReadBodyAsync(context.Request, EmulatorOptions.DefaultMaxRestBodyBytes, default);
+        using var body = await HttpExchange.ReadBodyAsync(context.Request, new BufferPool(), EmulatorOptions.DefaultMaxRestBodyBytes, default);
         Assert.Equal(9, body.WrittenCount);
         Assert.True(body.GetMemory().Length <= 4 * 1024 * 1024, $"a 9-byte body holds a {body.GetMemory().Length:N0}-byte buffer");
     }
@@ -297,7 +297,7 @@ public sealed class HostileInputTests(EmulatorFixture fixture) : IDisposable
         }
     }
 
-    private static byte[] GzipOfZeros(long length)
+    internal static byte[] GzipOfZeros(long length)
     {
         // Concatenated gzip members inflate as one body; one 16 MiB member of zeros compresses to about 16 KB.
         using var member = new MemoryStream();

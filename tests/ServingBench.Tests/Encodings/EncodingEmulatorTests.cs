@@ -138,7 +138,7 @@ public sealed class EncodingEmulatorTests(CompressingEmulatorFixture fixture) : 
     public void Client_Inflates_An_Answer_Only_Up_To_Its_Cap()
     {
         byte[] bomb = Compress(new byte[4 * 1024 * 1024], CompressionAlgorithm.Gzip);
-        using var inflated = new PooledBufferWriter();
+        using var inflated = new PooledBufferWriter(new BufferPool());
         var refused = Assert.Throws<WireFormatException>(() => ContentCoding.Decompress(bomb, CompressionAlgorithm.Gzip, 1024 * 1024, inflated));
         Assert.Contains("inflates past the limit", refused.Message, StringComparison.Ordinal);
         Assert.InRange(inflated.WrittenCount, 1024 * 1024, 1024 * 1024 + 64 * 1024 + 1);
@@ -155,14 +155,14 @@ public sealed class EncodingEmulatorTests(CompressingEmulatorFixture fixture) : 
 
     private static byte[] Encode(Scenario scenario, Payload payload)
     {
-        using var body = new PooledBufferWriter();
+        using var body = new PooledBufferWriter(new BufferPool());
         WireCodecs.Create(scenario, ModelCatalog.Get(payload.Model.Name).Signature).EncodeRequest(payload.RequestFor(scenario), body);
         return body.ToArray();
     }
 
     private static byte[] Compress(byte[] body, CompressionAlgorithm algorithm)
     {
-        using var compressed = new PooledBufferWriter();
+        using var compressed = new PooledBufferWriter(new BufferPool());
         new BodyCompression(algorithm, CompressionLevel.Fastest).Compress(body, compressed);
         return compressed.ToArray();
     }

@@ -62,7 +62,7 @@ public class HalfProtoTests
 
     private static byte[] Encode(Action<ServingBench.Wire.PooledBufferWriter> encode)
     {
-        using var body = new ServingBench.Wire.PooledBufferWriter();
+        using var body = new ServingBench.Wire.PooledBufferWriter(new ServingBench.Wire.BufferPool());
         encode(body);
         return body.ToArray();
     }

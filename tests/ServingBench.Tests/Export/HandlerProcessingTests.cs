@@ -63,7 +63,7 @@ public sealed class HandlerProcessingTests(HandlerProcessingTests.PythonRun run)
     public void Stock_Answers_Equal_The_Emulators_Byte_For_Byte(string payloadName, string answerFile)
     {
         var payload = PayloadFactory.Get(ScenarioCatalog.ParsePayload(payloadName));
-        using var expected = new PooledBufferWriter(1024);
+        using var expected = new PooledBufferWriter(new BufferPool(), 1024);
         DefaultHandlers.WriteAnswer(payload.Model, payload.Response, expected);
 
         Assert.Equal(System.Text.Encoding.UTF8.GetString(expected.WrittenSpan), run.Text(answerFile));
@@ -73,7 +73,7 @@ public sealed class HandlerProcessingTests(HandlerProcessingTests.PythonRun run)
     public void A_Tensor_Answer_Equals_The_Emulators_Custom_Handler_Json()
     {
         var payload = PayloadFactory.Get(PayloadKind.Resnet50Tensor);
-        using var expected = new PooledBufferWriter(1 << 16);
+        using var expected = new PooledBufferWriter(new BufferPool(), 1 << 16);
         TorchServeBodies.WriteResponse(payload.Response, payload.Model, expected);
 
         Assert.Equal(System.Text.Encoding.UTF8.GetString(expected.WrittenSpan), run.Text("resnet_tensor_answer.json"));

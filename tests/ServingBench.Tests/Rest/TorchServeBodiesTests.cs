@@ -1,4 +1,5 @@
 using ServingBench.Payloads.Catalogue;
+using ServingBench.Wire;
 using ServingBench.Wire.Codecs.TorchServe;
 using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
@@ -63,9 +64,9 @@ public class TorchServeBodiesTests
     [Fact]
     public void Response_Reads_Back_Python_Text_Including_Ints_And_NaN()
     {
-        var response = TorchServeBodies.ReadResponse("[[1, 2], [3, -4]]"u8.ToArray(), ModelCatalog.Bart.Signature);
+        var response = TorchServeBodies.ReadResponse("[[1, 2], [3, -4]]"u8.ToArray(), ModelCatalog.Bart.Signature, new BufferPool());
         Assert.True(Tensor.FromInt64s("output_ids", [2, 2], [1, 2, 3, -4]).ContentEquals(response.Outputs[0]));
-        var floats = TorchServeBodies.ReadResponse("[\n  [\n    NaN,\n    -Infinity\n  ]\n]"u8.ToArray(), Tiny);
+        var floats = TorchServeBodies.ReadResponse("[\n  [\n    NaN,\n    -Infinity\n  ]\n]"u8.ToArray(), Tiny, new BufferPool());
         Assert.Equal([1L, 2], floats.Outputs[0].Shape.ToArray());
         Assert.True(float.IsNaN(floats.Outputs[0].AsSpan<float>()[0]));
     }

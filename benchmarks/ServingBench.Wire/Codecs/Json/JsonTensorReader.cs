@@ -37,7 +37,7 @@ internal sealed class JsonTensorReader : IDisposable
     private long _count;
 
     /// <param name="rejectLossyIntegers">TF Serving's rule: integer literals must fit a float tensor's mantissa.</param>
-    public JsonTensorReader(DataType type, bool allowNonFinite, JsonBytesForm bytesForm, int capacityHint = 4096, bool rejectLossyIntegers = false)
+    public JsonTensorReader(BufferPool scratch, DataType type, bool allowNonFinite, JsonBytesForm bytesForm, int capacityHint = 4096, bool rejectLossyIntegers = false)
     {
         if (type is DataType.FP16 or DataType.BF16)
         {
@@ -49,7 +49,7 @@ internal sealed class JsonTensorReader : IDisposable
         _allowNonFinite = allowNonFinite;
         _bytesForm = bytesForm;
         _rejectLossyIntegers = rejectLossyIntegers;
-        _buffer = new PooledBufferWriter(capacityHint);
+        _buffer = new PooledBufferWriter(scratch, capacityHint);
         Array.Fill(_dims, -1);
     }
 
@@ -309,7 +309,7 @@ internal sealed class JsonTensorReader : IDisposable
 
     private void AppendBase64(ref JsonInput json)
     {
-        using var text = new PooledBufferWriter(256);
+        using var text = new PooledBufferWriter(_buffer.Pool, 256);
         json.ReadStringBytes(text);
         var utf8 = text.WrittenSpan;
         var destination = _buffer.GetSpan(System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(utf8.Length));

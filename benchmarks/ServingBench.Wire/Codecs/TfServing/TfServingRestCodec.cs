@@ -24,6 +24,9 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
     // Row format ({"instances"}) rather than columnar ({"inputs"}).
     private readonly bool _rowFormat = scenario.Encoding == Encoding.JsonRow;
 
+    // Scratch for decoding JSON numbers into tensor bytes; owned by the codec, so by the client or server using it.
+    private readonly BufferPool _scratch = new();
+
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -366,7 +369,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
 
     // The value under "instances" / "predictions": one list per batch item; items are objects keyed by tensor name
     // when the item is a (non-b64) object.
-    private static List<Tensor> ReadRows(ref JsonInput json, IReadOnlyList<TensorSpec> specs, string key, int bodyLength)
+    private List<Tensor> ReadRows(ref JsonInput json, IReadOnlyList<TensorSpec> specs, string key, int bodyLength)
     {
         if (json.PeekRequired() != '[')
         {
@@ -376,7 +379,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
         if (!StartsNamedObject(json, inList: true))
         {
             var spec = SingleSpec(specs, key);
-            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
+            using var reader = new JsonTensorReader(_scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
             reader.ReadNested(ref json, 0);
             return [Finish(reader, spec, reader.Shape())];
         }
@@ -386,7 +389,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
         {
             for (int i = 0; i < specs.Count; i++)
             {
-                readers[i] = new JsonTensorReader(specs[i].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength / specs.Count), rejectLossyIntegers: true);
+                readers[i] = new JsonTensorReader(_scratch, specs[i].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength / specs.Count), rejectLossyIntegers: true);
             }
 
             var seen = new bool[specs.Count];
@@ -445,12 +448,12 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
     }
 
     // The value under "inputs" / "outputs": one tensor, or an object keyed by tensor name.
-    private static List<Tensor> ReadColumns(ref JsonInput json, IReadOnlyList<TensorSpec> specs, string key, int bodyLength)
+    private List<Tensor> ReadColumns(ref JsonInput json, IReadOnlyList<TensorSpec> specs, string key, int bodyLength)
     {
         if (!StartsNamedObject(json, inList: false))
         {
             var spec = SingleSpec(specs, key);
-            using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
+            using var reader = new JsonTensorReader(_scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
             reader.ReadNested(ref json, 0);
             return [Finish(reader, spec, reader.Shape())];
         }
@@ -467,7 +470,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
                     throw json.Error($"'{key}' names '{specs[index].Name}' twice");
                 }
 
-                using var reader = new JsonTensorReader(specs[index].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
+                using var reader = new JsonTensorReader(_scratch, specs[index].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
                 reader.ReadNested(ref json, 0);
                 tensors[index] = Finish(reader, specs[index], reader.Shape());
             }

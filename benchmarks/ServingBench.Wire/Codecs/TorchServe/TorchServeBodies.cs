@@ -62,7 +62,7 @@ public static class TorchServeBodies
     /// Reads a handler answer: the model output as <see cref="WriteResponse"/> writes it (a custom handler's nested
     /// list), or the model's stock handler answer (<see cref="ModelSignature.StockAnswer"/>: top-5 labels, a transcript, a summary).
     /// </summary>
-    public static InferenceResponse ReadResponse(ReadOnlyMemory<byte> body, ModelSignature model)
+    public static InferenceResponse ReadResponse(ReadOnlyMemory<byte> body, ModelSignature model, BufferPool scratch)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Outputs.Count == 0)
@@ -85,7 +85,7 @@ public static class TorchServeBodies
 
         // FP16 and BF16 answers arrive as the numbers tolist() writes: read as FP32, then rounded back (exactly).
         bool half = HalfPrecision.IsHalfType(spec.DataType);
-        using var reader = new JsonTensorReader(half ? DataType.FP32 : spec.DataType, allowNonFinite: true, JsonBytesForm.Text, SignatureCheck.CapacityHint(body.Length));
+        using var reader = new JsonTensorReader(scratch, half ? DataType.FP32 : spec.DataType, allowNonFinite: true, JsonBytesForm.Text, SignatureCheck.CapacityHint(body.Length));
         reader.ReadNested(ref json, 0);
         json.ExpectEnd();
         var shape = reader.Shape();

@@ -22,6 +22,9 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
 
     public ModelSignature Model { get; } = model;
 
+    // Scratch for decoding a JSON answer; owned by the codec, so by the client using it.
+    private readonly BufferPool _scratch = new();
+
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
         RequestChecks.RequireModelName(request, RequestMessage);
@@ -141,7 +144,7 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
             }
         }
 
-        return TorchServeBodies.ReadResponse(prediction, Model);
+        return TorchServeBodies.ReadResponse(prediction, Model, _scratch);
     }
 
     /// <summary>What travels under "data": a BYTES [1] tensor's one element (a file), else the tensor's raw bytes.</summary>

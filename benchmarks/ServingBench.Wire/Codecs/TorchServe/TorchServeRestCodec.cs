@@ -25,6 +25,9 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model)
     // A custom handler's JSON body rather than the raw file or tensor bytes.
     private readonly bool _jsonBody = scenario.Encoding == Encoding.Json;
 
+    // Scratch for decoding JSON numbers into tensor bytes; owned by the codec, so by the client or server using it.
+    private readonly BufferPool _scratch = new();
+
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -87,7 +90,7 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model)
                         throw input.Error("'data' appears twice");
                     }
 
-                    using var reader = new JsonTensorReader(spec.DataType, allowNonFinite: true, JsonBytesForm.Base64String, SignatureCheck.CapacityHint(body.Length));
+                    using var reader = new JsonTensorReader(_scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64String, SignatureCheck.CapacityHint(body.Length));
                     reader.ReadNested(ref input, 0);
                     var shape = reader.Shape();
                     SignatureCheck.Validate(spec, shape);
@@ -115,5 +118,5 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model)
         return WireContent.Json;
     }
 
-    public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content) => TorchServeBodies.ReadResponse(body, Model);
+    public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content) => TorchServeBodies.ReadResponse(body, Model, _scratch);
 }

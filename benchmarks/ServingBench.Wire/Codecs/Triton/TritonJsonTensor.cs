@@ -20,7 +20,7 @@ internal sealed class TritonJsonTensor
 
     public Tensor? Tensor { get; private set; }
 
-    public static TritonJsonTensor Read(ref JsonInput json, ReadOnlySpan<byte> header, string what)
+    public static TritonJsonTensor Read(ref JsonInput json, ReadOnlySpan<byte> header, string what, BufferPool scratch)
     {
         var result = new TritonJsonTensor();
         int dataAt = -1;
@@ -61,7 +61,7 @@ internal sealed class TritonJsonTensor
                     RefuseHalfData(result, what);
                     if (result.DataType != 0 && result.Shape is not null && result.Name is not null)
                     {
-                        result.Tensor = ReadData(ref json, result);
+                        result.Tensor = ReadData(ref json, result, scratch);
                     }
                     else
                     {
@@ -96,7 +96,7 @@ internal sealed class TritonJsonTensor
         {
             RefuseHalfData(result, what);
             var late = new JsonInput(header) { Position = dataAt };
-            result.Tensor = ReadData(ref late, result);
+            result.Tensor = ReadData(ref late, result, scratch);
         }
 
         if (result.Tensor is null && result.BinarySize is null)
@@ -219,12 +219,12 @@ internal sealed class TritonJsonTensor
         return size;
     }
 
-    private static Tensor ReadData(ref JsonInput json, TritonJsonTensor pending)
+    private static Tensor ReadData(ref JsonInput json, TritonJsonTensor pending, BufferPool scratch)
     {
         long count = Tensor.CountElements(pending.Name!, pending.Shape);
         int size = pending.DataType == DataType.Bytes ? 8 : pending.DataType.ElementSize();
         int hint = (int)Math.Clamp(count * size, 256, 64 << 20);
-        using var reader = new JsonTensorReader(pending.DataType, allowNonFinite: false, JsonBytesForm.Text, hint);
+        using var reader = new JsonTensorReader(scratch, pending.DataType, allowNonFinite: false, JsonBytesForm.Text, hint);
         reader.ReadFlat(ref json, count);
         if (reader.Count != count)
         {

@@ -23,6 +23,9 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : I
     // Binary tensor data extension rather than JSON-only tensors.
     private readonly bool _binaryTensors = scenario.Encoding == Encoding.Binary;
 
+    // Scratch for decoding JSON numbers into tensor bytes; owned by the codec, so by the client or server using it.
+    private readonly BufferPool _scratch = new();
+
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -327,7 +330,7 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : I
         return new WireContent(WireContent.OctetStream.ContentType, headerLength);
     }
 
-    private static List<TritonJsonTensor> ReadTensors(ref JsonInput json, ReadOnlySpan<byte> header, string what)
+    private List<TritonJsonTensor> ReadTensors(ref JsonInput json, ReadOnlySpan<byte> header, string what)
     {
         if (json.PeekRequired() != '[')
         {
@@ -339,7 +342,7 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : I
         {
             do
             {
-                tensors.Add(TritonJsonTensor.Read(ref json, header, what));
+                tensors.Add(TritonJsonTensor.Read(ref json, header, what, _scratch));
             }
             while (json.NextElement());
         }
