@@ -85,13 +85,7 @@ internal sealed class ServeBatchingOptions
     public ServeBatchingOptions()
     {
         TritonMaxBatchSize.Validators.Add(result => OptionRules.AtLeast(result, 0));
-        TritonMaxQueueDelayUs.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long?>() is < 0 and var value)
-            {
-                result.AddError($"{result.Option.Name} {value} must be at least 0");
-            }
-        });
+        TritonMaxQueueDelayUs.Validators.Add(result => OptionRules.AtLeast(result, 0L));
         TritonPreferredBatchSize.Validators.Add(result =>
         {
             foreach (int size in result.GetValueOrDefault<int[]>() ?? [])
@@ -105,13 +99,7 @@ internal sealed class ServeBatchingOptions
         TorchServeBatchSize.Validators.Add(result => OptionRules.AtLeast(result, 1));
         TorchServeMaxBatchDelayMs.Validators.Add(result => OptionRules.AtLeast(result, 0));
         TfServingMaxBatchSize.Validators.Add(result => OptionRules.AtLeast(result, 1));
-        TfServingBatchTimeoutMicros.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long>() is < 0 and var value)
-            {
-                result.AddError($"{result.Option.Name} {value} must be at least 0");
-            }
-        });
+        TfServingBatchTimeoutMicros.Validators.Add(result => OptionRules.AtLeast(result, 0L));
         TfServingNumBatchThreads.Validators.Add(result => OptionRules.AtLeast(result, 1));
         TfServingMaxEnqueuedBatches.Validators.Add(result => OptionRules.AtLeast(result, 1));
     }

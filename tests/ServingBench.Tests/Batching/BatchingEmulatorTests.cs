@@ -78,28 +78,19 @@ public sealed class BatchingEmulatorTests
         Assert.Equal(new Dictionary<int, long> { [4] = 2 }, split.ExecutionsByBatchSize);
     }
 
-    [Fact]
-    public async Task Triton_Refuses_A_Batch_Above_Max_Batch_Size_With_Its_Own_Error()
+    [Theory]
+    [InlineData("triton-grpc-raw", "inference request batch-size must be <= 4 for 'resnet50'")]
+    [InlineData("tfserving-grpc-raw", "Task size 5 is larger than maximum input batch size 4")]
+    public async Task A_Batch_Above_The_Maximum_Gets_The_Servers_Own_Error(string scenarioName, string message)
     {
-        await using var servers = await EmulatedServers.StartAsync(
-            new EmulatorOptions { Backend = new RowEchoBackend(), Models = [Resnet], TritonMaxBatchSize = 4 }, [Framework.Triton]);
-        using var client = await InferenceClients.ConnectAsync(ScenarioCatalog.TritonGrpcRaw, Resnet, servers.Address(Framework.Triton, Protocol.Grpc));
+        var scenario = ScenarioCatalog.ParseScenario(scenarioName);
+        var options = new EmulatorOptions { Backend = new RowEchoBackend(), Models = [Resnet], TritonMaxBatchSize = 4, TfServingBatching = new BatchingPolicy(4, TimeSpan.Zero, []) };
+        await using var servers = await EmulatedServers.StartAsync(options, [scenario.Framework]);
+        using var client = await InferenceClients.ConnectAsync(scenario, Resnet, servers.Address(scenario.Framework, scenario.Protocol));
 
         var refused = await Assert.ThrowsAsync<ServingException>(() => client.InferAsync(Request(new Random(Seed), rows: 5)));
         Assert.Equal(StatusCode.InvalidArgument, refused.GrpcStatus);
-        Assert.Equal("inference request batch-size must be <= 4 for 'resnet50'", refused.ServerMessage);
-    }
-
-    [Fact]
-    public async Task TfServing_Refuses_A_Batch_Above_Max_Batch_Size_With_Its_Own_Error()
-    {
-        await using var servers = await EmulatedServers.StartAsync(
-            new EmulatorOptions { Backend = new RowEchoBackend(), Models = [Resnet], TfServingBatching = new BatchingPolicy(4, TimeSpan.Zero, []) }, [Framework.TfServing]);
-        using var client = await InferenceClients.ConnectAsync(ScenarioCatalog.TfServingGrpcRaw, Resnet, servers.Address(Framework.TfServing, Protocol.Grpc));
-
-        var refused = await Assert.ThrowsAsync<ServingException>(() => client.InferAsync(Request(new Random(Seed), rows: 5)));
-        Assert.Equal(StatusCode.InvalidArgument, refused.GrpcStatus);
-        Assert.Equal("Task size 5 is larger than maximum input batch size 4", refused.ServerMessage);
+        Assert.Equal(message, refused.ServerMessage);
     }
 
     [Fact]
