@@ -44,13 +44,13 @@ internal sealed class ServeBatchingOptions
 
     public Option<int> TorchServeBatchSize { get; } = new("--torchserve-batch-size")
     {
-        Description = "TorchServe batch_size (register-time, or models.<m>.batchSize in config.properties): requests merged per handler call; 1 (the default) does not batch.",
+        Description = "TorchServe batch_size (register-time, or models.<m>.batchSize in config.properties): requests merged per handler call; 1 does not batch.",
         DefaultValueFactory = _ => 1,
     };
 
     public Option<int> TorchServeMaxBatchDelayMs { get; } = new("--torchserve-max-batch-delay-ms")
     {
-        Description = $"TorchServe max_batch_delay in ms: how long a worker waits to fill a batch (default {TorchServeDefaultMaxBatchDelayMs}).",
+        Description = "TorchServe max_batch_delay in ms: how long a worker waits to fill a batch.",
         DefaultValueFactory = _ => TorchServeDefaultMaxBatchDelayMs,
     };
 
@@ -61,7 +61,7 @@ internal sealed class ServeBatchingOptions
 
     public Option<int> TfServingMaxBatchSize { get; } = new("--tfserving-max-batch-size")
     {
-        Description = $"TF Serving max_batch_size: rows per batch; a larger request is refused with TF Serving's error (default {TfServingDefaultMaxBatchSize}).",
+        Description = "TF Serving max_batch_size: rows per batch; a larger request is refused with TF Serving's error.",
         DefaultValueFactory = _ => TfServingDefaultMaxBatchSize,
     };
 
@@ -78,7 +78,7 @@ internal sealed class ServeBatchingOptions
 
     public Option<int> TfServingMaxEnqueuedBatches { get; } = new("--tfserving-max-enqueued-batches")
     {
-        Description = $"TF Serving max_enqueued_batches: batches waiting before requests fail fast with UNAVAILABLE (default {TfServingDefaultMaxEnqueuedBatches}).",
+        Description = "TF Serving max_enqueued_batches: batches waiting before requests fail fast with UNAVAILABLE.",
         DefaultValueFactory = _ => TfServingDefaultMaxEnqueuedBatches,
     };
 
