@@ -78,6 +78,20 @@ public sealed class BatchingEmulatorTests
         Assert.Equal(new Dictionary<int, long> { [4] = 2 }, split.ExecutionsByBatchSize);
     }
 
+    [Fact]
+    public async Task TorchServe_Describes_The_Batch_Settings_It_Runs_With()
+    {
+        await using var servers = await EmulatedServers.StartAsync(
+            new EmulatorOptions { Models = [Resnet], TorchServeBatching = new BatchingPolicy(8, TimeSpan.FromMilliseconds(50), []) }, [Framework.TorchServe]);
+        var management = servers.Endpoints.First(e => e.Framework == Framework.TorchServe && e.Role == EndpointRole.Management).Address;
+        using var http = new HttpClient();
+        using var description = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(management, $"models/{Resnet.Name}")));
+
+        var model = description.RootElement[0];
+        Assert.Equal(8, model.GetProperty("batchSize").GetInt32());
+        Assert.Equal(50, model.GetProperty("maxBatchDelay").GetInt32());
+    }
+
     [Theory]
     [InlineData("triton-grpc-raw", "inference request batch-size must be <= 4 for 'resnet50'")]
     [InlineData("tfserving-grpc-raw", "Task size 5 is larger than maximum input batch size 4")]
