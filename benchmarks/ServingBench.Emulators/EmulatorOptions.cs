@@ -1,4 +1,5 @@
 using ServingBench.Emulators.Backends;
+using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Compression;
@@ -77,4 +78,32 @@ public sealed record EmulatorOptions
     /// TorchServe codecs decode (the round trips need a tensor back). Tensor bodies always get the latter.
     /// </summary>
     public bool TorchServeDefaultHandlers { get; init; }
+
+    /// <summary>
+    /// Triton's <c>max_batch_size</c>: a request with more rows is refused with Triton's own error. 0 (the default, as
+    /// the emulator has always served) takes whole tensors of any batch.
+    /// </summary>
+    public int TritonMaxBatchSize { get; init; }
+
+    /// <summary>
+    /// Triton's <c>dynamic_batching { max_queue_delay_microseconds, preferred_batch_size }</c> with max_batch_size as
+    /// its maximum; null (the default, as a model config without the block): every request runs alone. Executions at
+    /// once stay <see cref="InstancesPerModel"/>.
+    /// </summary>
+    public BatchingPolicy? TritonDynamicBatching { get; init; }
+
+    /// <summary>
+    /// TF Serving started with <c>--enable_batching</c>: its batching_parameters (max_batch_size, batch_timeout_micros,
+    /// max_enqueued_batches as <see cref="BatchingPolicy.MaxQueuedRows"/>); null (the default): no batching.
+    /// </summary>
+    public BatchingPolicy? TfServingBatching { get; init; }
+
+    /// <summary>TF Serving's num_batch_threads: batches of one model processed at once when batching is enabled.</summary>
+    public int TfServingBatchThreads { get; init; } = DefaultWorkers;
+
+    /// <summary>
+    /// TorchServe's register-time <c>batch_size</c> (in requests: TorchServe batches requests, one item each) and
+    /// <c>max_batch_delay</c>; null (batch_size 1, the default): every request runs alone.
+    /// </summary>
+    public BatchingPolicy? TorchServeBatching { get; init; }
 }

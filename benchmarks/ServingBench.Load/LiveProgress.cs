@@ -62,12 +62,17 @@ public sealed class LiveProgress : ILoadProgress, IDisposable
         }
     }
 
+    /// <summary>", server batch 7.6 rows/execution" where the server published its executions (the batches it formed).</summary>
+    private static string ServerBatch(StepResult result) => result.Server?.Split?.MeanBatchRows is { } rows
+        ? string.Create(CultureInfo.InvariantCulture, $", server batch {rows:0.##} rows/execution")
+        : string.Empty;
+
     public void StepEnded(StepResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         var latency = result.Latency;
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"{_series} {result.Step}: {latency.TotalCount / Math.Max(result.Measured.TotalSeconds, 1e-3):0.0} req/s, p50 {Ms(latency, 50)} ms, p99 {Ms(latency, 99)} ms, failures {result.Failures.Values.Sum()}, timeouts {result.Timeouts}{(result.Stable ? string.Empty : ", UNSTABLE")}{(result.Interrupted ? ", interrupted" : string.Empty)}");
+            $"{_series} {result.Step}: {latency.TotalCount / Math.Max(result.Measured.TotalSeconds, 1e-3):0.0} req/s, p50 {Ms(latency, 50)} ms, p99 {Ms(latency, 99)} ms, failures {result.Failures.Values.Sum()}, timeouts {result.Timeouts}{ServerBatch(result)}{(result.Stable ? string.Empty : ", UNSTABLE")}{(result.Interrupted ? ", interrupted" : string.Empty)}");
         lock (_gate)
         {
             _finished.Add(line);

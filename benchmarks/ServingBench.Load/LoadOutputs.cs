@@ -129,12 +129,12 @@ public static class LoadOutputs
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Where the time went (server statistics: {first.ServerStatistics ?? "none read"}), ms per request:");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {(first.Mode == LoadStepSummary.Open ? "rate (/s)" : "users")} | mean latency | server request | queue | compute input | compute infer (engine) | compute output | network + protocol + client | server CPU | client CPU |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {(first.Mode == LoadStepSummary.Open ? "rate (/s)" : "users")} | mean latency | server request | queue | compute input | compute infer (engine) | compute output | network + protocol + client | server CPU | client CPU | rows per execution | executions by batch size |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var s in series)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Load:0.###} | {Ms(s.MeanUs)} | {Ms(s.ServerRequestUs)} | {Ms(s.ServerQueueUs)} | {Ms(s.ServerComputeInputUs)} | {Ms(s.ServerComputeInferUs)} | {Ms(s.ServerComputeOutputUs)} | {Ms(s.NetworkProtocolUs)} | {Ms(s.ServerCpuUs)} | {Ms(s.ClientCpuUs)} |");
+                $"| {s.Load:0.###} | {Ms(s.MeanUs)} | {Ms(s.ServerRequestUs)} | {Ms(s.ServerQueueUs)} | {Ms(s.ServerComputeInputUs)} | {Ms(s.ServerComputeInferUs)} | {Ms(s.ServerComputeOutputUs)} | {Ms(s.NetworkProtocolUs)} | {Ms(s.ServerCpuUs)} | {Ms(s.ClientCpuUs)} | {(s.ServerMeanBatch is { } rows ? Batch(rows) : "-")} | {BatchSizes(s)} |");
         }
     }
 
@@ -152,16 +152,23 @@ public static class LoadOutputs
         bool open = steps.Count > 0 && steps.All(s => s.Mode == LoadStepSummary.Open);
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{(open ? "Request Rate" : "Concurrency")},{PerfAnalyzerColumns},Scenario,Payload,Backend,Server Request,Network+Protocol,Server CPU,Client CPU");
+            $"{(open ? "Request Rate" : "Concurrency")},{PerfAnalyzerColumns},Scenario,Payload,Backend,Server Request,Network+Protocol,Server CPU,Client CPU,Server Executions,Server Batch");
         foreach (var s in steps)
         {
             double? serverSide = s.ServerComputeInferUs is { } infer ? (s.ServerQueueUs ?? 0) + (s.ServerComputeInputUs ?? 0) + infer + (s.ServerComputeOutputUs ?? 0) : null;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{s.Load:0.###},{s.Rps:0.##},,{Us(s.MeanUs - serverSide)},{Us(s.ServerQueueUs)},{Us(s.ServerComputeInputUs)},{Us(s.ServerComputeInferUs)},{Us(s.ServerComputeOutputUs)},,{s.P50Us},{s.P90Us},{s.P95Us},{s.P99Us},{s.MeanUs:0},,,{s.Scenario},{s.Payload},{s.Backend},{Us(s.ServerRequestUs)},{Us(s.NetworkProtocolUs)},{Us(s.ServerCpuUs)},{Us(s.ClientCpuUs)}");
+                $"{s.Load:0.###},{s.Rps:0.##},,{Us(s.MeanUs - serverSide)},{Us(s.ServerQueueUs)},{Us(s.ServerComputeInputUs)},{Us(s.ServerComputeInferUs)},{Us(s.ServerComputeOutputUs)},,{s.P50Us},{s.P90Us},{s.P95Us},{s.P99Us},{s.MeanUs:0},,,{s.Scenario},{s.Payload},{s.Backend},{Us(s.ServerRequestUs)},{Us(s.NetworkProtocolUs)},{Us(s.ServerCpuUs)},{Us(s.ClientCpuUs)},{s.ServerExecutions},{Batch(s.ServerMeanBatch)}");
         }
 
         return text.ToString();
     }
+
+    private static string Batch(double? rows) => rows is { } r ? r.ToString("0.##", CultureInfo.InvariantCulture) : string.Empty;
+
+    /// <summary>The batch sizes a step's executions had, largest count first: "8×120, 4×3"; a dash where the server publishes none.</summary>
+    private static string BatchSizes(LoadStepSummary step) => step.ServerBatchSizes is { Count: > 0 } sizes
+        ? string.Join(", ", sizes.OrderByDescending(b => b.Value).Select(b => $"{b.Key}×{b.Value}"))
+        : "-";
 
     private static string Us(double? microseconds) => microseconds is { } us ? us.ToString("0", CultureInfo.InvariantCulture) : string.Empty;
 

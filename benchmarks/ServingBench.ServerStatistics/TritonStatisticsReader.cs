@@ -74,7 +74,13 @@ public sealed class TritonStatisticsReader : IServerStatisticsReader
 
         double Sum(Func<InferStatistics, StatisticDuration?> pick) => stats.Sum(s => s.InferenceStats is { } i && pick(i) is { } d ? (double)d.Ns : 0);
         long requests = stats.Sum(s => (long)(s.InferenceStats?.Success?.Count ?? 0));
-        return new ServerCounters(requests, Sum(i => i.Success), Sum(i => i.Queue), Sum(i => i.ComputeInput), Sum(i => i.ComputeInfer), Sum(i => i.ComputeOutput));
+        return new ServerCounters(requests, Sum(i => i.Success), Sum(i => i.Queue), Sum(i => i.ComputeInput), Sum(i => i.ComputeInfer), Sum(i => i.ComputeOutput))
+        {
+            Executions = (stats.Sum(s => (long)s.InferenceCount), stats.Sum(s => (long)s.ExecutionCount)),
+            ExecutionsByBatchSize = stats.SelectMany(s => s.BatchStats)
+                .GroupBy(b => (int)b.BatchSize)
+                .ToDictionary(g => g.Key, g => g.Sum(b => (long)(b.ComputeInfer?.Count ?? 0))),
+        };
     }
 
     /// <summary>The model's counters in the extension's JSON answer (<c>{"model_stats":[{"name":…,"inference_stats":{…}}]}</c>).</summary>
@@ -84,18 +90,27 @@ public sealed class TritonStatisticsReader : IServerStatisticsReader
         try
         {
             using var document = JsonDocument.Parse(json);
-            var stats = document.RootElement.GetProperty("model_stats").EnumerateArray()
+            var models = document.RootElement.GetProperty("model_stats").EnumerateArray()
                 .Where(s => s.TryGetProperty("name", out var name) && name.GetString() == model)
-                .Select(s => s.GetProperty("inference_stats"))
                 .ToList();
+            var stats = models.Select(s => s.GetProperty("inference_stats")).ToList();
             if (stats.Count == 0)
             {
                 throw new StatisticsUnavailableException($"{source}: the answer has no statistics for model {model}");
             }
 
             double Sum(string stage, string field) => stats.Sum(s => s.TryGetProperty(stage, out var d) && d.TryGetProperty(field, out var v) ? v.GetDouble() : 0);
+            long Count(string field) => models.Sum(s => s.TryGetProperty(field, out var v) ? v.GetInt64() : 0);
+            var batches = models
+                .SelectMany(s => s.TryGetProperty("batch_stats", out var b) ? b.EnumerateArray().ToList() : [])
+                .GroupBy(b => b.GetProperty("batch_size").GetInt32())
+                .ToDictionary(g => g.Key, g => g.Sum(b => b.GetProperty("compute_infer").GetProperty("count").GetInt64()));
             return new ServerCounters((long)Sum("success", "count"), Sum("success", "ns"), Sum("queue", "ns"), Sum("compute_input", "ns"),
-                Sum("compute_infer", "ns"), Sum("compute_output", "ns"));
+                Sum("compute_infer", "ns"), Sum("compute_output", "ns"))
+            {
+                Executions = (Count("inference_count"), Count("execution_count")),
+                ExecutionsByBatchSize = batches,
+            };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

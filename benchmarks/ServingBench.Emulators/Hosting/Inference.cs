@@ -1,4 +1,5 @@
 using ServingBench.Emulators.Backends;
+using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Statistics;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Tensors;
@@ -24,16 +25,22 @@ internal static class Inference
 
     /// <summary>
     /// The pipeline Triton and TF Serving share, each stage marked on <paramref name="timing"/>: decode, wait for an
-    /// instance of the model (queue), backend (engine), encode. The caller records the outcome in its framework's terms.
+    /// instance of the model or a batch (queue), backend (engine), encode. <paramref name="admit"/> refuses a request
+    /// beyond the server's batch limit with its own error before it queues; <paramref name="batching"/>, when the
+    /// server batches, merges it with others. The caller records the outcome in its framework's terms.
     /// </summary>
     public static async Task<(WireContent Content, PooledBufferWriter Body)> PipelineAsync(
         ModelInstances instances, IInferenceBackend backend, ModelSignature model, string version, RequestTiming timing,
-        Func<(InferenceRequest Request, IWireCodec ResponseCodec)> decode, BufferPool buffers, CancellationToken cancellationToken)
+        Func<(InferenceRequest Request, IWireCodec ResponseCodec)> decode, BufferPool buffers, CancellationToken cancellationToken,
+        Action<ModelSignature, InferenceRequest>? admit = null, BatchingScheduler? batching = null)
     {
         var (decoded, responseCodec) = decode();
         timing.BatchSize = BatchSize(decoded);
         timing.Decoded();
-        var response = await ScheduleAsync(instances, backend, model, decoded, version, timing, cancellationToken).ConfigureAwait(false);
+        admit?.Invoke(model, decoded);
+        var response = batching is null
+            ? await ScheduleAsync(instances, backend, model, decoded, version, timing, cancellationToken).ConfigureAwait(false)
+            : await batching.ScheduleAsync(model, version, decoded, timing, cancellationToken).ConfigureAwait(false);
         var encoded = Encode(response, responseCodec, buffers);
         timing.Encoded();
         return encoded;
@@ -67,6 +74,5 @@ internal static class Inference
     }
 
     /// <summary>Rows in the request's first input: the batch the statistics count inferences by.</summary>
-    public static int BatchSize(InferenceRequest request) =>
-        request.Inputs.Count > 0 && request.Inputs[0].Shape.Length > 0 ? (int)Math.Clamp(request.Inputs[0].Shape[0], 1, int.MaxValue) : 1;
+    public static int BatchSize(InferenceRequest request) => TensorBatches.Rows(request);
 }

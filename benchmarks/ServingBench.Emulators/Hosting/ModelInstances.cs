@@ -24,6 +24,10 @@ internal sealed class ModelInstances
         return new Slot(slots);
     }
 
+    /// <summary>The same wait, for a dynamic batcher's executor gate (one boxed slot per batch, not per request).</summary>
+    public async ValueTask<IDisposable> EnterExecutorAsync(string model, CancellationToken cancellationToken) =>
+        await EnterAsync(model, cancellationToken).ConfigureAwait(false);
+
     public readonly struct Slot(SemaphoreSlim slots) : IDisposable
     {
         public void Dispose() => slots.Release();

@@ -33,12 +33,13 @@ public sealed record ModelTotals
     /// <summary>Inferences: the batch rows of every successful request.</summary>
     public long InferenceCount { get; init; }
 
-    /// <summary>Model executions (one per request: the emulators do not batch requests together).</summary>
+    /// <summary>Model executions: one per request, or one per merged batch when the server batches dynamically.</summary>
     public long ExecutionCount { get; init; }
 
     /// <summary>When the last successful request finished, milliseconds since the Unix epoch; 0 before any.</summary>
     public long LastInferenceMs { get; init; }
 
+    /// <summary>Per execution batch size (rows of the execution, merged or not): how many executions and their compute durations.</summary>
     public IReadOnlyList<BatchTotals> Batches { get; init; } = [];
 }
 
@@ -56,7 +57,7 @@ public sealed class ModelCounters(string model)
     private readonly Dictionary<int, BatchCounters> _batches = [];
     private long _successCount, _successNs, _failCount, _failNs;
     private long _queueNs, _inputNs, _inferNs, _outputNs;
-    private long _inferences, _lastInferenceMs;
+    private long _inferences, _executions, _lastInferenceMs;
 
     public string Model { get; } = model;
 
@@ -74,7 +75,12 @@ public sealed class ModelCounters(string model)
         Interlocked.Add(ref _inferences, Math.Max(1, timing.BatchSize));
         Interlocked.Add(ref _successNs, total);
         Interlocked.Exchange(ref _lastInferenceMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        Batch(Math.Max(1, timing.BatchSize)).Add(input, infer, output);
+        if (timing.CountsExecution)
+        {
+            // A merged batch is one execution, counted once under its whole size; its requests still count one success each.
+            Batch(Math.Max(1, timing.ExecutionRows)).Add(input, infer, output);
+            Interlocked.Increment(ref _executions);
+        }
 
         // The count last: a reader that sees the count has seen the durations it covers (or more).
         Interlocked.Increment(ref _successCount);
@@ -106,7 +112,7 @@ public sealed class ModelCounters(string model)
             ComputeInfer = new DurationTotal(successCount, Volatile.Read(ref _inferNs)),
             ComputeOutput = new DurationTotal(successCount, Volatile.Read(ref _outputNs)),
             InferenceCount = Volatile.Read(ref _inferences),
-            ExecutionCount = successCount,
+            ExecutionCount = Volatile.Read(ref _executions),
             LastInferenceMs = Volatile.Read(ref _lastInferenceMs),
             Batches = batches,
         };

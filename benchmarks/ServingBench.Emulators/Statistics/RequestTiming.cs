@@ -16,6 +16,7 @@ public sealed class RequestTiming
 {
     private readonly long _started;
     private long _mark;
+    private int _executionRows;
 
     private RequestTiming(long started)
     {
@@ -33,6 +34,19 @@ public sealed class RequestTiming
 
     /// <summary>Rows in the request's first input (its batch); 1 unless the request says otherwise.</summary>
     public int BatchSize { get; set; }
+
+    /// <summary>Rows of the model execution this request ran in: its own <see cref="BatchSize"/> unless a dynamic batcher merged it with others.</summary>
+    public int ExecutionRows
+    {
+        get => _executionRows > 0 ? _executionRows : BatchSize;
+        set => _executionRows = value;
+    }
+
+    /// <summary>
+    /// True for exactly one request of each model execution (every request when nothing batches), so that counting the
+    /// executions of answered requests counts each merged batch once (Triton's execution_count and batch_stats).
+    /// </summary>
+    public bool CountsExecution { get; set; } = true;
 
     /// <summary>Starts the clock: the request's bytes have arrived and the server starts on it.</summary>
     public static RequestTiming Start() => new(Stopwatch.GetTimestamp()) { BatchSize = 1 };

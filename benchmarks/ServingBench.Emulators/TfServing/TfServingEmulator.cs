@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Statistics;
 using ServingBench.Wire;
@@ -40,6 +41,12 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
 
     // This server's buffers (request bodies, encoded answers), apart from any client's in the same process.
     private readonly BufferPool _buffers = new();
+
+    // --enable_batching: the batch scheduler counts rows, runs num_batch_threads batches at once, and fails fast when
+    // max_enqueued_batches are waiting (shared_batch_scheduler.h's message and status).
+    private readonly BatchingScheduler? _batching = BatchingScheduler.OnInstances(
+        options.TfServingBatching, options.Backend, options.Models.Select(m => m.Name), options.TfServingBatchThreads, TensorBatches.Rows,
+        () => new ServerError(ErrorKind.Unavailable, "The batch scheduling queue to which this task was submitted is full"));
 
     public IEnumerable<ListenerSpec> Listeners()
     {
@@ -137,7 +144,8 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         var timing = RequestTiming.Start();
         try
         {
-            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, Version, timing, decode, _buffers, cancellationToken).ConfigureAwait(false);
+            var encoded = await Inference.PipelineAsync(
+                _instances, options.Backend, model, Version, timing, decode, _buffers, cancellationToken, CheckBatchSize, _batching).ConfigureAwait(false);
             _statistics.Answered(model.Name, entrypoint, timing);
             return encoded;
         }
@@ -145,6 +153,19 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
         {
             _statistics.Failed(model.Name, StatusName(ex), timing);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// With batching enabled, TF Serving refuses a request with more rows than max_batch_size (a "task" larger than
+    /// the batch) with the scheduler's message (shared_batch_scheduler.h; docs/dynamic-batching.md).
+    /// </summary>
+    private void CheckBatchSize(ModelSignature model, InferenceRequest request)
+    {
+        int rows = TensorBatches.Rows(request);
+        if (options.TfServingBatching is { } batching && rows > batching.MaxBatchSize)
+        {
+            throw new ServerError(ErrorKind.InvalidArgument, $"Task size {rows} is larger than maximum input batch size {batching.MaxBatchSize}");
         }
     }
 

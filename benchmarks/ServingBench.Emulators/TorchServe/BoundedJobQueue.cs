@@ -2,7 +2,8 @@ namespace ServingBench.Emulators.TorchServe;
 
 /// <summary>
 /// TorchServe's per-model job queue: <c>workers</c> jobs run at once, up to <c>queueSize</c> more wait, and a
-/// job beyond that is refused at once (503) instead of queueing without bound.
+/// job beyond that is refused at once (503) instead of queueing without bound. With server batching a worker takes
+/// up to <c>batchSize</c> jobs at a time, so that many per worker are out of the queue while they run.
 /// </summary>
 public sealed class BoundedJobQueue : IDisposable
 {
@@ -10,12 +11,13 @@ public sealed class BoundedJobQueue : IDisposable
     private readonly int _capacity;
     private int _admitted;
 
-    public BoundedJobQueue(int workers, int queueSize)
+    public BoundedJobQueue(int workers, int queueSize, int batchSize = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(queueSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _workers = new SemaphoreSlim(workers, workers);
-        _capacity = workers + queueSize;
+        _capacity = (workers * batchSize) + queueSize;
         QueueSize = queueSize;
     }
 
@@ -25,7 +27,21 @@ public sealed class BoundedJobQueue : IDisposable
     public int Pending => Volatile.Read(ref _admitted);
 
     /// <summary>Runs <paramref name="job"/> when a worker is free; false (job not run) when the queue is full.</summary>
-    public async Task<(bool Admitted, T Result)> TryRunAsync<T>(Func<Task<T>> job, CancellationToken cancellationToken)
+    public Task<(bool Admitted, T Result)> TryRunAsync<T>(Func<Task<T>> job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return TryAdmitAsync(async () =>
+        {
+            using var worker = await EnterWorkerAsync(cancellationToken).ConfigureAwait(false);
+            return await job().ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="job"/> at once if the queue has room, without a worker: the job takes one itself through
+    /// <see cref="EnterWorkerAsync"/> (with server batching, one worker runs a whole batch of jobs). False when full.
+    /// </summary>
+    public async Task<(bool Admitted, T Result)> TryAdmitAsync<T>(Func<Task<T>> job)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (Interlocked.Increment(ref _admitted) > _capacity)
@@ -36,15 +52,7 @@ public sealed class BoundedJobQueue : IDisposable
 
         try
         {
-            await _workers.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return (true, await job().ConfigureAwait(false));
-            }
-            finally
-            {
-                _workers.Release();
-            }
+            return (true, await job().ConfigureAwait(false));
         }
         finally
         {
@@ -52,5 +60,25 @@ public sealed class BoundedJobQueue : IDisposable
         }
     }
 
+    /// <summary>Waits for a free worker; dispose the result to free it.</summary>
+    public async ValueTask<IDisposable> EnterWorkerAsync(CancellationToken cancellationToken)
+    {
+        await _workers.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Worker(_workers);
+    }
+
     public void Dispose() => _workers.Dispose();
+
+    private sealed class Worker(SemaphoreSlim workers) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                workers.Release();
+            }
+        }
+    }
 }

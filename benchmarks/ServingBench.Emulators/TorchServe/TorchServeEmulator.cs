@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Statistics;
 using ServingBench.Wire;
@@ -34,6 +35,7 @@ public sealed class TorchServeEmulator : IDisposable
     private readonly ServedModels _models;
     private readonly Dictionary<string, BoundedJobQueue> _queues;
     private readonly TorchServeStatistics _statistics;
+    private readonly BatchingScheduler? _batching;
 
     // This server's buffers (request bodies, encoded answers), apart from any client's in the same process.
     private readonly BufferPool _buffers = new();
@@ -43,8 +45,15 @@ public sealed class TorchServeEmulator : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _models = new ServedModels(options.Models);
-        _queues = options.Models.ToDictionary(m => m.Name, _ => new BoundedJobQueue(options.TorchServeWorkers, options.TorchServeQueueSize));
+        int batchSize = options.TorchServeBatching?.MaxBatchSize ?? 1;
+        _queues = options.Models.ToDictionary(m => m.Name, _ => new BoundedJobQueue(options.TorchServeWorkers, options.TorchServeQueueSize, batchSize));
         _statistics = new TorchServeStatistics(options.Models.Select(m => m.Name));
+
+        // TorchServe's batch_size counts requests (each request is one item of the handler's batch), and a batch
+        // holds one worker of the model while it runs.
+        _batching = options.TorchServeBatching is { } policy
+            ? new BatchingScheduler(policy, options.Backend, (model, cancellation) => _queues[model].EnterWorkerAsync(cancellation), _ => 1)
+            : null;
     }
 
     public IEnumerable<ListenerSpec> Listeners()
@@ -181,7 +190,8 @@ public sealed class TorchServeEmulator : IDisposable
     /// <summary>
     /// One job through the model's queue, timed as TorchServe's frontend times it: from its arrival in the queue, the
     /// wait for a worker (queue latency), then the worker's decode, backend call and encode (inference latency runs to
-    /// the encoded answer). A full queue refuses it (503).
+    /// the encoded answer). A full queue refuses it (503). With batching the job decodes at once and its queue latency
+    /// runs until its batch starts on a worker.
     /// </summary>
     private async Task<(WireContent Content, PooledBufferWriter Body)> RunJobAsync(
         ModelSignature model, string? version, CancellationToken cancellationToken,
@@ -193,13 +203,14 @@ public sealed class TorchServeEmulator : IDisposable
         (WireContent Content, PooledBufferWriter Body) result;
         try
         {
-            (admitted, result) = await _queues[model.Name].TryRunAsync(async () =>
-            {
-                timing.Queued();
-                var answer = await job(timing, cancellationToken).ConfigureAwait(false);
-                timing.Encoded();
-                return answer;
-            }, cancellationToken).ConfigureAwait(false);
+            var queue = _queues[model.Name];
+            (admitted, result) = _batching is null
+                ? await queue.TryRunAsync(async () =>
+                {
+                    timing.Queued();
+                    return await EncodedAsync().ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false)
+                : await queue.TryAdmitAsync(EncodedAsync).ConfigureAwait(false);
         }
         catch
         {
@@ -215,6 +226,13 @@ public sealed class TorchServeEmulator : IDisposable
 
         _statistics.Answered(model.Name, version, timing);
         return result;
+
+        async Task<(WireContent Content, PooledBufferWriter Body)> EncodedAsync()
+        {
+            var answer = await job(timing, cancellationToken).ConfigureAwait(false);
+            timing.Encoded();
+            return answer;
+        }
     }
 
     /// <summary>The decoded request through the backend: decode and engine marked on <paramref name="timing"/>.</summary>
@@ -222,6 +240,12 @@ public sealed class TorchServeEmulator : IDisposable
     {
         timing.BatchSize = Inference.BatchSize(decoded);
         timing.Decoded();
+        if (_batching is not null)
+        {
+            // The batch marks the queue (until it starts on a worker) and the engine on every request's timing.
+            return await _batching.ScheduleAsync(model, ServedVersion, decoded, timing, cancellationToken).ConfigureAwait(false);
+        }
+
         var response = await Inference.InferAsync(_options.Backend, model, decoded, ServedVersion, cancellationToken).ConfigureAwait(false);
         timing.Computed();
         return response;
@@ -282,8 +306,8 @@ public sealed class TorchServeEmulator : IDisposable
         writer.WriteString("runtime", "python");
         writer.WriteNumber("minWorkers", _options.TorchServeWorkers);
         writer.WriteNumber("maxWorkers", _options.TorchServeWorkers);
-        writer.WriteNumber("batchSize", 1);
-        writer.WriteNumber("maxBatchDelay", 100);
+        writer.WriteNumber("batchSize", _options.TorchServeBatching?.MaxBatchSize ?? 1);
+        writer.WriteNumber("maxBatchDelay", (long)(_options.TorchServeBatching?.MaxQueueDelay.TotalMilliseconds ?? 100));
         writer.WriteBoolean("loadedAtStartup", true);
         writer.WriteStartArray("workers");
         for (int i = 0; i < _options.TorchServeWorkers; i++)

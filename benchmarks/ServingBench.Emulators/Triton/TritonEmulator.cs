@@ -2,6 +2,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Statistics;
 using ServingBench.Wire;
@@ -49,6 +50,10 @@ public sealed class TritonEmulator(EmulatorOptions options)
 
     /// <summary>The pool this server's request and answer buffers come from (for tests).</summary>
     internal BufferPool Buffers => _buffers;
+
+    // Triton's dynamic batcher counts rows and runs its batches on the model's instances (every request then goes through it).
+    private readonly BatchingScheduler? _batching = BatchingScheduler.OnInstances(
+        options.TritonDynamicBatching, options.Backend, options.Models.Select(m => m.Name), options.InstancesPerModel, TensorBatches.Rows);
 
     public IEnumerable<ListenerSpec> Listeners()
     {
@@ -234,7 +239,8 @@ public sealed class TritonEmulator(EmulatorOptions options)
         var timing = RequestTiming.Start();
         try
         {
-            var encoded = await Inference.PipelineAsync(_instances, options.Backend, model, ServedVersion, timing, decode, _buffers, cancellationToken).ConfigureAwait(false);
+            var encoded = await Inference.PipelineAsync(
+                _instances, options.Backend, model, ServedVersion, timing, decode, _buffers, cancellationToken, CheckBatchSize, _batching).ConfigureAwait(false);
             counters.RecordSuccess(timing);
             return encoded;
         }
@@ -242,6 +248,19 @@ public sealed class TritonEmulator(EmulatorOptions options)
         {
             counters.RecordFailure(timing);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Triton refuses a request whose batch exceeds the model's max_batch_size before it queues, with core's message
+    /// (infer_request.cc; docs/dynamic-batching.md). With max_batch_size 0 the model takes whole tensors, unchecked.
+    /// </summary>
+    private void CheckBatchSize(ModelSignature model, InferenceRequest request)
+    {
+        int rows = TensorBatches.Rows(request);
+        if (options.TritonMaxBatchSize > 0 && rows != 1 && rows > options.TritonMaxBatchSize)
+        {
+            throw new ServerError(ErrorKind.InvalidArgument, $"inference request batch-size must be <= {options.TritonMaxBatchSize} for '{model.Name}'");
         }
     }
 

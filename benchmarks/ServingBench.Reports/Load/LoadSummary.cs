@@ -100,6 +100,15 @@ public sealed record LoadStepSummary
 
     [JsonPropertyName("server_compute_output_us")] public double? ServerComputeOutputUs { get; init; }
 
+    /// <summary>Model executions the server counted during the step (Triton execution_count); null where it publishes none.</summary>
+    [JsonPropertyName("server_executions")] public long? ServerExecutions { get; init; }
+
+    /// <summary>Rows per execution the server formed (Δinference_count / Δexecution_count): above 1 when it merged requests.</summary>
+    [JsonPropertyName("server_mean_batch")] public double? ServerMeanBatch { get; init; }
+
+    /// <summary>Executions per formed batch size during the step (Triton batch_stats deltas), keyed by the size.</summary>
+    [JsonPropertyName("server_batch_sizes")] public IReadOnlyDictionary<string, long>? ServerBatchSizes { get; init; }
+
     /// <summary>mean_us − server_request_us: network, protocol and the client's own encode and decode.</summary>
     [JsonPropertyName("network_protocol_us")] public double? NetworkProtocolUs { get; init; }
 

@@ -48,6 +48,12 @@ internal sealed record LoadOptions
 
     public int? QueueSize { get; init; }
 
+    /// <summary>
+    /// <c>serve</c> options for the child server, space-separated (<c>--triton-max-queue-delay-us 2000</c>): how a run
+    /// drives a batching server. The child refuses a bad one with its own one-line error.
+    /// </summary>
+    public string? ServeOptions { get; init; }
+
     /// <summary>This process's share, <c>i/N</c>.</summary>
     public string? Worker { get; init; }
 

@@ -25,6 +25,10 @@ internal sealed record LoadPlan
     public bool InProcess { get; init; }
     public int? ServerWorkers { get; init; }
     public int? QueueSize { get; init; }
+
+    /// <summary>Options the child <c>serve</c> gets besides the plan's own (<c>--serve-options</c>: its batching settings).</summary>
+    public IReadOnlyList<string> ServeOptions { get; init; } = [];
+
     public WorkerShare Worker { get; init; } = WorkerShare.Alone;
     public DateTimeOffset? StartAt { get; init; }
     public string? Output { get; init; }
@@ -133,6 +137,12 @@ internal sealed record LoadPlan
             throw new LoadInputException("--server-workers must be at least 1 and --queue-size at least 0");
         }
 
+        string[] serveOptions = options.ServeOptions?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (serveOptions.Length > 0 && (options.InProcess || targetAddress is not null))
+        {
+            throw new LoadInputException($"--serve-options '{options.ServeOptions}' configures the child server the run starts; it cannot go with {(options.InProcess ? "--in-process" : "--target")}");
+        }
+
         var share = WorkerShare.Alone;
         if (options.Worker is not null)
         {
@@ -176,6 +186,7 @@ internal sealed record LoadPlan
             InProcess = options.InProcess,
             ServerWorkers = options.ServerWorkers,
             QueueSize = options.QueueSize,
+            ServeOptions = serveOptions,
             Worker = share,
             StartAt = start,
             Output = options.Output is null ? null : Path.GetFullPath(options.Output),

@@ -239,6 +239,8 @@ internal static class LoadSession
             arguments.AddRange(["--queue-size", queue.ToString(CultureInfo.InvariantCulture)]);
         }
 
+        arguments.AddRange(plan.ServeOptions);
+
         try
         {
             return new Servers(realServers, null, await ChildServer.StartAsync(arguments, appCommand, abort).ConfigureAwait(false));

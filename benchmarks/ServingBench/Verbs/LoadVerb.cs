@@ -58,6 +58,11 @@ internal static class LoadVerb
     private static readonly Option<bool> InProcess = new("--in-process") { Description = "Run the emulators inside this process instead of a child (shares GC and thread pool)." };
     private static readonly Option<int?> ServerWorkers = new("--server-workers") { Description = "TorchServe emulator: workers per model (config.properties default_workers_per_model)." };
     private static readonly Option<int?> QueueSize = new("--queue-size") { Description = "TorchServe emulator: job_queue_size (requests beyond it get 503)." };
+    private static readonly Option<string?> ServeOptions = new("--serve-options")
+    {
+        Description = "Options for the child serve, in one quoted string, e.g. \"--triton-max-queue-delay-us 2000 --tfserving-enable-batching --torchserve-batch-size 8\" (server batching; see help serve).",
+    };
+
     private static readonly Option<string?> Worker = new("--worker") { Description = "This process's share i/N of every step (run N of them, then load merge)." };
     private static readonly Option<string?> StartAt = new("--start-at") { Description = "UTC time all workers start at (ISO 8601), so their steps line up." };
     private static readonly Option<string> Client = new("--client")
@@ -87,7 +92,7 @@ internal static class LoadVerb
         var command = new Command("load", "Closed-loop users or open-loop arrival rates against the emulators or real servers: percentiles, failures, CSV, interval logs, charts.")
         {
             Scenario, Payload, Backend, Users, Rate, Arrival, Duration, Warmup, Window, ExtraWindows, ThinkTime, Timeout, Seed,
-            Target, InProcess, ServerWorkers, QueueSize, Worker, StartAt, Output, Client, Slo, ServerStatistics,
+            Target, InProcess, ServerWorkers, QueueSize, ServeOptions, Worker, StartAt, Output, Client, Slo, ServerStatistics,
         };
         command.SetAction(parse => Run(parse));
         command.Subcommands.Add(CreateMerge());
@@ -128,6 +133,7 @@ internal static class LoadVerb
                 InProcess = parse.GetValue(InProcess),
                 ServerWorkers = parse.GetValue(ServerWorkers),
                 QueueSize = parse.GetValue(QueueSize),
+                ServeOptions = parse.GetValue(ServeOptions),
                 Worker = parse.GetValue(Worker),
                 StartAt = parse.GetValue(StartAt),
                 Output = parse.GetValue(Output),

@@ -6,9 +6,10 @@ namespace ServingBench.Verbs;
 internal static class OptionRules
 {
     /// <summary>"--workers 0 must be at least 1"; an optional option left out passes.</summary>
-    public static void AtLeast(OptionResult result, int minimum)
+    public static void AtLeast<T>(OptionResult result, T minimum)
+        where T : struct, IComparable<T>
     {
-        if (result.GetValueOrDefault<int?>() is int value && value < minimum)
+        if (result.GetValueOrDefault<T?>() is T value && value.CompareTo(minimum) < 0)
         {
             result.AddError($"{result.Option.Name} {value} must be at least {minimum}");
         }

@@ -83,16 +83,18 @@ internal static class ServeVerb
             Description = "Print one JSON line with every bound endpoint once all listen, instead of the table (what a parent process reads).",
         };
 
+        var batching = new ServeBatchingOptions();
         var command = new Command("serve", "Run the TF Serving, TorchServe and Triton emulators on their default ports until Ctrl+C or SIGTERM.")
         {
             framework, portOffset, freePorts, host, answers, backend, workers, queueSize, readyJson,
         };
+        batching.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var settings = new ServeSettings(
                 Frameworks(parse.GetValue(framework)!),
                 parse.GetValue(backend)!,
-                new EmulatorOptions
+                batching.Apply(parse, new EmulatorOptions
                 {
                     UseDefaultPorts = !parse.GetValue(freePorts),
                     PortOffset = parse.GetValue(portOffset),
@@ -101,7 +103,7 @@ internal static class ServeVerb
                     TorchServeWorkers = parse.GetValue(workers),
                     InstancesPerModel = parse.GetValue(workers),
                     TorchServeQueueSize = parse.GetValue(queueSize),
-                },
+                }),
                 parse.GetValue(readyJson));
             return RunAsync(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
         });
@@ -167,7 +169,7 @@ internal static class ServeVerb
             await output.WriteLineAsync("  " + endpoint).ConfigureAwait(false);
         }
 
-        foreach (string line in StatisticsLines(running.Endpoints))
+        foreach (string line in StatisticsLines(running.Endpoints).Concat(ServeBatchingOptions.Describe(settings.Options)))
         {
             await output.WriteLineAsync(line).ConfigureAwait(false);
         }
