@@ -45,6 +45,9 @@ public static class RunSettings
     /// <summary>Which half-precision and compressed cells run (<see cref="EncodingSelection"/>): default, all or none.</summary>
     public const string EncodingsVariable = "SERVINGBENCH_ENCODINGS";
 
+    /// <summary>Which batch cells run (<see cref="BatchSelection"/>): default, all or none.</summary>
+    public const string BatchesVariable = "SERVINGBENCH_BATCHES";
+
     /// <summary>Where the model store lives (otherwise models/ beside Benchmarks.sln).</summary>
     public const string ModelsVariable = "SERVINGBENCH_MODELS";
 
@@ -65,6 +68,7 @@ public static class RunSettings
         if (selects(nameof(Benchmarks.SerializationBenchmarks)) || selects(nameof(Benchmarks.RoundTripBenchmarks)))
         {
             _ = Encodings(read(EncodingsVariable));
+            _ = Batches(read(BatchesVariable));
         }
 
         if (selects(nameof(Benchmarks.RoundTripBenchmarks)))
@@ -149,6 +153,25 @@ public static class RunSettings
         catch (SettingsException)
         {
             return EncodingSelection.Default;
+        }
+    }
+
+    /// <summary>SERVINGBENCH_BATCHES: empty or "default" = the budgeted batch cells; "all"; "none".</summary>
+    public static BatchSelection Batches(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? BatchSelection.Default
+        : BatchSelection.Parse(value) ?? throw new SettingsException(BatchesVariable, value,
+            $"expected '{EncodingSelection.DefaultName}', '{EncodingSelection.AllName}' or '{EncodingSelection.NoneName}'");
+
+    /// <summary>The batch cells for naming cases; like <see cref="RoundTripPayloadsForListing"/>, never throws (<see cref="Check"/> refused a bad value).</summary>
+    public static BatchSelection BatchesForListing()
+    {
+        try
+        {
+            return Batches(Environment.GetEnvironmentVariable(BatchesVariable));
+        }
+        catch (SettingsException)
+        {
+            return BatchSelection.Default;
         }
     }
 
