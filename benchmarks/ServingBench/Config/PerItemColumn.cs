@@ -4,7 +4,6 @@ using BenchmarkDotNet.Running;
 using ServingBench.Benchmarks;
 using ServingBench.Reports.Composition;
 using ServingBench.Serialization;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Config;
 
@@ -16,74 +15,77 @@ namespace ServingBench.Config;
 /// </summary>
 public sealed class PerItemColumn : CaseColumn<object>
 {
-    private readonly Func<PerItemColumn, Summary, BenchmarkCase, string> _value;
+    private readonly Func<Summary, BenchmarkCase, string> _value;
 
-    private PerItemColumn(string name, string legend, int priority, Func<PerItemColumn, Summary, BenchmarkCase, string> value)
+    private PerItemColumn(string name, string legend, int priority, Func<Summary, BenchmarkCase, string> value)
         : base(name, legend, priority)
     {
         _value = value;
     }
 
     public static PerItemColumn Batch { get; } = new(
-        SuiteColumns.Batch, "Items per operation (B): inputs in one [B, …] message, or TorchServe's B separate requests", 10,
-        static (_, _, benchmarkCase) => PayloadOf(benchmarkCase) is { } payload ? payload.BatchSize.ToString(CultureInfo.InvariantCulture) : "-");
+        SuiteColumns.Batch, "Items per operation (B): inputs in one [B, …] message or engine call, or TorchServe's B separate requests", 10,
+        static (_, benchmarkCase) => BatchSizeOf(benchmarkCase) is { } batch ? batch.ToString(CultureInfo.InvariantCulture) : "-");
 
     public static PerItemColumn PerItem { get; } = new(
         SuiteColumns.PerItem, "Mean ÷ Batch: the time of one item (μs)", 11,
-        static (_, summary, benchmarkCase) => PayloadOf(benchmarkCase) is { } payload && summary[benchmarkCase]?.ResultStatistics is { } stats
-            ? Microseconds(stats.Mean / payload.BatchSize)
+        static (summary, benchmarkCase) => BatchSizeOf(benchmarkCase) is { } batch && summary[benchmarkCase]?.ResultStatistics is { } stats
+            ? Microseconds(stats.Mean / batch)
             : "-");
 
     public static PerItemColumn RequestBytesPerItem { get; } = new(
         SuiteColumns.RequestBytesPerItem, "Request B ÷ Batch: request bytes on the wire per item", 12,
-        static (_, summary, benchmarkCase) => BytesPerItem(summary, benchmarkCase, WireBytesColumn.Request));
+        static (summary, benchmarkCase) => BytesPerItem(summary, benchmarkCase, WireBytesColumn.Request));
 
     public static PerItemColumn ResponseBytesPerItem { get; } = new(
         SuiteColumns.ResponseBytesPerItem, "Response B ÷ Batch: response bytes on the wire per item", 13,
-        static (_, summary, benchmarkCase) => BytesPerItem(summary, benchmarkCase, WireBytesColumn.Response));
+        static (summary, benchmarkCase) => BytesPerItem(summary, benchmarkCase, WireBytesColumn.Response));
 
     public static PerItemColumn TimesSingle { get; } = new(
         SuiteColumns.TimesSinglePerItem, "Per item ÷ the mean of the batch-1 row of the same encoding and method ('?' when it did not run)", 14,
-        static (_, summary, benchmarkCase) => TimesSingleValue(summary, benchmarkCase));
+        TimesSingleValue);
 
     public static IReadOnlyList<PerItemColumn> All { get; } = [Batch, PerItem, RequestBytesPerItem, ResponseBytesPerItem, TimesSingle];
 
     /// <summary>Only in a summary with a batch row, so tables of batch-1 rows read as before.</summary>
-    public override bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => PayloadOf(b) is { BatchSize: > 1 });
+    /// <summary>Only in a summary with a batch row, so tables of batch-1 rows read as before.</summary>
+    public override bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => BatchSizeOf(b) > 1);
 
-    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => _value(this, summary, benchmarkCase);
+    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => _value(summary, benchmarkCase);
 
-    /// <summary>The payload of a Serialization or RoundTrip case; null for other classes.</summary>
-    public static PayloadKind? PayloadOf(BenchmarkCase benchmarkCase) => CaseOf(benchmarkCase) switch
+    /// <summary>Items per operation of a Serialization, RoundTrip or InProcess case; null for other classes.</summary>
+    public static int? BatchSizeOf(BenchmarkCase benchmarkCase) => CaseOf(benchmarkCase) switch
     {
-        SerializationCase serialization => serialization.Payload,
-        RoundTripCase roundTrip => roundTrip.Payload,
+        SerializationCase serialization => serialization.Payload.BatchSize,
+        RoundTripCase roundTrip => roundTrip.Payload.BatchSize,
+        InProcessCase inProcess => inProcess.Batch,
         _ => null,
     };
 
-    /// <summary>The case a batch row's per-item mean reads against: the same encoding (and backend) with the batch-1 payload.</summary>
+    /// <summary>The case a batch row's per-item mean reads against: the same encoding, backend or engine at batch 1.</summary>
     public static bool IsSingleOf(object row, object candidate) => (row, candidate) switch
     {
         (SerializationCase r, SerializationCase c) => r.Payload.Single is { } single && c.Payload == single && c.Encoding == r.Encoding,
         (RoundTripCase r, RoundTripCase c) => r.Payload.Single is { } single && c.Payload == single && c.Scenario == r.Scenario && c.Backend == r.Backend,
+        (InProcessCase r, InProcessCase c) => r.Batch > 1 && c == r with { Batch = 1 },
         _ => false,
     };
 
     private static string TimesSingleValue(Summary summary, BenchmarkCase benchmarkCase)
     {
-        if (CaseOf(benchmarkCase) is not { } row || PayloadOf(benchmarkCase) is not { } payload)
+        if (CaseOf(benchmarkCase) is not { } row || BatchSizeOf(benchmarkCase) is not { } batch)
         {
             return "-";
         }
 
-        if (payload.Single is null)
+        if (batch == 1)
         {
             return "1.00";
         }
 
         string ratio = RatioToReference(summary, benchmarkCase, candidate => IsSingleOf(row, candidate));
         return double.TryParse(ratio, NumberStyles.Float, CultureInfo.InvariantCulture, out double perCall)
-            ? (perCall / payload.BatchSize).ToString("0.00", CultureInfo.InvariantCulture)
+            ? (perCall / batch).ToString("0.00", CultureInfo.InvariantCulture)
             : ratio;
     }
 
