@@ -29,7 +29,6 @@ public class InProcessBenchmarks
         {
             SummaryStyle = SummaryStyle.Default.WithMaxParameterColumnWidth(32);
             AddColumn(InProcessFloorColumn.All);
-            AddColumn(PerItemColumn.Batch, PerItemColumn.PerItem, PerItemColumn.TimesSingle);
         }
     }
 

@@ -125,17 +125,8 @@ public static class RunSettings
     /// selects another class, so an unusable value must not throw here: <see cref="Check"/> has already refused
     /// any run or listing that selects RoundTrip with it.
     /// </summary>
-    public static IReadOnlySet<PayloadKind> RoundTripPayloadsForListing()
-    {
-        try
-        {
-            return RoundTripPayloads(Environment.GetEnvironmentVariable(RoundTripPayloadsVariable));
-        }
-        catch (SettingsException)
-        {
-            return DefaultRoundTripPayloads.ToHashSet();
-        }
-    }
+    public static IReadOnlySet<PayloadKind> RoundTripPayloadsForListing() =>
+        ForListing(RoundTripPayloadsVariable, RoundTripPayloads, DefaultRoundTripPayloads.ToHashSet());
 
     /// <summary>SERVINGBENCH_ENCODINGS: empty or "default" = the budgeted cells; "all"; "none".</summary>
     public static EncodingSelection Encodings(string? value) =>
@@ -144,17 +135,7 @@ public static class RunSettings
             $"expected '{EncodingSelection.DefaultName}', '{EncodingSelection.AllName}' or '{EncodingSelection.NoneName}'");
 
     /// <summary>The encoding cells for naming cases; like <see cref="RoundTripPayloadsForListing"/>, never throws (<see cref="Check"/> refused a bad value).</summary>
-    public static EncodingSelection EncodingsForListing()
-    {
-        try
-        {
-            return Encodings(Environment.GetEnvironmentVariable(EncodingsVariable));
-        }
-        catch (SettingsException)
-        {
-            return EncodingSelection.Default;
-        }
-    }
+    public static EncodingSelection EncodingsForListing() => ForListing(EncodingsVariable, Encodings, EncodingSelection.Default);
 
     /// <summary>SERVINGBENCH_BATCHES: empty or "default" = the budgeted batch cells; "all"; "none".</summary>
     public static BatchSelection Batches(string? value) =>
@@ -163,17 +144,7 @@ public static class RunSettings
             $"expected '{EncodingSelection.DefaultName}', '{EncodingSelection.AllName}' or '{EncodingSelection.NoneName}'");
 
     /// <summary>The batch cells for naming cases; like <see cref="RoundTripPayloadsForListing"/>, never throws (<see cref="Check"/> refused a bad value).</summary>
-    public static BatchSelection BatchesForListing()
-    {
-        try
-        {
-            return Batches(Environment.GetEnvironmentVariable(BatchesVariable));
-        }
-        catch (SettingsException)
-        {
-            return BatchSelection.Default;
-        }
-    }
+    public static BatchSelection BatchesForListing() => ForListing(BatchesVariable, Batches, BatchSelection.Default);
 
     /// <summary>SERVINGBENCH_MODEL_SIZE: empty or "real" = the real models; "tiny" = the test-sized ones.</summary>
     public static ModelSize InProcessModelSize() => InProcessModelSize(Environment.GetEnvironmentVariable(ModelSizeVariable));
@@ -232,6 +203,19 @@ public static class RunSettings
         }
 
         return captured;
+    }
+
+    /// <summary>A variable parsed for naming cases: its default where the value is unusable (<see cref="Check"/> has refused it).</summary>
+    private static T ForListing<T>(string variable, Func<string?, T> parse, T fallback)
+    {
+        try
+        {
+            return parse(Environment.GetEnvironmentVariable(variable));
+        }
+        catch (SettingsException)
+        {
+            return fallback;
+        }
     }
 
     private static void CheckReachable(string variable, Uri address)

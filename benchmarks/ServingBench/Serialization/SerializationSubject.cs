@@ -216,15 +216,7 @@ public sealed class ItemsSubject : SerializationSubject
         }
     }
 
-    public override object DecodeRequest()
-    {
-        for (int i = 0; i < _items.Length; i++)
-        {
-            _decoded[i] = _items[i].DecodeRequest();
-        }
-
-        return _decoded;
-    }
+    public override object DecodeRequest() => DecodeEach(static item => item.DecodeRequest());
 
     public override void EncodeResponse(IBufferWriter<byte> output)
     {
@@ -234,17 +226,19 @@ public sealed class ItemsSubject : SerializationSubject
         }
     }
 
-    public override object DecodeResponse()
+    public override object DecodeResponse() => DecodeEach(static item => item.DecodeResponse());
+
+    public override void Verify() => Array.ForEach(_items, item => item.Verify());
+
+    private object[] DecodeEach(Func<CodecSubject, object> decode)
     {
         for (int i = 0; i < _items.Length; i++)
         {
-            _decoded[i] = _items[i].DecodeResponse();
+            _decoded[i] = decode(_items[i]);
         }
 
         return _decoded;
     }
-
-    public override void Verify() => Array.ForEach(_items, item => item.Verify());
 }
 
 /// <summary>
