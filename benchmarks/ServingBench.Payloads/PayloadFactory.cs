@@ -19,9 +19,6 @@ public static class PayloadFactory
 
     public static IReadOnlyList<Payload> All => [.. ScenarioCatalog.Payloads.Concat(ScenarioCatalog.HalfPayloads).Select(Get)];
 
-    /// <summary>How many batch-1 texts (rotations of the article) a BART batch can draw from: its paragraphs.</summary>
-    public static int ArticleParagraphs => ArticleParagraphTexts.Value.Length;
-
     public static Payload Get(PayloadKind kind)
     {
         ArgumentNullException.ThrowIfNull(kind);
@@ -61,12 +58,12 @@ public static class PayloadFactory
         // The model's own preprocessing stacks the batch: each row is made exactly as the batch-1 tensor is.
         var input = model.Preprocess(model.Signature, files, FixtureFiles.GetPath(fixture));
         var output = model.CannedOutputs(model.Signature, kind.BatchSize, model.OutputLength(input.Shape[1]))[0];
-        var payload = Compose(kind, model, input, output, sendsFile ? files : null);
         if (kind.BatchSize == 1)
         {
-            return payload;
+            return Compose(kind, model, input, output, sendsFile ? files : null);
         }
 
+        // Each item is its row of the batch (views, no copies) and its own file: what TorchServe sends one by one.
         var items = Enumerable.Range(0, kind.BatchSize)
             .Select(i => Compose(single, model, input.Row(i), output.Row(i), sendsFile ? [files[i]] : null))
             .ToArray();
