@@ -20,6 +20,22 @@ public static class FixtureFiles
     public const string Gpt2Vocab = "tokenizer/encoder.json";
     public const string Gpt2Merges = "tokenizer/vocab.bpe";
 
+    /// <summary>
+    /// The 32 different photos of the ResNet50 batch payloads, in batch order: a batch of B takes the first B. The two
+    /// single-photo fixtures come first, so row 0 of every batch is the batch-1 payload's photo (fixtures/README.md).
+    /// </summary>
+    public static IReadOnlyList<string> BatchPhotos { get; } =
+    [
+        CatJpeg, EspressoJpeg,
+        .. ((string[])
+        [
+            "aqua", "astronaut", "blinds", "by-the-water", "cold-ripple", "colorful-cups", "darkest-hour", "dune",
+            "evening-glow", "fallen-leaf", "fresh-flower", "garden", "grace-hopper", "green-meadow", "grey", "hubble-deep-field",
+            "immunohistochemistry", "kite", "lady-bird", "one-stands-out", "path", "rain-drops", "retina", "rocket",
+            "storm", "summer-1am", "two-wings", "volna", "wood", "yellow-flower",
+        ]).Select(name => $"images/batch/{name}.jpg"),
+    ];
+
     private const string FolderName = "fixtures";
 
     /// <summary>

@@ -7,6 +7,7 @@ namespace ServingBench.Models.Engines;
 /// <summary>
 /// One engine × device × model, with session, inputs and output buffers prepared in the constructor, so
 /// <see cref="Infer"/> is the model call alone. Inputs are seeded (fixtures are not needed to time the model).
+/// ResNet50 also runs as a batch of B different images in one call (<c>batch</c>), for the engine's own batching gain.
 /// </summary>
 public sealed class InProcessRunner : IDisposable
 {
@@ -27,9 +28,15 @@ public sealed class InProcessRunner : IDisposable
     private readonly long[] _sourceIds = [];
     private readonly GenerationOptions _generation = GenerationOptions.Fixed(NewTokens);
 
-    public InProcessRunner(EngineKind engine, Device device, ModelKind kind, ModelSize size, ModelStore store)
+    public InProcessRunner(EngineKind engine, Device device, ModelKind kind, ModelSize size, ModelStore store, int batch = 1)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        if (batch > 1 && kind != ModelKind.ResNet50)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, "only ResNet50 runs in-process batches");
+        }
+
         string? why = EngineSupport.WhyNot(engine, device);
         if (why is not null)
         {
@@ -43,7 +50,7 @@ public sealed class InProcessRunner : IDisposable
             case ModelKind.ResNet50:
                 int image = size == ModelSize.Real ? 224 : new ResNet50(size).ImageSize;
                 int classes = (int)(Model.Files[0].Outputs[0].Dims is [_, > 0 and var c] ? c : new ResNet50(size).Classes);
-                (_single, _torchSingle) = Open(engine, device, ModelArchitecture.Create(kind, size), Noise(random, 3 * image * image), [1, 3, image, image], [1, classes]);
+                (_single, _torchSingle) = Open(engine, device, ModelArchitecture.Create(kind, size), Noise(random, batch * 3 * image * image), [batch, 3, image, image], [batch, classes]);
                 break;
             case ModelKind.Wav2Vec2:
                 int samples = size == ModelSize.Real ? AudioSamples : 16_000;

@@ -65,6 +65,13 @@ public static class ReportComposer
             charts.WireBytes(serialization, request: false);
         }
 
+        if (PerItemTable.Applies(serialization))
+        {
+            page.AppendLine("## Cost per item at B = 1, 8, 32").AppendLine();
+            page.AppendLine(PageProse.Get("per-item")).AppendLine();
+            PerItemTable.Append(page, serialization);
+        }
+
         if (LinkSpeedTable.Applies(serialization))
         {
             page.AppendLine("## What each encoding costs on a real link").AppendLine();

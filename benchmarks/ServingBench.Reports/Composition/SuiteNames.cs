@@ -45,8 +45,13 @@ public static class SuiteColumns
     public const string PairedDecomposition = "(onnx − engine) ÷ canned";
     public const string ServerTime = "Server time";
     public const string ServerShare = "Server share";
+    public const string Batch = "Batch";
+    public const string PerItem = "Per item";
+    public const string RequestBytesPerItem = "Request B/item";
+    public const string ResponseBytesPerItem = "Response B/item";
+    public const string TimesSinglePerItem = "× B=1 per item";
 
     /// <summary>The columns the page reads from a run's CSV.</summary>
     public static IReadOnlyList<string> ReadByThePage { get; } =
-        [RequestBytes, ResponseBytes, TimesFloor, TimesOnnxRuntime, EngineInServer, PairedDecomposition, ServerTime, ServerShare];
+        [RequestBytes, ResponseBytes, TimesFloor, TimesOnnxRuntime, EngineInServer, PairedDecomposition, ServerTime, ServerShare, Batch];
 }

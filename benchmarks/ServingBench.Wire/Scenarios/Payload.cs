@@ -23,6 +23,22 @@ public sealed class Payload
 
     public required InferenceResponse Response { get; init; }
 
+    /// <summary>How many different inputs the request carries (<see cref="PayloadKind.BatchSize"/>).</summary>
+    public int BatchSize => Kind.BatchSize;
+
+    /// <summary>
+    /// The batch's inputs one by one, each a batch-1 payload (row i of the tensors, file i, row i of the answer): what
+    /// TorchServe, whose wire carries one item per request, is sent as B separate requests. A batch-1 payload is its
+    /// own one item.
+    /// </summary>
+    public IReadOnlyList<Payload> Items
+    {
+        get => _items is { Count: > 0 } items ? items : [this];
+        init => _items = value;
+    }
+
+    private readonly IReadOnlyList<Payload>? _items;
+
     /// <summary>The request that scenario sends: the file for TorchServe raw bodies and input maps, else the tensors.</summary>
     public InferenceRequest RequestFor(Scenario scenario)
     {

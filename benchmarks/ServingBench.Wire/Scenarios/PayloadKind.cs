@@ -4,7 +4,8 @@ namespace ServingBench.Wire.Scenarios;
 
 /// <summary>
 /// A model input the suite sends, named <c>model-input</c> (<c>resnet50-tensor</c>), or <c>model-input-type</c> for a
-/// half-precision variant (<c>resnet50-tensor-fp16</c>). <paramref name="ModelName"/> names the model's entry in the
+/// half-precision variant (<c>resnet50-tensor-fp16</c>), or <c>model-input-bB</c> for a batch of B different inputs
+/// (<c>resnet50-tensor-b8</c>; batch 1 keeps the plain name, so published comparisons still match). <paramref name="ModelName"/> names the model's entry in the
 /// catalogue (ServingBench.Payloads' ModelCatalog), which builds the payload's tensors.
 /// </summary>
 public sealed record PayloadKind(string Name, string ModelName, string Description)
@@ -29,6 +30,16 @@ public sealed record PayloadKind(string Name, string ModelName, string Descripti
 
     public static readonly PayloadKind Wav2Vec2AudioBf16 = HalfOf(Wav2Vec2Audio, DataType.BF16);
 
+    public static readonly PayloadKind Resnet50TensorB8 = BatchOf(Resnet50Tensor, 8);
+
+    public static readonly PayloadKind Resnet50TensorB32 = BatchOf(Resnet50Tensor, 32);
+
+    public static readonly PayloadKind Resnet50JpegB8 = BatchOf(Resnet50Jpeg, 8);
+
+    public static readonly PayloadKind Resnet50JpegB32 = BatchOf(Resnet50Jpeg, 32);
+
+    public static readonly PayloadKind BartTextB8 = BatchOf(BartText, 8);
+
     /// <summary>
     /// For a half-precision variant, the FP32 payload it is made from: the same tensors rounded to <see cref="HalfType"/>,
     /// sent to the model's half-precision entry. Null for the FP32 payloads.
@@ -38,10 +49,26 @@ public sealed record PayloadKind(string Name, string ModelName, string Descripti
     /// <summary>FP16 or BF16: what the twin's FP32 tensors (input and answer) travel as; null for the FP32 payloads.</summary>
     public DataType? HalfType { get; init; }
 
+    /// <summary>
+    /// How many different inputs one request carries (dimension 0 of every tensor): 1, or B for a batch payload, whose
+    /// <see cref="Single"/> is the batch-1 payload of the same model input.
+    /// </summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>For a batch payload, the batch-1 payload it batches; null for batch 1.</summary>
+    public PayloadKind? Single { get; init; }
+
     public override string ToString() => Name;
 
     /// <summary>The catalogue name of a model's half-precision entry (<c>resnet50_fp16</c>), as Triton model names read.</summary>
     public static string HalfModelName(string modelName, DataType type) => $"{modelName}_{type.ToKServeName().ToLowerInvariant()}";
+
+    private static PayloadKind BatchOf(PayloadKind single, int batchSize) =>
+        new($"{single.Name}-b{batchSize}", single.ModelName, $"{single.Description}, {batchSize} different inputs in one batch")
+        {
+            BatchSize = batchSize,
+            Single = single,
+        };
 
     private static PayloadKind HalfOf(PayloadKind twin, DataType type)
     {

@@ -43,6 +43,17 @@ public static class ScenarioCatalog
     ];
 
     /// <summary>
+    /// The batch payloads: B different inputs in one request, in each framework's own batch form (docs/batching.md):
+    /// Triton's [B, …] tensors in every encoding, TF Serving's B "instances" rows, columnar "inputs" or [B, …] TensorProto,
+    /// and for TorchServe, whose wire carries one item per request, B separate requests. ResNet50's tensor and JPEG at 8
+    /// and 32 (where the per-call cost has amortised), BART's ids at 8 (a generating model batches less).
+    /// </summary>
+    public static IReadOnlyList<PayloadKind> BatchPayloads { get; } =
+    [
+        PayloadKind.Resnet50TensorB8, PayloadKind.Resnet50TensorB32, PayloadKind.Resnet50JpegB8, PayloadKind.Resnet50JpegB32, PayloadKind.BartTextB8,
+    ];
+
+    /// <summary>
     /// Every scenario with request compression that the real server undoes, at both levels. docs/protocols.md cites
     /// the sources: Triton's HTTP server inflates gzip and deflate bodies, TF Serving's gzip only (a deflate body reaches
     /// its JSON parser as it is); TorchServe's Netty pipeline has no decompressor, so it has no compressed REST cell.
@@ -59,7 +70,8 @@ public static class ScenarioCatalog
     /// <summary>
     /// Whether a scenario can carry a payload. JPEG bytes go to TorchServe's raw body / input map only: that is
     /// the deployment where the server preprocesses (its image classifier handler); the tensor payloads fit all.
-    /// FP16 and BF16 travel only where the protocol has a form for them (<see cref="CarriesHalf"/>).
+    /// FP16 and BF16 travel only where the protocol has a form for them (<see cref="CarriesHalf"/>). A batch travels
+    /// wherever its batch-1 payload does.
     /// </summary>
     public static bool Supports(Scenario scenario, PayloadKind payload)
     {
@@ -68,6 +80,11 @@ public static class ScenarioCatalog
         if (payload.HalfType is not null)
         {
             return CarriesHalf(scenario);
+        }
+
+        if (payload.Single is { } single)
+        {
+            return Supports(scenario, single);
         }
 
         return payload != PayloadKind.Resnet50Jpeg
@@ -118,6 +135,13 @@ public static class ScenarioCatalog
         where Supports(scenario, payload)
         select (scenario, payload);
 
+    /// <summary>Every batch payload in every scenario that carries it (its batch-1 payload's scenarios), in catalogue order.</summary>
+    public static IEnumerable<(Scenario Scenario, PayloadKind Payload)> BatchCells() =>
+        from payload in BatchPayloads
+        from scenario in Scenarios
+        where Supports(scenario, payload)
+        select (scenario, payload);
+
     /// <summary>
     /// The half-precision and compressed cells, where they matter: every half payload in every scenario that carries
     /// it; compression on the JSON and raw encodings of the ResNet50 tensor and BART's text (the bulky text bodies and a
@@ -153,8 +177,8 @@ public static class ScenarioCatalog
     public static Scenario ParseScenario(string name) => Scenarios.Concat(CompressedScenarios).FirstOrDefault(s => s.Name == name)
         ?? throw new ArgumentException($"unknown scenario '{name}'; known: {string.Join(", ", Scenarios.Select(s => s.Name))} (and their +gzip/+deflate forms)", nameof(name));
 
-    public static PayloadKind ParsePayload(string name) => Payloads.Concat(HalfPayloads).FirstOrDefault(p => p.Name == name)
-        ?? throw new ArgumentException($"unknown payload '{name}'; known: {string.Join(", ", Payloads.Concat(HalfPayloads).Select(p => p.Name))}", nameof(name));
+    public static PayloadKind ParsePayload(string name) => Payloads.Concat(HalfPayloads).Concat(BatchPayloads).FirstOrDefault(p => p.Name == name)
+        ?? throw new ArgumentException($"unknown payload '{name}'; known: {string.Join(", ", Payloads.Concat(HalfPayloads).Concat(BatchPayloads).Select(p => p.Name))}", nameof(name));
 
     /// <summary>The algorithms the real server of <paramref name="scenario"/> inflates request bodies or messages with.</summary>
     private static CompressionAlgorithm[] Decompressed(Scenario scenario) => (scenario.Framework, scenario.Protocol) switch

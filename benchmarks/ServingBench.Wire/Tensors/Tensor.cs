@@ -123,6 +123,25 @@ public sealed class Tensor
         return elements;
     }
 
+    /// <summary>
+    /// Row <paramref name="index"/> of dimension 0 as a batch of one ([1, …]), viewing this tensor's bytes: what one
+    /// item of a batch is on a wire that carries one item per request (TorchServe).
+    /// </summary>
+    public Tensor Row(long index)
+    {
+        int elementSize = DataType.ElementSize();
+        if (elementSize == 0 || _shape.Length == 0)
+        {
+            throw new InvalidOperationException($"tensor '{Name}' ({DataType.ToKServeName()} [{string.Join(",", _shape)}]) has no fixed-size rows");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _shape[0]);
+        long rowBytes = Data.Length / _shape[0];
+        long[] shape = [1, .. _shape[1..]];
+        return new Tensor(Name, DataType, shape, Data.Slice(checked((int)(index * rowBytes)), checked((int)rowBytes)));
+    }
+
     public Tensor WithName(string name) => new(name, DataType, _shape, Data);
 
     /// <summary>Bit-exact equality of name, datatype, shape and element bytes.</summary>

@@ -55,7 +55,7 @@ public class InProcessBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _runner = new InProcessRunner(Case.Engine, Case.Device, Case.Model, Size, Store ?? RunSettings.ModelStore());
+        _runner = new InProcessRunner(Case.Engine, Case.Device, Case.Model, Size, Store ?? RunSettings.ModelStore(), Case.Batch);
         _runner.Infer(); // first call allocates ORT's arenas; keep it out of the pilot stage
     }
 
@@ -66,18 +66,25 @@ public class InProcessBenchmarks
     public void Cleanup() => _runner?.Dispose();
 }
 
-/// <summary>engine-device-model, e.g. onnxruntime-cpu-resnet50.</summary>
-public sealed record InProcessCase(EngineKind Engine, Device Device, ModelKind Model)
+/// <summary>engine-device-model, e.g. onnxruntime-cpu-resnet50; a batch adds -bB (onnxruntime-cpu-resnet50-b8).</summary>
+public sealed record InProcessCase(EngineKind Engine, Device Device, ModelKind Model, int Batch = 1)
 {
+    /// <summary>
+    /// ONNX Runtime's ResNet50 at batch 8 beside batch 1: the engine's own batching gain (items per second), which
+    /// predicts what a batching server can gain under load (issue 19, docs/batching.md).
+    /// </summary>
+    public const int EngineBatch = 8;
+
     public static IEnumerable<InProcessCase> All() =>
-        from engine in Enum.GetValues<EngineKind>()
-        from device in Enum.GetValues<Device>()
-        from model in Enum.GetValues<ModelKind>()
-        select new InProcessCase(engine, device, model);
+        (from engine in Enum.GetValues<EngineKind>()
+         from device in Enum.GetValues<Device>()
+         from model in Enum.GetValues<ModelKind>()
+         select new InProcessCase(engine, device, model))
+        .Concat(from device in Enum.GetValues<Device>() select new InProcessCase(EngineKind.OnnxRuntime, device, ModelKind.ResNet50, EngineBatch));
 
     /// <summary>Null when this build can run the row here, else why not (read from files; nothing is loaded).</summary>
     public string? WhyNot => EngineSupport.WhyNot(Engine, Device);
 
     public override string ToString() =>
-        $"{Engine.ToString().ToLowerInvariant()}-{Device.ToString().ToLowerInvariant()}-{Model.ToString().ToLowerInvariant()}";
+        $"{Engine.ToString().ToLowerInvariant()}-{Device.ToString().ToLowerInvariant()}-{Model.ToString().ToLowerInvariant()}{(Batch > 1 ? $"-b{Batch}" : string.Empty)}";
 }

@@ -32,7 +32,8 @@ namespace ServingBench.Benchmarks;
 /// <c>server</c> is a real server named by <c>SERVINGBENCH_&lt;FRAMEWORK&gt;_&lt;PROTOCOL&gt;</c> (whatever runs there;
 /// the echo floor stays local). The columns of <see cref="ProtocolShareColumn"/> put the three side by side.
 /// Payloads default to the ResNet50 tensor and JPEG; <c>SERVINGBENCH_ROUNDTRIP_PAYLOADS=all</c> or a comma list
-/// widens it (Wav2Vec2 and BART onnx rows, seconds each, only with <c>all</c>).
+/// widens it (Wav2Vec2 and BART onnx rows, seconds each, only with <c>all</c>). Batch payloads follow
+/// <c>SERVINGBENCH_BATCHES</c> (<see cref="BatchSelection"/>).
 /// </remarks>
 [BenchmarkCategory(Categories.RoundTrip)]
 [SuiteJob]
@@ -100,6 +101,24 @@ public class RoundTripBenchmarks
                 {
                     yield return new RoundTripCase(cellScenario, cellPayload, BackendFactory.Onnx);
                 }
+            }
+        }
+
+        // The batch cells last, so the rows above keep their order: B items per call, the canned backend by default
+        // (the protocol's per-item cost), the model too with SERVINGBENCH_BATCHES=all.
+        var batches = RunSettings.BatchesForListing();
+        foreach (var (scenario, payload) in batches.RoundTripCells())
+        {
+            if (servers.Address(scenario.Framework, scenario.Protocol) is not null)
+            {
+                yield return new RoundTripCase(scenario, payload, RoundTripCase.Server);
+                continue;
+            }
+
+            yield return new RoundTripCase(scenario, payload, BackendFactory.Canned);
+            if (batches == BatchSelection.All)
+            {
+                yield return new RoundTripCase(scenario, payload, BackendFactory.Onnx);
             }
         }
     }
@@ -380,6 +399,7 @@ public sealed record RoundTripCase(Scenario Scenario, PayloadKind Payload, strin
     /// </summary>
     public bool MeasuresInProcess => Backend == BackendFactory.Onnx
         && Payload.Twin is null
+        && Payload.Single is null
         && Scenario == (SendsFile ? ScenarioCatalog.TorchServeRestRaw : ScenarioCatalog.TritonGrpcRaw);
 
     /// <summary>

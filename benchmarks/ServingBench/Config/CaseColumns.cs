@@ -36,7 +36,7 @@ public abstract class CaseColumn<TCase> : IColumn
 
     public string Legend { get; }
 
-    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => CaseOf(b) is not null);
+    public virtual bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => CaseOf(b) is not null);
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 

@@ -30,7 +30,7 @@ public sealed class InProcessFloorColumn : CaseColumn<InProcessCase>
 
     public static InProcessFloorColumn Work { get; } = new(
         SuiteColumns.Work, "Arithmetic per call (2 FLOP per multiply-add of every matrix product and convolution) and, for BART's decode steps, decoder weights streamed from memory", 0, false, false,
-        (_, _, row) => Describe(ModelWork.ForInProcess(row.Model)));
+        (_, _, row) => Describe(ModelWork.ForInProcess(row.Model)) + (row.Batch > 1 ? $" × {row.Batch}" : string.Empty));
 
     public static InProcessFloorColumn Ceiling { get; } = new(
         SuiteColumns.HostCeiling, "The row's device at most, measured when the report is written: cpu rows this host's peak fp32 FMA throughput on all cores and memory read bandwidth; cuda rows the GPU's fp32 MatMul rate (TF32 where ONNX Runtime's CUDA provider uses it) and its memory traffic (read + write) on a large Add", 1, false, true,
@@ -60,7 +60,7 @@ public sealed class InProcessFloorColumn : CaseColumn<InProcessCase>
     /// <summary>The row's device's ceiling; null for a GPU that could not be measured (no CUDA provider or no GPU here).</summary>
     private static ICeiling? CeilingOf(InProcessCase row) => row.Device == Device.Cuda ? DeviceCeiling.Cuda : HostCeiling.Current;
 
-    private static TimeSpan FloorOf(InProcessCase row) => ModelWork.ForInProcess(row.Model).Floor(CeilingOf(row)!);
+    private static TimeSpan FloorOf(InProcessCase row) => ModelWork.ForInProcess(row.Model).Floor(CeilingOf(row)!) * row.Batch;
 
     private static string TimesOnnxRuntimeOf(Summary summary, BenchmarkCase benchmark, InProcessCase row) =>
         RatioToReference(summary, benchmark, candidate => candidate == row with { Engine = EngineKind.OnnxRuntime });

@@ -45,6 +45,9 @@ public static class RunSettings
     /// <summary>Which half-precision and compressed cells run (<see cref="EncodingSelection"/>): default, all or none.</summary>
     public const string EncodingsVariable = "SERVINGBENCH_ENCODINGS";
 
+    /// <summary>Which batch cells run (<see cref="BatchSelection"/>): default, all or none.</summary>
+    public const string BatchesVariable = "SERVINGBENCH_BATCHES";
+
     /// <summary>Where the model store lives (otherwise models/ beside Benchmarks.sln).</summary>
     public const string ModelsVariable = "SERVINGBENCH_MODELS";
 
@@ -65,6 +68,7 @@ public static class RunSettings
         if (selects(nameof(Benchmarks.SerializationBenchmarks)) || selects(nameof(Benchmarks.RoundTripBenchmarks)))
         {
             _ = Encodings(read(EncodingsVariable));
+            _ = Batches(read(BatchesVariable));
         }
 
         if (selects(nameof(Benchmarks.RoundTripBenchmarks)))
@@ -121,17 +125,8 @@ public static class RunSettings
     /// selects another class, so an unusable value must not throw here: <see cref="Check"/> has already refused
     /// any run or listing that selects RoundTrip with it.
     /// </summary>
-    public static IReadOnlySet<PayloadKind> RoundTripPayloadsForListing()
-    {
-        try
-        {
-            return RoundTripPayloads(Environment.GetEnvironmentVariable(RoundTripPayloadsVariable));
-        }
-        catch (SettingsException)
-        {
-            return DefaultRoundTripPayloads.ToHashSet();
-        }
-    }
+    public static IReadOnlySet<PayloadKind> RoundTripPayloadsForListing() =>
+        ForListing(RoundTripPayloadsVariable, RoundTripPayloads, DefaultRoundTripPayloads.ToHashSet());
 
     /// <summary>SERVINGBENCH_ENCODINGS: empty or "default" = the budgeted cells; "all"; "none".</summary>
     public static EncodingSelection Encodings(string? value) =>
@@ -140,17 +135,16 @@ public static class RunSettings
             $"expected '{EncodingSelection.DefaultName}', '{EncodingSelection.AllName}' or '{EncodingSelection.NoneName}'");
 
     /// <summary>The encoding cells for naming cases; like <see cref="RoundTripPayloadsForListing"/>, never throws (<see cref="Check"/> refused a bad value).</summary>
-    public static EncodingSelection EncodingsForListing()
-    {
-        try
-        {
-            return Encodings(Environment.GetEnvironmentVariable(EncodingsVariable));
-        }
-        catch (SettingsException)
-        {
-            return EncodingSelection.Default;
-        }
-    }
+    public static EncodingSelection EncodingsForListing() => ForListing(EncodingsVariable, Encodings, EncodingSelection.Default);
+
+    /// <summary>SERVINGBENCH_BATCHES: empty or "default" = the budgeted batch cells; "all"; "none".</summary>
+    public static BatchSelection Batches(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? BatchSelection.Default
+        : BatchSelection.Parse(value) ?? throw new SettingsException(BatchesVariable, value,
+            $"expected '{EncodingSelection.DefaultName}', '{EncodingSelection.AllName}' or '{EncodingSelection.NoneName}'");
+
+    /// <summary>The batch cells for naming cases; like <see cref="RoundTripPayloadsForListing"/>, never throws (<see cref="Check"/> refused a bad value).</summary>
+    public static BatchSelection BatchesForListing() => ForListing(BatchesVariable, Batches, BatchSelection.Default);
 
     /// <summary>SERVINGBENCH_MODEL_SIZE: empty or "real" = the real models; "tiny" = the test-sized ones.</summary>
     public static ModelSize InProcessModelSize() => InProcessModelSize(Environment.GetEnvironmentVariable(ModelSizeVariable));
@@ -209,6 +203,19 @@ public static class RunSettings
         }
 
         return captured;
+    }
+
+    /// <summary>A variable parsed for naming cases: its default where the value is unusable (<see cref="Check"/> has refused it).</summary>
+    private static T ForListing<T>(string variable, Func<string?, T> parse, T fallback)
+    {
+        try
+        {
+            return parse(Environment.GetEnvironmentVariable(variable));
+        }
+        catch (SettingsException)
+        {
+            return fallback;
+        }
     }
 
     private static void CheckReachable(string variable, Uri address)

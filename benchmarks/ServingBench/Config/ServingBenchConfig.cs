@@ -70,6 +70,7 @@ public static class ServingBenchConfig
         .AddColumnProvider(DefaultColumnProviders.Instance)
         .AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max)
         .AddColumn(WireBytesColumn.Request, WireBytesColumn.Response, RatioToCaseColumn.Memcpy, RatioToCaseColumn.Raw)
+        .AddColumn([.. PerItemColumn.All])
         .AddDiagnoser(MemoryDiagnoser.Default)
         .AddExporter(MarkdownExporter.GitHub, CsvExporter.Default, JsonExporter.Full)
         .AddLogger(ConsoleLogger.Default)

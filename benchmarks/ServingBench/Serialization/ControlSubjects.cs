@@ -22,9 +22,9 @@ public sealed class MemcpySubject : SerializationSubject
     public MemcpySubject(Payload payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        // JPEG travels as the file itself; tensor payloads as their raw element bytes.
-        var request = payload.FileRequest is not null && payload.Kind == PayloadKind.Resnet50Jpeg
-            ? payload.FileRequest.Inputs[0].GetBytesElements()[0].ToArray()
+        // JPEG travels as the files themselves (one per item of a batch); tensor payloads as their raw element bytes.
+        var request = payload.FileRequest is not null && (payload.Kind.Single ?? payload.Kind) == PayloadKind.Resnet50Jpeg
+            ? [.. payload.FileRequest.Inputs[0].GetBytesElements().SelectMany(file => file.ToArray())]
             : Concat(payload.TensorRequest.Inputs);
         RequestBody = request;
         ResponseBody = Concat(payload.Response.Outputs);

@@ -61,20 +61,28 @@ public sealed class SerializationCase : IComparable<SerializationCase>, ICompara
             : null;
 
     public static Scenario BaselineScenario(PayloadKind payload) =>
-        payload == PayloadKind.Resnet50Jpeg ? ScenarioCatalog.TorchServeRestRaw : ScenarioCatalog.TritonGrpcRaw;
+        (payload.Single ?? payload) == PayloadKind.Resnet50Jpeg ? ScenarioCatalog.TorchServeRestRaw : ScenarioCatalog.TritonGrpcRaw;
 
-    /// <summary>Every case of the plain encodings and the encoding cells <see cref="RunSettings.EncodingsForListing"/> selects.</summary>
-    public static IReadOnlyList<SerializationCase> All => For(RunSettings.EncodingsForListing());
+    /// <summary>
+    /// Every case of the plain encodings, the encoding cells <see cref="RunSettings.EncodingsForListing"/> selects and
+    /// the batch cells <see cref="RunSettings.BatchesForListing"/> selects.
+    /// </summary>
+    public static IReadOnlyList<SerializationCase> All => For(RunSettings.EncodingsForListing(), RunSettings.BatchesForListing());
+
+    /// <summary>The plain encodings and the selected encoding cells, no batches.</summary>
+    public static IReadOnlyList<SerializationCase> For(EncodingSelection selection) => For(selection, BatchSelection.None);
 
     /// <summary>
     /// Per payload: memcpy, naive JSON and stock protobuf (tensor payloads only), each valid scenario, then the
     /// payload's selected compressed cells; after it, each of its half-precision variants with a selected cell
-    /// (<c>convert</c>, then its cells).
+    /// (<c>convert</c>, then its cells), then each of its batch payloads with a selected cell (memcpy with
+    /// <c>all</c>, then its cells).
     /// </summary>
-    public static IReadOnlyList<SerializationCase> For(EncodingSelection selection)
+    public static IReadOnlyList<SerializationCase> For(EncodingSelection selection, BatchSelection batches)
     {
         ArgumentNullException.ThrowIfNull(selection);
-        return Built.GetOrAdd(selection.Name, _ => Build(selection));
+        ArgumentNullException.ThrowIfNull(batches);
+        return Built.GetOrAdd($"{selection.Name}/{batches.Name}", _ => Build(selection, batches));
     }
 
     public override string ToString() => $"{Payload.Name}/{Encoding}";
@@ -87,9 +95,10 @@ public sealed class SerializationCase : IComparable<SerializationCase>, ICompara
     // One list per selection, so every caller (parameters, columns, twins) sees the same case objects.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SerializationCase>> Built = new();
 
-    private static List<SerializationCase> Build(EncodingSelection selection)
+    private static List<SerializationCase> Build(EncodingSelection selection, BatchSelection batches)
     {
         var selected = selection.Cells().ToList();
+        var batchCells = batches.SerializationCells().ToList();
         var cases = new List<SerializationCase>();
         foreach (var payload in ScenarioCatalog.Payloads)
         {
@@ -117,6 +126,19 @@ public sealed class SerializationCase : IComparable<SerializationCase>, ICompara
                 foreach (var (scenario, _) in selected.Where(c => c.Payload == half))
                 {
                     cases.Add(new SerializationCase(half, scenario, string.Empty, cases.Count));
+                }
+            }
+
+            foreach (var batch in ScenarioCatalog.BatchPayloads.Where(b => b.Single == payload && batchCells.Any(c => c.Payload == b)))
+            {
+                if (batches == BatchSelection.All)
+                {
+                    cases.Add(new SerializationCase(batch, null, Memcpy, cases.Count));
+                }
+
+                foreach (var (scenario, _) in batchCells.Where(c => c.Payload == batch))
+                {
+                    cases.Add(new SerializationCase(batch, scenario, string.Empty, cases.Count));
                 }
             }
         }

@@ -41,8 +41,19 @@ public abstract class SerializationSubject
             SerializationCase.NaiveJson => new NaiveJsonSubject(payload),
             SerializationCase.GoogleProtobuf => new GoogleProtobufSubject(payload),
             SerializationCase.Convert => new ConvertSubject(PayloadFactory.Get(@case.Payload.Twin!), payload),
+            _ when payload.BatchSize > 1 && !CarriesBatch(@case.Scenario!) => new ItemsSubject(@case.Scenario!, payload),
             _ => new CodecSubject(WireCodecs.Create(@case.Scenario!, payload.Model), payload),
         };
+    }
+
+    /// <summary>
+    /// Whether one message of the scenario carries a batch: Triton's and TF Serving's do ([B, …] tensors, B rows);
+    /// TorchServe's carry one item each, so a batch is B separate requests (<see cref="ItemsSubject"/>).
+    /// </summary>
+    public static bool CarriesBatch(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return scenario.Framework != Framework.TorchServe;
     }
 
     protected static byte[] Encode(Action<IBufferWriter<byte>> encode)
@@ -173,6 +184,61 @@ public sealed class CodecSubject : SerializationSubject
         _inflated!.Clear();
         ContentCoding.Decompress(body, compression.Algorithm, InflateLimit, _inflated);
         return _inflated.WrittenMemory;
+    }
+}
+
+/// <summary>
+/// A batch on a wire that carries one item per request (TorchServe): each direction handles the B items' messages
+/// one after another, as a client sending B requests and a server answering them does. Every operation covers the
+/// whole batch, so its time and bytes read per call of B items, like a [B, …] message's (docs/batching.md).
+/// </summary>
+public sealed class ItemsSubject : SerializationSubject
+{
+    private readonly CodecSubject[] _items;
+    private readonly object[] _decoded;
+
+    public ItemsSubject(Scenario scenario, Payload payload)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(payload);
+        _items = [.. payload.Items.Select(item => new CodecSubject(WireCodecs.Create(scenario, item.Model), item))];
+        _decoded = new object[_items.Length];
+
+        // The bodies of the B messages end to end: what travels, and what the wire-bytes columns count.
+        RequestBody = Encode(w => Array.ForEach(_items, item => w.Write(item.RequestBody.Span)));
+        ResponseBody = Encode(w => Array.ForEach(_items, item => w.Write(item.ResponseBody.Span)));
+    }
+
+    public override void EncodeRequest(IBufferWriter<byte> output)
+    {
+        foreach (var item in _items)
+        {
+            item.EncodeRequest(output);
+        }
+    }
+
+    public override object DecodeRequest() => DecodeEach(static item => item.DecodeRequest());
+
+    public override void EncodeResponse(IBufferWriter<byte> output)
+    {
+        foreach (var item in _items)
+        {
+            item.EncodeResponse(output);
+        }
+    }
+
+    public override object DecodeResponse() => DecodeEach(static item => item.DecodeResponse());
+
+    public override void Verify() => Array.ForEach(_items, item => item.Verify());
+
+    private object[] DecodeEach(Func<CodecSubject, object> decode)
+    {
+        for (int i = 0; i < _items.Length; i++)
+        {
+            _decoded[i] = decode(_items[i]);
+        }
+
+        return _decoded;
     }
 }
 

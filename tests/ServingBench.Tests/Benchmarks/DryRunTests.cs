@@ -61,6 +61,11 @@ public class DryRunTests
                     ServingBench.Models.Architectures.ModelKind.Wav2Vec2 => "148.16 GFLOP",
                     _ => "193.3 GFLOP + 128 GB read",
                 };
+                if (row.Batch > 1)
+                {
+                    expectedWork += $" × {row.Batch}"; // one call runs the batch: B times the work
+                }
+
                 Assert.Equal(expectedWork, InProcessFloorColumn.Work.GetValue(summary, benchmark));
                 Assert.Matches(@"^\d+(\.\d+)? (ms|s)$", InProcessFloorColumn.Floor.GetValue(summary, benchmark));
                 if (row.Engine == ServingBench.Models.Engines.EngineKind.OnnxRuntime)
