@@ -251,7 +251,7 @@ public sealed class BatchPayloadTests
 
     private static byte[] Encode(Action<PooledBufferWriter> encode)
     {
-        using var body = new PooledBufferWriter();
+        using var body = new PooledBufferWriter(new BufferPool());
         encode(body);
         return body.ToArray();
     }
