@@ -29,6 +29,17 @@ internal sealed record LoadPlan
     /// <summary>Options the child <c>serve</c> gets besides the plan's own (<c>--serve-options</c>: its batching settings).</summary>
     public IReadOnlyList<string> ServeOptions { get; init; } = [];
 
+    /// <summary>
+    /// True when <see cref="ServeOptions"/> set any of the servers' batching options. The steps' backend then reads
+    /// <c>onnx+batching</c>, so a page holding runs with and without server batching draws them as separate series.
+    /// </summary>
+    public bool ServerBatching => ServeOptions.Any(BatchingOptionNames.Contains);
+
+    private static readonly HashSet<string> BatchingOptionNames = [.. new ServeBatchingOptions().All.Select(o => o.Name)];
+
+    /// <summary>The backend as the steps name it: <see cref="Backend"/>, with <c>+batching</c> when <see cref="ServerBatching"/>.</summary>
+    public string BackendLabel => ServerBatching ? Backend + "+batching" : Backend;
+
     public WorkerShare Worker { get; init; } = WorkerShare.Alone;
     public DateTimeOffset? StartAt { get; init; }
     public string? Output { get; init; }

@@ -48,7 +48,7 @@ internal static class LoadSession
                 clients.Add(client);
                 var request = payload.RequestFor(scenario);
                 await ProbeAsync(client, request, scenario, source, plan.Timing.RequestTimeout, abort).ConfigureAwait(false);
-                var labels = new StepLabels(scenario.Name, payloadKind.Name, plan.Backend, label, plan.Lean ? "lean" : "full");
+                var labels = new StepLabels(scenario.Name, payloadKind.Name, plan.BackendLabel, label, plan.Lean ? "lean" : "full");
                 var probe = plan.ReadServerStatistics
                     ? await StatisticsProbeAsync(servers, scenario, client, address, output, abort).ConfigureAwait(false)
                     : new StepProbe(reader: null, servers.ServerProcessId);

@@ -61,4 +61,16 @@ public sealed class LoadWithBatchingTests
         var plan = LoadPlan.From(new LoadOptions { Scenarios = "triton-grpc-raw", ServeOptions = " --triton-max-batch-size 8  --triton-max-queue-delay-us 2000 " });
         Assert.Equal(["--triton-max-batch-size", "8", "--triton-max-queue-delay-us", "2000"], plan.ServeOptions);
     }
+
+    [Theory]
+    [InlineData("--triton-max-queue-delay-us 2000", "canned+batching")]
+    [InlineData("--torchserve-batch-size 8 --torchserve-max-batch-delay-ms 5", "canned+batching")]
+    [InlineData("--tfserving-enable-batching", "canned+batching")]
+    [InlineData("--workers 2", "canned")] // a child server option that batches nothing keeps the plain label
+    [InlineData(null, "canned")]
+    public void Steps_Of_A_Batching_Server_Are_Labelled_Apart(string? serveOptions, string label)
+    {
+        var plan = LoadPlan.From(new LoadOptions { Scenarios = "triton-grpc-raw", ServeOptions = serveOptions });
+        Assert.Equal(label, plan.BackendLabel);
+    }
 }
