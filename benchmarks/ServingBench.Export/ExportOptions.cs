@@ -33,8 +33,9 @@ public sealed record ExportOptions
 
 /// <summary>
 /// Server-side batching, off unless <see cref="Dynamic"/>: Triton's max_batch_size and dynamic_batching, TorchServe's
-/// batchSize and maxBatchDelay, TF Serving's batching parameters. The emulators do not batch, so the default leaves
-/// every server answering one request per model call, as they do.
+/// batchSize and maxBatchDelay, TF Serving's batching parameters. The emulators start without batching too (serve's
+/// batching options turn it on, docs/dynamic-batching.md), so by default real servers and emulators alike answer one
+/// request per model call.
 /// </summary>
 /// <param name="MaxBatchSize">Triton's max_batch_size (the largest batch a request or the batcher may form; 0: the model takes whole tensors); with <see cref="Dynamic"/>, TorchServe's batchSize and TF Serving's max_batch_size.</param>
 /// <param name="Dynamic">Whether the servers combine concurrent requests into batches.</param>
