@@ -19,12 +19,14 @@ namespace ServingBench.Tests.Batching;
 /// <summary>
 /// Each emulator with dynamic batching on: concurrent requests are merged into one engine call per batch, every request
 /// gets the answer it would get alone, the statistics count the batches formed, and a request beyond the limit gets
-/// the framework's own error. The delays are an hour, so only a full batch runs: what merges never depends on timing.
+/// the framework's own error. The delays outlast any test, so only a full batch runs and what merges never depends on
+/// timing; every test sends requests that fill their batches in any arrival order. Were one to leave a partial batch,
+/// the delay would release it after 30 s and the test would fail on the batches formed, rather than hang.
 /// </summary>
 public sealed class BatchingEmulatorTests
 {
     private const int Seed = 12345; // same seed, repeatable inputs
-    private static readonly TimeSpan Forever = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Forever = TimeSpan.FromSeconds(30);
     private static readonly ModelSignature Resnet = PayloadFactory.Get(PayloadKind.Resnet50Tensor).Model;
 
     public static TheoryData<string> BatchingScenarios() => ["triton-grpc-raw", "tfserving-grpc-raw", "torchserve-rest-raw"];
@@ -117,10 +119,26 @@ public sealed class BatchingEmulatorTests
             [Framework.Triton]);
         var scenario = ScenarioCatalog.TritonGrpcRaw;
         using var client = await InferenceClients.ConnectAsync(scenario, model, servers.Address(Framework.Triton, Protocol.Grpc));
+        using var reader = new TritonStatisticsReader(servers.Address(Framework.Triton, Protocol.Rest), model.Name, grpc: false);
+        var before = await reader.ReadAsync();
 
+        // Each wave fills exactly one batch of 4 rows in whatever order its requests arrive. Requests of mixed sizes sent
+        // at once could leave a remainder (1, 1, 3, 2, 1 arriving in that order forms 1+1, 3, 2+1) that would wait out
+        // the delay.
         var random = new Random(Seed);
-        var requests = new[] { 1, 2, 1, 1, 3 }.Select(rows => Request(random, rows, model)).ToList();
-        var answers = await Task.WhenAll(requests.Select(r => client.InferAsync(r)));
+        int[][] waves = [[1, 3], [2, 2], [1, 1, 2]];
+        var requests = new List<InferenceRequest>();
+        var answers = new List<InferenceResponse>();
+        foreach (int[] wave in waves)
+        {
+            var sent = wave.Select(rows => Request(random, rows, model)).ToList();
+            requests.AddRange(sent);
+            answers.AddRange(await Task.WhenAll(sent.Select(r => client.InferAsync(r))));
+        }
+
+        var split = ServerSplit.Between(before, await reader.ReadAsync());
+        Assert.NotNull(split);
+        Assert.Equal(waves.Length, split.Executions);
         for (int i = 0; i < requests.Count; i++)
         {
             var alone = (await onnx.InferAsync(model, requests[i], CancellationToken.None)).Outputs[0].AsSpan<float>().ToArray();
