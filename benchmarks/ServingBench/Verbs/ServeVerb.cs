@@ -19,12 +19,7 @@ internal static class ServeVerb
 
     public static Command Create()
     {
-        var framework = new Option<string>("--framework", "-f")
-        {
-            Description = "Which emulators to run.",
-            DefaultValueFactory = _ => "all",
-        };
-        framework.AcceptOnlyFromAmong("all", "tfserving", "torchserve", "triton");
+        var framework = OptionRules.Framework("Which emulators to run.");
 
         var portOffset = new Option<int>("--port-offset")
         {
