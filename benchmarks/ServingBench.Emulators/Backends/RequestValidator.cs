@@ -1,6 +1,4 @@
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.Backends;
 

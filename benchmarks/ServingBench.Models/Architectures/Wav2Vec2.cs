@@ -1,5 +1,3 @@
-using ServingBench.Models.Onnx;
-using ServingBench.Models.Onnx.Proto;
 using ServingBench.Payloads.Audio;
 
 namespace ServingBench.Models.Architectures;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ServingBench.Config;
 using ServingBench.Export;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;

@@ -3,7 +3,6 @@ using ServingBench.Composition;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Verbs;
 

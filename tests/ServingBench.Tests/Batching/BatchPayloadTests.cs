@@ -3,14 +3,11 @@ using ServingBench.Composition;
 using ServingBench.Config;
 using ServingBench.Emulators.Backends;
 using ServingBench.Models.Architectures;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Serialization;
 using ServingBench.Tests.Models;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using Kserve = ServingBench.Wire.Protos.Kserve;
 using TfServing = ServingBench.Wire.Protos.TfServing;
 

@@ -1,7 +1,4 @@
-using ServingBench.Payloads;
 using ServingBench.Tests.Emulators;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Clients;
 

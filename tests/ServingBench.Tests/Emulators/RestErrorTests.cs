@@ -4,10 +4,7 @@ using System.Text.Json;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Payloads;
-using ServingBench.Wire.Scenarios;
 using Encoding = System.Text.Encoding;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Emulators;
 

@@ -1,8 +1,5 @@
-using ServingBench.Payloads;
 using ServingBench.Serialization;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Encodings;
 

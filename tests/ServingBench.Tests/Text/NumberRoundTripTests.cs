@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using ServingBench.Wire.Text;
 
 namespace ServingBench.Tests.Text;
@@ -120,7 +119,7 @@ public class NumberRoundTripTests
         }
 
         int length = write(value, NumberStyle.Ecma, buffer);
-        string text = Encoding.ASCII.GetString(buffer[..length]);
+        string text = System.Text.Encoding.ASCII.GetString(buffer[..length]);
         T reference = T.Parse(text, CultureInfo.InvariantCulture);
         if (reference != value && value != T.Zero)
         {
