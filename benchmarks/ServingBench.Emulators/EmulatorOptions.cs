@@ -3,8 +3,6 @@ using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Compression;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators;
 

@@ -3,7 +3,6 @@ using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.TfServing;
 using ServingBench.Emulators.TorchServe;
 using ServingBench.Emulators.Triton;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Emulators;
 

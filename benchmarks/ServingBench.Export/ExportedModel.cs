@@ -1,9 +1,6 @@
-using ServingBench.Models.Architectures;
-using ServingBench.Models.Onnx;
 using ServingBench.Models.Store;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Export;
 

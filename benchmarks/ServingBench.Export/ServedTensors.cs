@@ -1,6 +1,4 @@
-using ServingBench.Models.Onnx;
 using ServingBench.Wire;
-using ServingBench.Wire.Tensors;
 using OnnxType = ServingBench.Models.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace ServingBench.Export;

@@ -1,7 +1,6 @@
 using ServingBench.Export.TfServing;
 using ServingBench.Export.TorchServe;
 using ServingBench.Export.Triton;
-using ServingBench.Models.Architectures;
 using ServingBench.Models.Store;
 
 namespace ServingBench.Export;

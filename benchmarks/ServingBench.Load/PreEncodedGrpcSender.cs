@@ -1,5 +1,4 @@
 using ServingBench.Load.Http2;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Load;
 

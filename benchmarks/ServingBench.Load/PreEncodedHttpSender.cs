@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Load;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Payloads;
 

@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
-using ServingBench.Config;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Store;
 using ServingBench.Verbs;

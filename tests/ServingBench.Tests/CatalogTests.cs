@@ -1,5 +1,3 @@
-using ServingBench.Wire.Scenarios;
-
 namespace ServingBench.Tests;
 
 public class CatalogTests

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.Backends;
 

@@ -1,6 +1,4 @@
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.Backends;
 
@@ -14,10 +12,7 @@ public static class RequestValidator
         ArgumentNullException.ThrowIfNull(request);
         foreach (var input in request.Inputs)
         {
-            if (!model.Inputs.Any(s => s.Name == input.Name))
-            {
-                throw new WireFormatException($"unexpected inference input '{input.Name}' for model '{model.Name}'");
-            }
+            RequireDeclared(input.Name, model.Inputs, "input", model);
         }
 
         if (request.Inputs.Count != model.Inputs.Count)
@@ -74,10 +69,16 @@ public static class RequestValidator
         ArgumentNullException.ThrowIfNull(request);
         foreach (var output in request.Outputs)
         {
-            if (!model.Outputs.Any(s => s.Name == output.Name))
-            {
-                throw new WireFormatException($"unexpected inference output '{output.Name}' for model '{model.Name}'");
-            }
+            RequireDeclared(output.Name, model.Outputs, "output", model);
+        }
+    }
+
+    /// <summary>Triton refuses a tensor the model does not declare, input or requested output, with the same message.</summary>
+    private static void RequireDeclared(string name, IReadOnlyList<TensorSpec> declared, string role, ModelSignature model)
+    {
+        if (!declared.Any(s => s.Name == name))
+        {
+            throw new WireFormatException($"unexpected inference {role} '{name}' for model '{model.Name}'");
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Statistics;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.Batching;
 

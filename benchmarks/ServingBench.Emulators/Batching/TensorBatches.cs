@@ -1,5 +1,4 @@
 using System.Text;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.Batching;
 

@@ -1,7 +1,5 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 
 namespace ServingBench.Emulators.Echo;

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using ServingBench.Wire;
 
 namespace ServingBench.Emulators.Hosting;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Compression;
 

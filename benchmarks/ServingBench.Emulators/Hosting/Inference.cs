@@ -2,8 +2,6 @@ using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Statistics;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Tensors;
-using ServingBench.Wire;
 
 namespace ServingBench.Emulators.Hosting;
 

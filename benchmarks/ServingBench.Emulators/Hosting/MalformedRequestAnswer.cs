@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.WebUtilities;
+using Encoding = System.Text.Encoding;
 
 namespace ServingBench.Emulators.Hosting;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Google.Protobuf;
-using ServingBench.Wire;
 
 namespace ServingBench.Emulators.Hosting;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
-using ServingBench.Wire;
 
 namespace ServingBench.Emulators.Hosting;
 

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using ServingBench.Wire;
-
 namespace ServingBench.Emulators.Hosting;
 
 /// <summary>Runs a REST handler so that no failure escapes as an unhandled exception: each becomes the framework's error body.</summary>

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.Hosting;
 

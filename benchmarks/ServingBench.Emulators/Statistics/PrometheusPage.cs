@@ -1,6 +1,6 @@
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using Prometheus;
+using Encoding = System.Text.Encoding;
 
 namespace ServingBench.Emulators.Statistics;
 

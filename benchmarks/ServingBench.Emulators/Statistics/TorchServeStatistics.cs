@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Prometheus;
 
 namespace ServingBench.Emulators.Statistics;

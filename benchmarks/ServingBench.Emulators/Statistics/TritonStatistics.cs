@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Prometheus;
 using ServingBench.Wire.Protos.Kserve;
 

@@ -2,16 +2,12 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Statistics;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Compression;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.TfServing;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.TorchServe;
 

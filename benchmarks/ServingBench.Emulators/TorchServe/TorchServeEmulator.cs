@@ -1,14 +1,10 @@
 using System.Text.Json;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Statistics;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Compression;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Emulators.TorchServe;
 

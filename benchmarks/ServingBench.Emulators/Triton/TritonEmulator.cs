@@ -1,18 +1,14 @@
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Statistics;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Codecs.Triton;
 using ServingBench.Wire.Compression;
 using ServingBench.Wire.Protos.Kserve;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using DataType = ServingBench.Wire.Tensors.DataType;
 
 namespace ServingBench.Emulators.Triton;

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text;
 using ServingBench.Export.Triton;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Export.TfServing;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.IO.Compression;
-using System.Text;
-using System.Text.Json;
 
 namespace ServingBench.Export.TorchServe;
 

@@ -1,5 +1,3 @@
-using System.Text;
-using ServingBench.Models.Architectures;
 using ServingBench.Payloads;
 
 namespace ServingBench.Export.TorchServe;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using ServingBench.Wire.Tensors;
-
 namespace ServingBench.Export.Triton;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ServingBench.Models.Onnx;
-
 namespace ServingBench.Export.Triton;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Grpc.Core;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Load.Http2;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Load.Http2;
 

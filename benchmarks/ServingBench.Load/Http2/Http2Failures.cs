@@ -1,5 +1,4 @@
 using Grpc.Core;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Load.Http2;
 

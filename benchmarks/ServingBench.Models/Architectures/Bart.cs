@@ -1,6 +1,3 @@
-using ServingBench.Models.Onnx;
-using ServingBench.Models.Onnx.Proto;
-
 namespace ServingBench.Models.Architectures;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ServingBench.Models.Onnx;
-
 namespace ServingBench.Models.Architectures;
 
 /// <summary>Layer building blocks shared by the three architectures, emitted as plain ONNX ops that ONNX Runtime fuses.</summary>

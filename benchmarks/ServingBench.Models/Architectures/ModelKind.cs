@@ -1,5 +1,3 @@
-using ServingBench.Models.Onnx;
-
 namespace ServingBench.Models.Architectures;
 
 public enum ModelKind

@@ -1,6 +1,3 @@
-using ServingBench.Models.Onnx;
-using ServingBench.Models.Onnx.Proto;
-
 namespace ServingBench.Models.Architectures;
 
 /// <summary>torchvision ResNet50 v1.5 (stride on the 3x3): pixel_values [N,3,224,224] → logits [N,1000].</summary>

@@ -1,5 +1,4 @@
-using ServingBench.Models.Onnx;
-using ServingBench.Models.Onnx.Proto;
+using ServingBench.Payloads.Audio;
 
 namespace ServingBench.Models.Architectures;
 
@@ -34,8 +33,12 @@ public sealed class Wav2Vec2(ModelSize size) : ModelArchitecture
 
     public override IReadOnlyList<ModelPart> Parts => [new ModelPart(FileName, BuildGraph)];
 
-    /// <summary>Frames for <paramref name="samples"/> input samples (0 below one receptive field).</summary>
-    public static long FrameCount(long samples) => samples < 400 ? 0 : ((samples - 400) / 320) + 1;
+    /// <summary>
+    /// Frames for <paramref name="samples"/> input samples (0 below one receptive field): the preprocessing's logit count,
+    /// so the conv stack's arithmetic has one home, tested layer by layer there.
+    /// </summary>
+    public static long FrameCount(long samples) =>
+        samples < AudioPreprocessing.ReceptiveField ? 0 : AudioPreprocessing.LogitFrames(checked((int)samples));
 
     private OnnxGraph BuildGraph(bool materialize)
     {

@@ -1,4 +1,3 @@
-using ServingBench.Models.Architectures;
 using ServingBench.Models.Processing;
 using ServingBench.Models.Store;
 

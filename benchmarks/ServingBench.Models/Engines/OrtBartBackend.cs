@@ -1,6 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using ServingBench.Models.Architectures;
-using ServingBench.Models.Onnx;
 using ServingBench.Models.Processing;
 
 namespace ServingBench.Models.Engines;

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using ServingBench.Models.Onnx;
 
 namespace ServingBench.Models.Engines;
 

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using ServingBench.Models.Onnx.Proto;
 
 namespace ServingBench.Models.Onnx;
 

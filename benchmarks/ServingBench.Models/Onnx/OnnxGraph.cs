@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using ServingBench.Models.Onnx.Proto;
 
 namespace ServingBench.Models.Onnx;
 
@@ -43,31 +42,36 @@ public sealed class OnnxGraph
 
     public string ConstInt64(params long[] values)
     {
-        string name = $"const_i64_{_counter++}";
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        var tensor = AddConstant("const_i64", TensorProto.Types.DataType.Int64);
         tensor.Dims.Add(values.Length);
         tensor.Int64Data.Add(values);
-        _graph.Initializer.Add(tensor);
-        return name;
+        return tensor.Name;
     }
 
     /// <summary>A 0-d int64 constant (Gather index, Range bound).</summary>
     public string ScalarInt64(long value)
     {
-        string name = $"const_i64s_{_counter++}";
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        var tensor = AddConstant("const_i64s", TensorProto.Types.DataType.Int64);
         tensor.Int64Data.Add(value);
-        _graph.Initializer.Add(tensor);
-        return name;
+        return tensor.Name;
     }
 
     public string ConstFloat(float value)
     {
-        string name = $"const_f32_{_counter++}";
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        var tensor = AddConstant("const_f32", TensorProto.Types.DataType.Float);
         tensor.FloatData.Add(value);
+        return tensor.Name;
+    }
+
+    /// <summary>
+    /// A new constant initializer named <c>&lt;prefix&gt;_&lt;n&gt;</c> from the graph's one counter (so generated names
+    /// never clash), already in the graph; the caller fills its shape and data.
+    /// </summary>
+    private TensorProto AddConstant(string prefix, TensorProto.Types.DataType type)
+    {
+        var tensor = new TensorProto { Name = $"{prefix}_{_counter++}", DataType = (int)type };
         _graph.Initializer.Add(tensor);
-        return name;
+        return tensor;
     }
 
     /// <summary>Adds a node with one output, auto-named unless <paramref name="output"/> is given.</summary>

@@ -1,5 +1,3 @@
-using ServingBench.Models.Onnx.Proto;
-
 namespace ServingBench.Models.Onnx;
 
 /// <summary>A tensor a model file declares: name, ONNX element type and dims (symbolic dims as -1).</summary>

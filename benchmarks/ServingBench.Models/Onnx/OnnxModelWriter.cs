@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using ServingBench.Models.Architectures;
 
 namespace ServingBench.Models.Onnx;
 

@@ -4,8 +4,6 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using ServingBench.Models.Engines;
-using ServingBench.Models.Onnx;
-using ServingBench.Models.Onnx.Proto;
 
 namespace ServingBench.Models.Performance;
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using ServingBench.Models.Architectures;
-using ServingBench.Models.Onnx;
 
 namespace ServingBench.Models.Store;
 

@@ -1,5 +1,3 @@
-using ServingBench.Models.Architectures;
-
 namespace ServingBench.Models.Store;
 
 /// <summary>

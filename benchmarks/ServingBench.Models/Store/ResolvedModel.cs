@@ -1,6 +1,3 @@
-using ServingBench.Models.Architectures;
-using ServingBench.Models.Onnx;
-
 namespace ServingBench.Models.Store;
 
 public enum ModelSource

@@ -1,5 +1,3 @@
-using ServingBench.Wire;
-
 namespace ServingBench.Payloads.Audio;
 
 /// <summary>

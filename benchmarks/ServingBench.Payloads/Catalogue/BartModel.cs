@@ -1,9 +1,5 @@
-using System.Buffers;
 using System.Text;
 using ServingBench.Payloads.Text;
-using ServingBench.Wire;
-using ServingBench.Wire.Codecs.TorchServe;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Payloads.Catalogue;
 

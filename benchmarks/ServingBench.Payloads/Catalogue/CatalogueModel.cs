@@ -1,8 +1,3 @@
-using System.Buffers;
-using ServingBench.Wire;
-using ServingBench.Wire.Codecs.TorchServe;
-using ServingBench.Wire.Tensors;
-
 namespace ServingBench.Payloads.Catalogue;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Buffers;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Payloads.Catalogue;
 

@@ -1,9 +1,5 @@
-using System.Buffers;
 using ServingBench.Payloads.Images;
 using ServingBench.Payloads.Postprocessing;
-using ServingBench.Wire;
-using ServingBench.Wire.Codecs.TorchServe;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Payloads.Catalogue;
 

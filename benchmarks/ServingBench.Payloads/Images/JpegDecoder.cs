@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using ServingBench.Wire;
 using StbImageSharp;
 
 namespace ServingBench.Payloads.Images;

@@ -70,12 +70,10 @@ public static class LoadCharts
     {
         ArgumentNullException.ThrowIfNull(steps);
         var plot = new Plot();
-        var colours = SeriesColours(steps.Select(s => s.Series));
-        foreach (var series in steps.GroupBy(s => s.Series))
+        foreach (var (series, points, colour) in SeriesByLoad(steps))
         {
-            var points = series.OrderBy(s => s.Load).ToArray();
-            var line = plot.Add.Scatter(points.Select(p => p.Load).ToArray(), points.Select(p => p.Rps).ToArray(), colours(series.Key));
-            line.LegendText = series.Key;
+            var line = plot.Add.Scatter(points.Select(p => p.Load).ToArray(), points.Select(p => p.Rps).ToArray(), colour);
+            line.LegendText = series;
         }
 
         var rpsObjectives = (objectives ?? []).Where(o => o.Metric == ServiceObjective.Rps).ToArray();
@@ -95,17 +93,14 @@ public static class LoadCharts
     {
         ArgumentNullException.ThrowIfNull(steps);
         var plot = new Plot();
-        var colours = SeriesColours(steps.Select(s => s.Series));
-        foreach (var series in steps.GroupBy(s => s.Series))
+        foreach (var (series, points, colour) in SeriesByLoad(steps))
         {
-            var points = series.OrderBy(s => s.Load).ToArray();
             double[] x = [.. points.Select(p => p.Load)];
-            var colour = colours(series.Key);
             var p99 = plot.Add.Scatter(x, points.Select(p => Log10Ms(p.P99Us)).ToArray(), colour);
-            p99.LegendText = series.Key + " p99";
+            p99.LegendText = series + " p99";
             p99.LineWidth = 2;
             var p50 = plot.Add.Scatter(x, points.Select(p => Log10Ms(p.P50Us)).ToArray(), colour);
-            p50.LegendText = series.Key + " p50";
+            p50.LegendText = series + " p50";
             p50.LineWidth = 1; // thin with open markers, not dashed: SkiaSharp's SVG export has no dash effect
             p50.MarkerShape = MarkerShape.OpenCircle;
         }
@@ -116,6 +111,16 @@ public static class LoadCharts
         }
 
         return LatencyPlot(plot, "Latency (p50 thin, p99 thick)", LoadAxis(steps));
+    }
+
+    /// <summary>
+    /// The steps of each series in the order of their load (users or rate), with the series' colour: what the
+    /// throughput and latency charts draw as one line each.
+    /// </summary>
+    private static IEnumerable<(string Series, LoadStepSummary[] Points, Color Colour)> SeriesByLoad(IReadOnlyList<LoadStepSummary> steps)
+    {
+        var colours = SeriesColours(steps.Select(s => s.Series));
+        return steps.GroupBy(s => s.Series).Select(series => (series.Key, series.OrderBy(s => s.Load).ToArray(), colours(series.Key)));
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using ServingBench.Reports.Composition;
-using ServingBench.Reports.Runs;
 
 namespace ServingBench.Reports.Comparison;
 

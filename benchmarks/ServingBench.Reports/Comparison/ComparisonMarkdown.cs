@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text;
 using ServingBench.Reports.Composition;
-using ServingBench.Reports.Runs;
 
 namespace ServingBench.Reports.Comparison;
 

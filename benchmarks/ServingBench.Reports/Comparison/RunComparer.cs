@@ -1,5 +1,4 @@
 using ServingBench.Reports.Charts;
-using ServingBench.Reports.Runs;
 
 namespace ServingBench.Reports.Comparison;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ServingBench.Reports.Composition;
 
 /// <summary>

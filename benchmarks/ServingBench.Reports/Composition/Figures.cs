@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ServingBench.Reports.Composition;
 
 /// <summary>How the page writes times, bytes and ratios: three significant figures, units a reader expects.</summary>

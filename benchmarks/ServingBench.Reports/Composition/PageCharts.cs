@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using ScottPlot;
 using ServingBench.Reports.Charts;
 using ServingBench.Reports.Load;

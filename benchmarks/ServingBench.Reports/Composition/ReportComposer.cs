@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Text;
 using ServingBench.Reports.Charts;
 using ServingBench.Reports.Composition.Tables;
 using ServingBench.Reports.Load;
-using ServingBench.Reports.Runs;
 
 namespace ServingBench.Reports.Composition;
 

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using ServingBench.Reports.Load;
-using ServingBench.Reports.Runs;
 
 namespace ServingBench.Reports.Composition;
 

@@ -1,5 +1,3 @@
-using ServingBench.Reports.Runs;
-
 namespace ServingBench.Reports.Composition;
 
 /// <summary>Which runs a page is composed from: the newest complete run of each kind, or the runs named.</summary>

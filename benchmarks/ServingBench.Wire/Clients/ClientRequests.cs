@@ -1,5 +1,4 @@
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Clients;
 

@@ -6,7 +6,6 @@ using ServingBench.Wire.Compression;
 using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Codecs.Triton;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Clients;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Grpc.Core;
 using ServingBench.Wire.Codecs;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Compression;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Clients;
 

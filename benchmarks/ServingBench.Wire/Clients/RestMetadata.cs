@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Clients;
 

@@ -1,6 +1,3 @@
-using System.Buffers;
-using ServingBench.Wire.Tensors;
-
 namespace ServingBench.Wire.Codecs;
 
 /// <summary>

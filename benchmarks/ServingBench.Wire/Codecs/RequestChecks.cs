@@ -1,5 +1,3 @@
-using ServingBench.Wire.Tensors;
-
 namespace ServingBench.Wire.Codecs;
 
 /// <summary>What every gRPC encoder refuses before sizing a request: the server would reject it anyway.</summary>

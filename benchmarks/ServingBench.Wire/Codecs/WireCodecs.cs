@@ -2,7 +2,6 @@ using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Codecs.TorchServe;
 using ServingBench.Wire.Codecs.Triton;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs;
 

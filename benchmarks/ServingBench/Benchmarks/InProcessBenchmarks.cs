@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
-using ServingBench.Config;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
 using ServingBench.Models.Store;

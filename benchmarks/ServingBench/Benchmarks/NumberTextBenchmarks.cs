@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using ServingBench.Config;
 using ServingBench.Serialization;
 
 namespace ServingBench.Benchmarks;

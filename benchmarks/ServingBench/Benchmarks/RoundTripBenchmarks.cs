@@ -3,7 +3,6 @@ using BenchmarkDotNet.Attributes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using ServingBench.Composition;
-using ServingBench.Config;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Echo;
@@ -14,7 +13,6 @@ using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Compression;
-using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Benchmarks;

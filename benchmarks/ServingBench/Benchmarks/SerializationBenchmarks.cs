@@ -1,6 +1,5 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using ServingBench.Config;
 using ServingBench.Serialization;
 
 namespace ServingBench.Benchmarks;

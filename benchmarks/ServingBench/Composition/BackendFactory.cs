@@ -1,4 +1,3 @@
-using ServingBench.Config;
 using ServingBench.Emulators.Backends;
 using ServingBench.Models.Architectures;
 

@@ -1,5 +1,3 @@
-using ServingBench.Wire.Scenarios;
-
 namespace ServingBench.Config;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using ServingBench.Serialization;
 using ServingBench.Reports.Composition;
 

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using ServingBench.Wire.Compression;
-using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Config;

@@ -1,7 +1,5 @@
-using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using ServingBench.Benchmarks;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;

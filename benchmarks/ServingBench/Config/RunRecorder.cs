@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using ServingBench.Models.Performance;
 using ServingBench.Reports.Runs;
 

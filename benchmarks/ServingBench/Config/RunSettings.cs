@@ -3,7 +3,6 @@ using ServingBench.Models.Architectures;
 using ServingBench.Models.Store;
 using ServingBench.Payloads;
 using ServingBench.Wire;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Config;
 

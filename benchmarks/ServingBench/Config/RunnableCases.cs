@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Filters;
-using BenchmarkDotNet.Running;
 using ServingBench.Benchmarks;
 
 namespace ServingBench.Config;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using ServingBench.Benchmarks;
 using ServingBench.Reports.Composition;
 

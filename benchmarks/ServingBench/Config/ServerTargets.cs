@@ -1,6 +1,3 @@
-using System.Globalization;
-using ServingBench.Wire.Scenarios;
-
 namespace ServingBench.Config;
 
 /// <summary>

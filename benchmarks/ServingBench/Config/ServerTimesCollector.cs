@@ -1,6 +1,5 @@
 using BenchmarkDotNet.EventProcessors;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using ServingBench.Benchmarks;
 
 namespace ServingBench.Config;

@@ -4,7 +4,6 @@ using Google.Protobuf;
 using Google.Protobuf.Collections;
 using ServingBench.Wire;
 using ServingBench.Wire.Protos.Kserve;
-using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Serialization;

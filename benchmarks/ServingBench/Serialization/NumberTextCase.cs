@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using ServingBench.Payloads;
-using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Text;
 
 namespace ServingBench.Serialization;

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
 using csFastFloat;
 using ServingBench.Wire.Text;
 

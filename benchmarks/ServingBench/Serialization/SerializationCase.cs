@@ -1,6 +1,3 @@
-using ServingBench.Config;
-using ServingBench.Wire.Scenarios;
-
 namespace ServingBench.Serialization;
 
 /// <summary>

@@ -3,7 +3,6 @@ using ServingBench.Payloads;
 using ServingBench.Wire;
 using ServingBench.Wire.Compression;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
 using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Serialization;

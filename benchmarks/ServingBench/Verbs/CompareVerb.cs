@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using ServingBench.Config;
 using ServingBench.Load;
 using ServingBench.Reports.Comparison;
 

@@ -1,10 +1,7 @@
 using ServingBench.Composition;
-using ServingBench.Config;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using ServingBench.Load;
 using ServingBench.Reports.Load;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Verbs;
 

@@ -1,4 +1,3 @@
-using ServingBench.Config;
 using ServingBench.Reports.Runs;
 
 namespace ServingBench.Verbs;

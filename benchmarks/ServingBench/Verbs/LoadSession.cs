@@ -1,15 +1,12 @@
-using System.Globalization;
 using Grpc.Core;
 using ServingBench.Emulators;
 using ServingBench.Composition;
-using ServingBench.Config;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Load;
 using ServingBench.ServerStatistics;
 using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Verbs;
 

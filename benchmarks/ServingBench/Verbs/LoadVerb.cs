@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using ServingBench.Load;
 using ServingBench.Reports.Load;

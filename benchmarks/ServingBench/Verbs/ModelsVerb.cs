@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ServingBench.Config;
 using ServingBench.Export;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
@@ -54,12 +53,7 @@ internal static class ModelsVerb
         {
             Description = "Folder that receives triton/, torchserve/ and tfserving/ (default: export/ in the models folder, which deploy/compose.yaml mounts).",
         };
-        var framework = new Option<string>("--framework", "-f")
-        {
-            Description = "Which servers to write for.",
-            DefaultValueFactory = _ => "all",
-        };
-        framework.AcceptOnlyFromAmong("all", "tfserving", "torchserve", "triton");
+        var framework = OptionRules.Framework("Which servers to write for.");
         var maxBatchSize = new Option<int>("--max-batch-size")
         {
             Description = "Triton's max_batch_size (0: tensors with their own batch dimension); with --dynamic-batching, TorchServe's batchSize and TF Serving's max_batch_size.",

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ServingBench.Config;
 using ServingBench.Reports.Composition;
 using ServingBench.Reports.Runs;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Verbs;
 

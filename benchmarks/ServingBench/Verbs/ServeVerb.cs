@@ -3,7 +3,6 @@ using ServingBench.Composition;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Verbs;
 
@@ -19,12 +18,7 @@ internal static class ServeVerb
 
     public static Command Create()
     {
-        var framework = new Option<string>("--framework", "-f")
-        {
-            Description = "Which emulators to run.",
-            DefaultValueFactory = _ => "all",
-        };
-        framework.AcceptOnlyFromAmong("all", "tfserving", "torchserve", "triton");
+        var framework = OptionRules.Framework("Which emulators to run.");
 
         var portOffset = new Option<int>("--port-offset")
         {

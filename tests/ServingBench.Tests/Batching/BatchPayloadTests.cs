@@ -3,14 +3,11 @@ using ServingBench.Composition;
 using ServingBench.Config;
 using ServingBench.Emulators.Backends;
 using ServingBench.Models.Architectures;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Serialization;
 using ServingBench.Tests.Models;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using Kserve = ServingBench.Wire.Protos.Kserve;
 using TfServing = ServingBench.Wire.Protos.TfServing;
 
@@ -26,20 +23,11 @@ public sealed class BatchPayloadTests
     private const int Seed = 12345; // same seed, repeatable inputs
 
     /// <summary>Every batch payload × every scenario that carries it (the cells SERVINGBENCH_BATCHES=all runs).</summary>
-    public static TheoryData<string, string> BatchCells()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (scenario, payload) in ScenarioCatalog.BatchCells())
-        {
-            data.Add(payload.Name, scenario.Name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> BatchCells() => CellTheoryData.Of(ScenarioCatalog.BatchCells());
 
     [Theory]
     [MemberData(nameof(BatchCells))]
-    public void Every_Encoding_Decodes_A_Batch_To_What_Was_Encoded(string payloadName, string scenarioName)
+    public void Every_Encoding_Decodes_A_Batch_To_What_Was_Encoded(string scenarioName, string payloadName)
     {
         var @case = SerializationCase.For(EncodingSelection.None, BatchSelection.All)
             .Single(c => c.Payload.Name == payloadName && c.Encoding == scenarioName);

@@ -6,13 +6,10 @@ using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Batching;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Models.Architectures;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.ServerStatistics;
 using ServingBench.Tests.Models;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Batching;
 

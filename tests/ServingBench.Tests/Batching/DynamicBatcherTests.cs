@@ -37,9 +37,7 @@ public sealed class DynamicBatcherTests
     [Fact]
     public async Task A_Lone_Request_Waits_Exactly_Its_Delay_Then_Runs_Alone()
     {
-        var clock = new VirtualClock();
-        var executions = new Executions(clock);
-        var batcher = executions.Batcher(new BatchingPolicy(8, Delay, []));
+        var (clock, executions, batcher) = Executions.Start(new BatchingPolicy(8, Delay, []));
 
         var answer = batcher.SubmitAsync(7, 1, CancellationToken.None);
         await clock.TimerArmedAsync();
@@ -57,9 +55,7 @@ public sealed class DynamicBatcherTests
     [Fact]
     public async Task Full_Batches_Run_At_Once_Never_Above_The_Maximum_And_The_Rest_After_The_Delay()
     {
-        var clock = new VirtualClock();
-        var executions = new Executions(clock);
-        var batcher = executions.Batcher(new BatchingPolicy(4, Forever, []));
+        var (clock, executions, batcher) = Executions.Start(new BatchingPolicy(4, Forever, []));
 
         var answers = Enumerable.Range(0, 10).Select(i => batcher.SubmitAsync(i, 1, CancellationToken.None)).ToList();
         await Task.WhenAll(answers.Take(8));
@@ -76,9 +72,7 @@ public sealed class DynamicBatcherTests
     [Fact]
     public async Task Requests_Of_Several_Rows_Never_Overfill_A_Batch()
     {
-        var clock = new VirtualClock();
-        var executions = new Executions(clock);
-        var batcher = executions.Batcher(new BatchingPolicy(4, Forever, []));
+        var (clock, executions, batcher) = Executions.Start(new BatchingPolicy(4, Forever, []));
 
         // 3 + 3 rows do not fit in 4: each runs alone as soon as the next one shows the batch cannot grow.
         var first = batcher.SubmitAsync(1, 3, CancellationToken.None);
@@ -94,9 +88,7 @@ public sealed class DynamicBatcherTests
     [Fact]
     public async Task A_Preferred_Size_Runs_Without_Waiting_The_Delay()
     {
-        var clock = new VirtualClock();
-        var executions = new Executions(clock);
-        var batcher = executions.Batcher(new BatchingPolicy(8, Forever, [4]));
+        var (clock, executions, batcher) = Executions.Start(new BatchingPolicy(8, Forever, [4]));
 
         var answers = Enumerable.Range(0, 5).Select(i => batcher.SubmitAsync(i, 1, CancellationToken.None)).ToList();
         await Task.WhenAll(answers.Take(4));
@@ -133,6 +125,14 @@ public sealed class DynamicBatcherTests
     /// <summary>Runs batches one at a time (one executor), recording each batch's size and start time; item i answers i × 10.</summary>
     private sealed class Executions(VirtualClock clock)
     {
+        /// <summary>A batcher with <paramref name="policy"/> on a fresh virtual clock, and the record of what it ran.</summary>
+        public static (VirtualClock Clock, Executions Executions, DynamicBatcher<int, int> Batcher) Start(BatchingPolicy policy)
+        {
+            var clock = new VirtualClock();
+            var executions = new Executions(clock);
+            return (clock, executions, executions.Batcher(policy));
+        }
+
         private readonly SemaphoreSlim _executor = new(1, 1);
         private readonly ConcurrentQueue<(int Size, TimeSpan At)> _batches = new();
 

@@ -31,10 +31,8 @@ public sealed class JobAndListingTests
     }
 
     /// <summary>"N" for a fixed count, "min-max" for a job that stops by BenchmarkDotNet's rule.</summary>
-    private static string Iterations(Job job) =>
-        job.HasValue(RunMode.IterationCountCharacteristic)
-            ? job.Run.IterationCount.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{job.Run.MinIterationCount}-{job.Run.MaxIterationCount}");
+    private static string Iterations(Job job) => CountOrRange(
+        job.HasValue(RunMode.IterationCountCharacteristic), job.Run.IterationCount, job.Run.MinIterationCount, job.Run.MaxIterationCount);
 
     [Fact]
     public void Other_Classes_Run_The_Suite_Job()
@@ -55,10 +53,13 @@ public sealed class JobAndListingTests
     }
 
     /// <summary>"N" for a fixed warm-up, "min-max" for BenchmarkDotNet's automatic one.</summary>
-    private static string Warmups(Job job) =>
-        job.HasValue(RunMode.WarmupCountCharacteristic)
-            ? job.Run.WarmupCount.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{job.Run.MinWarmupIterationCount}-{job.Run.MaxWarmupIterationCount}");
+    private static string Warmups(Job job) => CountOrRange(
+        job.HasValue(RunMode.WarmupCountCharacteristic), job.Run.WarmupCount, job.Run.MinWarmupIterationCount, job.Run.MaxWarmupIterationCount);
+
+    /// <summary>How a job's count reads in these tests: the count when the job fixes it, otherwise the range it may take.</summary>
+    private static string CountOrRange(bool isFixed, int count, int min, int max) => isFixed
+        ? count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{min}-{max}");
 
     [Fact]
     public void A_Test_Job_Replaces_The_Suite_Job()

@@ -1,6 +1,4 @@
-using ServingBench.Payloads;
 using ServingBench.Serialization;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Benchmarks;
 

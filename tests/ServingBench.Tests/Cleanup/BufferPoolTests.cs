@@ -8,7 +8,6 @@ using ServingBench.Emulators.Triton;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Cleanup;
 

@@ -1,7 +1,4 @@
-using ServingBench.Payloads;
 using ServingBench.Tests.Emulators;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Clients;
 
@@ -9,16 +6,7 @@ namespace ServingBench.Tests.Clients;
 [Collection(EmulatorCollection.Name)]
 public sealed class ClientEmulatorMatrixTests(EmulatorFixture fixture)
 {
-    public static TheoryData<string, string> Cells()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (scenario, payload) in ScenarioCatalog.Cells())
-        {
-            data.Add(scenario.Name, payload.Name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cells() => CellTheoryData.Of(ScenarioCatalog.Cells());
 
     [Theory]
     [MemberData(nameof(Cells))]

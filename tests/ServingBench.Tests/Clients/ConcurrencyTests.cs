@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using ServingBench.Payloads;
 using ServingBench.Tests.Emulators;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using Xunit.Abstractions;
 
 namespace ServingBench.Tests.Clients;

@@ -1,7 +1,5 @@
 using ServingBench.Benchmarks;
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Clients;
 

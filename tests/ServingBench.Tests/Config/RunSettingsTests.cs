@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ServingBench.Config;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Config;
 

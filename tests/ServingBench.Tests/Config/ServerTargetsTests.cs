@@ -1,5 +1,4 @@
 using ServingBench.Config;
-using ServingBench.Wire.Scenarios;
 using static ServingBench.Tests.Config.RunSettingsTests;
 
 namespace ServingBench.Tests.Config;

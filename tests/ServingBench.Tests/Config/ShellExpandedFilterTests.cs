@@ -104,25 +104,11 @@ public sealed class ShellExpandedFilterTests() : TemporaryFolderTest("servingben
 
     private (int Exit, string Output) Bash(string script)
     {
-        var start = new ProcessStartInfo("bash", ["-c", script])
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("bash", ["-c", script]) { WorkingDirectory = Folder };
         ChildEnvironment.SetServingBenchVariables(start, [("SERVINGBENCH_RESULTS", Path.Combine(Folder, "results"))]);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bash -c {script} did not finish in 60 s");
-        }
-
-        Assert.True(error.Result.Length == 0, error.Result);
-        return (process.ExitCode, output);
+        var (exit, output, error) = ChildProcess.Run(start, $"bash -c {script}");
+        Assert.True(error.Length == 0, error);
+        return (exit, output);
     }
 
     private static string LastLine(string output) => output.TrimEnd().Split('\n')[^1];

@@ -1,9 +1,7 @@
 using ServingBench.Emulators;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
 

@@ -1,11 +1,9 @@
 using Google.Protobuf;
-using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Protos.TfServing;
 using ServingBench.Wire.Protos.TorchServe;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
 

@@ -6,7 +6,6 @@ using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Protos.TfServing;
 using ServingBench.Wire.Protos.TorchServe;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
 

@@ -7,11 +7,8 @@ using Microsoft.AspNetCore.Http;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Emulators;
 

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Encoding = System.Text.Encoding;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
 

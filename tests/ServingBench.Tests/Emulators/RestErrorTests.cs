@@ -4,10 +4,7 @@ using System.Text.Json;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Payloads;
-using ServingBench.Wire.Scenarios;
 using Encoding = System.Text.Encoding;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Emulators;
 
@@ -19,20 +16,25 @@ public sealed class RestErrorTests(EmulatorFixture fixture) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    [Fact]
-    public async Task TfServing_Unknown_Model_Is_404_With_Pretty_Error_Body()
+    // Each server's own body: TF Serving's pretty JSON, Triton's compact JSON, TorchServe's Gson with a newline.
+    [Theory]
+    [InlineData(Framework.TfServing, "v1/models/nope:predict", "{\"instances\": [1.0]}", "application/json", "{\n    \"error\": \"Servable not found for request: Latest(nope)\"\n}")]
+    [InlineData(Framework.Triton, "v2/models/nope/infer", "{\"inputs\":[]}", "application/json", "{\"error\":\"Request for unknown model: 'nope' is not found\"}")]
+    [InlineData(Framework.TorchServe, "predictions/nope", "hello", "text/plain", "{\n  \"code\": 404,\n  \"type\": \"ModelNotFoundException\",\n  \"message\": \"Model not found: nope\"\n}\n")]
+    public async Task Unknown_Model_Is_404_With_The_Servers_Error_Body(Framework framework, string path, string request, string contentType, string expected)
     {
-        var (status, body, _) = await PostAsync(Framework.TfServing, "v1/models/nope:predict", "{\"instances\": [1.0]}", "application/json");
-        Assert.Equal(404, status);
-        Assert.Equal("{\n    \"error\": \"Servable not found for request: Latest(nope)\"\n}", body);
+        var (status, body, _) = await PostAsync(framework, path, request, contentType);
+        Assert.Equal((404, expected), (status, body));
     }
 
-    [Fact]
-    public async Task TfServing_Unknown_Version_Names_The_Specific_Request()
+    [Theory]
+    [InlineData("v1/models/resnet50/versions/7:predict", "{\"instances\": [1.0]}", 404, "Specific(resnet50, 7)")] // names the specific request
+    [InlineData("v1/models/bart:predict", "{\"signature_name\": \"other\", \"instances\": [[1, 2]]}", 400, "other")] // unknown signature
+    public async Task TfServing_Refusal_Names_What_It_Refused(string path, string request, int expectedStatus, string named)
     {
-        var (status, body, _) = await PostAsync(Framework.TfServing, "v1/models/resnet50/versions/7:predict", "{\"instances\": [1.0]}", "application/json");
-        Assert.Equal(404, status);
-        Assert.Contains("Specific(resnet50, 7)", ErrorOf(body));
+        var (status, body, _) = await PostAsync(Framework.TfServing, path, request, "application/json");
+        Assert.Equal(expectedStatus, status);
+        Assert.Contains(named, ErrorOf(body));
     }
 
     [Theory]
@@ -48,14 +50,6 @@ public sealed class RestErrorTests(EmulatorFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task TfServing_Unknown_Signature_Is_400()
-    {
-        var (status, body, _) = await PostAsync(Framework.TfServing, "v1/models/bart:predict", "{\"signature_name\": \"other\", \"instances\": [[1, 2]]}", "application/json");
-        Assert.Equal(400, status);
-        Assert.Contains("other", ErrorOf(body));
-    }
-
-    [Fact]
     public async Task TfServing_Status_And_Metadata_Publish_Version_And_Signature()
     {
         var (status, body, _) = await GetAsync(Framework.TfServing, "v1/models/resnet50");
@@ -67,14 +61,6 @@ public sealed class RestErrorTests(EmulatorFixture fixture) : IDisposable
         var input = document.RootElement.GetProperty("metadata").GetProperty("signature_def").GetProperty("signature_def")
             .GetProperty("serving_default").GetProperty("inputs").GetProperty("input_values");
         Assert.Equal("DT_FLOAT", input.GetProperty("dtype").GetString());
-    }
-
-    [Fact]
-    public async Task Triton_Unknown_Model_Is_404_With_Compact_Error()
-    {
-        var (status, body, _) = await PostAsync(Framework.Triton, "v2/models/nope/infer", "{\"inputs\":[]}", "application/json");
-        Assert.Equal(404, status);
-        Assert.Equal("{\"error\":\"Request for unknown model: 'nope' is not found\"}", body);
     }
 
     [Theory]
@@ -144,14 +130,6 @@ public sealed class RestErrorTests(EmulatorFixture fixture) : IDisposable
         var (notFound, notFoundBody, _) = await GetAsync(Framework.Triton, "v2/nothing/here");
         Assert.Equal(404, notFound);
         Assert.Equal("{\"error\":\"Not Found\"}", notFoundBody);
-    }
-
-    [Fact]
-    public async Task TorchServe_Unknown_Model_Is_404_With_Gson_Error_Body()
-    {
-        var (status, body, _) = await PostAsync(Framework.TorchServe, "predictions/nope", "hello", "text/plain");
-        Assert.Equal(404, status);
-        Assert.Equal("{\n  \"code\": 404,\n  \"type\": \"ModelNotFoundException\",\n  \"message\": \"Model not found: nope\"\n}\n", body);
     }
 
     [Fact]

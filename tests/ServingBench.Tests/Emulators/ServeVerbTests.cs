@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.CommandLine;
 using ServingBench.Verbs;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
 

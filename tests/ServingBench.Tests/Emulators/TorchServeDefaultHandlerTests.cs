@@ -2,10 +2,8 @@ using System.Text.Json;
 using Google.Protobuf;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Protos.TorchServe;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Emulators;
 

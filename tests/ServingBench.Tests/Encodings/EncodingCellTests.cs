@@ -1,8 +1,5 @@
-using ServingBench.Payloads;
 using ServingBench.Serialization;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Encodings;
 
@@ -13,16 +10,7 @@ namespace ServingBench.Tests.Encodings;
 /// </summary>
 public class EncodingCellTests
 {
-    public static TheoryData<string, string> Cells()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (scenario, payload) in ScenarioCatalog.EncodingCells())
-        {
-            data.Add(scenario.Name, payload.Name);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Cells() => CellTheoryData.Of(ScenarioCatalog.EncodingCells());
 
     [Theory]
     [MemberData(nameof(Cells))]

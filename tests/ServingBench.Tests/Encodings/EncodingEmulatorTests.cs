@@ -5,14 +5,12 @@ using Grpc.Core;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Triton;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Tests.Clients;
 using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Compression;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Encodings;
 

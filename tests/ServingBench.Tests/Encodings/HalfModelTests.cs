@@ -1,8 +1,6 @@
 using ServingBench.Composition;
 using ServingBench.Models.Architectures;
 using ServingBench.Tests.Models;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Encodings;
 

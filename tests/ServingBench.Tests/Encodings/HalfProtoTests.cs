@@ -1,8 +1,5 @@
 using System.Runtime.InteropServices;
-using ServingBench.Payloads;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using Kserve = ServingBench.Wire.Protos.Kserve;
 using Tf = ServingBench.Wire.Protos.TensorFlow;
 using TfServing = ServingBench.Wire.Protos.TfServing;

@@ -3,11 +3,8 @@ using ServingBench.Composition;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.TorchServe;
 using ServingBench.Models.Architectures;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Tests.Models;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.EndToEnd;
 

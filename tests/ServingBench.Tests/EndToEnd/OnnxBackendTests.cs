@@ -9,7 +9,6 @@ using ServingBench.Emulators.Hosting;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Engines;
 using ServingBench.Models.Processing;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Payloads.Audio;
 using ServingBench.Payloads.Postprocessing;
@@ -17,8 +16,6 @@ using ServingBench.Tests.Models;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs.TorchServe;
 using ServingBench.Wire.Protos.Kserve;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.EndToEnd;
 

@@ -3,10 +3,8 @@ using System.Net.Sockets;
 using Encoding = System.Text.Encoding;
 using ServingBench.Emulators;
 using ServingBench.Emulators.Hosting;
-using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs.TorchServe;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.EndToEnd;
 

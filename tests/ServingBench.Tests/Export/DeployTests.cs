@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using ServingBench.Export.TorchServe;
 using ServingBench.Verbs;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Export;
 

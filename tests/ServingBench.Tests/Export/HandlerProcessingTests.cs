@@ -1,12 +1,10 @@
 using System.Runtime.InteropServices;
 using ServingBench.Emulators.TorchServe;
 using ServingBench.Export;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Audio;
 using ServingBench.Payloads.Images;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs.TorchServe;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Export;
 

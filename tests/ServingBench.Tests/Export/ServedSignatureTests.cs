@@ -5,9 +5,6 @@ using ServingBench.Export.Triton;
 using ServingBench.Models.Architectures;
 using ServingBench.Models.Onnx;
 using ServingBench.Models.Store;
-using ServingBench.Payloads;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Export;
 

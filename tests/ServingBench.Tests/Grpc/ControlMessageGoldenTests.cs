@@ -6,7 +6,6 @@ using ServingBench.Wire.Codecs.Triton;
 using ServingBench.Wire.Protos.Kserve;
 using ServingBench.Wire.Protos.TfServing;
 using ServingBench.Wire.Protos.TorchServe;
-using ServingBench.Wire.Tensors;
 using DataType = ServingBench.Wire.Tensors.DataType;
 
 namespace ServingBench.Tests.Grpc;

@@ -1,8 +1,6 @@
 using System.Buffers;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Grpc;
 

@@ -1,7 +1,5 @@
 using Google.Protobuf;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using Kserve = ServingBench.Wire.Protos.Kserve;
 using Tf = ServingBench.Wire.Protos.TensorFlow;
 using TfServing = ServingBench.Wire.Protos.TfServing;

@@ -1,6 +1,4 @@
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using static ServingBench.Tests.Grpc.GrpcTestData;
 
 namespace ServingBench.Tests.Grpc;

@@ -1,7 +1,5 @@
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire.Codecs;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using static ServingBench.Tests.Grpc.GrpcTestData;
 
 namespace ServingBench.Tests.Grpc;

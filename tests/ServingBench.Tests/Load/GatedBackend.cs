@@ -1,6 +1,4 @@
 using ServingBench.Emulators.Backends;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Load;
 

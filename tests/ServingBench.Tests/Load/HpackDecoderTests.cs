@@ -20,6 +20,17 @@ public sealed class HpackDecoderTests
     private static readonly List<(string Name, string Value)> ThirdRequest =
         [(":method", "GET"), (":scheme", "https"), (":path", "/index.html"), (":authority", "www.example.com"), ("custom-key", "custom-value")];
 
+    private static readonly List<(string Name, string Value)> FirstResponse =
+        [(":status", "302"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:21 GMT"), ("location", "https://www.example.com")];
+
+    private static readonly List<(string Name, string Value)> SecondResponse = [(":status", "307"), .. FirstResponse[1..]];
+
+    private static readonly List<(string Name, string Value)> ThirdResponse =
+    [
+        (":status", "200"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:22 GMT"), ("location", "https://www.example.com"),
+        ("content-encoding", "gzip"), ("set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"),
+    ];
+
     [Theory]
     [InlineData(0, 0x1ff8u, 13)]
     [InlineData(1, 0x7fffd8u, 23)]
@@ -90,67 +101,24 @@ public sealed class HpackDecoderTests
     [Theory] // RFC 7541 C.3.1–C.3.3 (no Huffman coding) and C.4.1–C.4.3 (Huffman-coded values), each on one table
     [InlineData("8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d", "8286 84be 5808 6e6f 2d63 6163 6865", "8287 85bf 400a 6375 7374 6f6d 2d6b 6579 0c63 7573 746f 6d2d 7661 6c75 65")]
     [InlineData("8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff", "8286 84be 5886 a8eb 1064 9cbf", "8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf")]
-    public void The_Rfc_Requests_Decode_On_One_Table(string first, string second, string third)
-    {
-        var decoder = new HpackDecoder();
-        Assert.Equal(FirstRequest, Decode(decoder, first));
-        Assert.Equal((1, 57), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-        Assert.Equal(SecondRequest, Decode(decoder, second));
-        Assert.Equal((2, 110), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-        Assert.Equal(ThirdRequest, Decode(decoder, third));
-        Assert.Equal((3, 164), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-    }
+    public void The_Rfc_Requests_Decode_On_One_Table(string first, string second, string third) =>
+        AssertDecodesInOrder(new HpackDecoder(), (first, FirstRequest, 1, 57), (second, SecondRequest, 2, 110), (third, ThirdRequest, 3, 164));
 
-    [Fact]
-    public void The_Rfc_Responses_Without_Huffman_Decode_And_Evict_As_Published() // RFC 7541 C.5.1–C.5.3, a 256-byte table
-    {
-        var decoder = new HpackDecoder(maxTableSize: 256);
-        var first = Decode(
-            decoder,
-            "4803 3330 3258 0770 7269 7661 7465 611d 4d6f 6e2c 2032 3120 4f63 7420 3230 3133 2032 303a 3133 3a32 3120 474d 546e 1768 "
-            + "7474 7073 3a2f 2f77 7777 2e65 7861 6d70 6c65 2e63 6f6d");
-        Assert.Equal([(":status", "302"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:21 GMT"), ("location", "https://www.example.com")], first);
-        Assert.Equal((4, 222), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-
-        // (":status", "302") is evicted to make room for (":status", "307").
-        var second = Decode(decoder, "4803 3330 37c1 c0bf");
-        Assert.Equal([(":status", "307"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:21 GMT"), ("location", "https://www.example.com")], second);
-        Assert.Equal((4, 222), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-
-        var third = Decode(
-            decoder,
-            "88c1 611d 4d6f 6e2c 2032 3120 4f63 7420 3230 3133 2032 303a 3133 3a32 3220 474d 54c0 5a04 677a 6970 7738 666f 6f3d 4153 "
-            + "444a 4b48 514b 425a 584f 5157 454f 5049 5541 5851 5745 4f49 553b 206d 6178 2d61 6765 3d33 3630 303b 2076 6572 7369 6f6e 3d31");
-        Assert.Equal(
-            [
-                (":status", "200"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:22 GMT"), ("location", "https://www.example.com"),
-                ("content-encoding", "gzip"), ("set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"),
-            ],
-            third);
-        Assert.Equal((3, 215), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-    }
-
-    [Fact]
-    public void The_Rfc_Responses_With_Huffman_Decode_And_Evict_As_Published() // RFC 7541 C.6.1–C.6.3, a 256-byte table
-    {
-        var decoder = new HpackDecoder(maxTableSize: 256);
-        var first = Decode(decoder, "4882 6402 5885 aec3 771a 4b61 96d0 7abe 9410 54d4 44a8 2005 9504 0b81 66e0 82a6 2d1b ff6e 919d 29ad 1718 63c7 8f0b 97c8 e9ae 82ae 43d3");
-        Assert.Equal([(":status", "302"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:21 GMT"), ("location", "https://www.example.com")], first);
-        Assert.Equal((4, 222), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-
-        var second = Decode(decoder, "4883 640e ffc1 c0bf");
-        Assert.Equal([(":status", "307"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:21 GMT"), ("location", "https://www.example.com")], second);
-        Assert.Equal((4, 222), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-
-        var third = Decode(decoder, "88c1 6196 d07a be94 1054 d444 a820 0595 040b 8166 e084 a62d 1bff c05a 839b d9ab 77ad 94e7 821d d7f2 e6c7 b335 dfdf cd5b 3960 d5af 2708 7f36 72c1 ab27 0fb5 291f 9587 3160 65c0 03ed 4ee5 b106 3d50 07");
-        Assert.Equal(
-            [
-                (":status", "200"), ("cache-control", "private"), ("date", "Mon, 21 Oct 2013 20:13:22 GMT"), ("location", "https://www.example.com"),
-                ("content-encoding", "gzip"), ("set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"),
-            ],
-            third);
-        Assert.Equal((3, 215), (decoder.DynamicTableCount, decoder.DynamicTableSize));
-    }
+    // RFC 7541 C.5.1–C.5.3 (no Huffman coding) and C.6.1–C.6.3 (Huffman-coded values), each on one 256-byte table that
+    // evicts as published: the second block evicts (":status", "302") to make room for (":status", "307").
+    [Theory]
+    [InlineData(
+        "4803 3330 3258 0770 7269 7661 7465 611d 4d6f 6e2c 2032 3120 4f63 7420 3230 3133 2032 303a 3133 3a32 3120 474d 546e 1768 "
+            + "7474 7073 3a2f 2f77 7777 2e65 7861 6d70 6c65 2e63 6f6d",
+        "4803 3330 37c1 c0bf",
+        "88c1 611d 4d6f 6e2c 2032 3120 4f63 7420 3230 3133 2032 303a 3133 3a32 3220 474d 54c0 5a04 677a 6970 7738 666f 6f3d 4153 "
+            + "444a 4b48 514b 425a 584f 5157 454f 5049 5541 5851 5745 4f49 553b 206d 6178 2d61 6765 3d33 3630 303b 2076 6572 7369 6f6e 3d31")]
+    [InlineData(
+        "4882 6402 5885 aec3 771a 4b61 96d0 7abe 9410 54d4 44a8 2005 9504 0b81 66e0 82a6 2d1b ff6e 919d 29ad 1718 63c7 8f0b 97c8 e9ae 82ae 43d3",
+        "4883 640e ffc1 c0bf",
+        "88c1 6196 d07a be94 1054 d444 a820 0595 040b 8166 e084 a62d 1bff c05a 839b d9ab 77ad 94e7 821d d7f2 e6c7 b335 dfdf cd5b 3960 d5af 2708 7f36 72c1 ab27 0fb5 291f 9587 3160 65c0 03ed 4ee5 b106 3d50 07")]
+    public void The_Rfc_Responses_Decode_And_Evict_On_One_Table(string first, string second, string third) =>
+        AssertDecodesInOrder(new HpackDecoder(maxTableSize: 256), (first, FirstResponse, 4, 222), (second, SecondResponse, 4, 222), (third, ThirdResponse, 3, 215));
 
     [Theory]
     [InlineData("be", "index 62 is outside")] // a dynamic index into an empty table
@@ -234,6 +202,19 @@ public sealed class HpackDecoderTests
         }
 
         return [.. output];
+    }
+
+    /// <summary>
+    /// Decodes an RFC example's header blocks in order on one decoder, as a connection does, checking each block's
+    /// fields and the dynamic table (entries, size in RFC 7541 §4.1 bytes) it leaves.
+    /// </summary>
+    private static void AssertDecodesInOrder(HpackDecoder decoder, params (string Hex, List<(string Name, string Value)> Fields, int Entries, int TableSize)[] blocks)
+    {
+        foreach (var (hex, fields, entries, tableSize) in blocks)
+        {
+            Assert.Equal(fields, Decode(decoder, hex));
+            Assert.Equal((entries, tableSize), (decoder.DynamicTableCount, decoder.DynamicTableSize));
+        }
     }
 
     private static List<(string Name, string Value)> Decode(HpackDecoder decoder, string hex)

@@ -1,9 +1,7 @@
 using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Load;
-using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Load;
 

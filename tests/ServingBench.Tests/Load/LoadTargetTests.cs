@@ -1,6 +1,5 @@
 using ServingBench.Emulators;
 using ServingBench.Tests.Config;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Load;
 

@@ -3,7 +3,6 @@ using ServingBench.Emulators;
 using ServingBench.Load;
 using ServingBench.Reports.Load;
 using ServingBench.Verbs;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Load;
 

@@ -5,10 +5,7 @@ using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Backends;
 using ServingBench.Load;
 using ServingBench.Load.Http2;
-using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using TorchServe = ServingBench.Wire.Protos.TorchServe;
 using static ServingBench.Tests.Load.ScriptedHttp2Connection;
 

@@ -3,9 +3,7 @@ using System.Net.Sockets;
 using TextEncoding = System.Text.Encoding;
 using ServingBench.Emulators;
 using ServingBench.Load;
-using ServingBench.Payloads;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Load;
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using ServingBench.Payloads;
 using ServingBench.Payloads.Audio;
 using ServingBench.Wire;
 

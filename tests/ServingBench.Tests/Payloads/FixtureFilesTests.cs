@@ -1,5 +1,3 @@
-using ServingBench.Payloads;
-
 namespace ServingBench.Tests.Payloads;
 
 public class FixtureFilesTests

@@ -1,7 +1,4 @@
-using ServingBench.Payloads;
 using ServingBench.Payloads.Audio;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Payloads;
 

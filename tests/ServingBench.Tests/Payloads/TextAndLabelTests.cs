@@ -1,4 +1,3 @@
-using ServingBench.Payloads;
 using ServingBench.Payloads.Text;
 
 namespace ServingBench.Tests.Payloads;

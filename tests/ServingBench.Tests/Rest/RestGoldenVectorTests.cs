@@ -1,6 +1,5 @@
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.TorchServe;
-using ServingBench.Wire.Scenarios;
 using static ServingBench.Tests.Rest.RestFixtures;
 
 namespace ServingBench.Tests.Rest;

@@ -1,8 +1,6 @@
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Wire;
 using ServingBench.Wire.Codecs.TorchServe;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using static ServingBench.Tests.Rest.RestFixtures;
 
 namespace ServingBench.Tests.Rest;

@@ -6,8 +6,6 @@ using ServingBench.Reports.Charts;
 using ServingBench.Reports.Load;
 using ServingBench.ServerStatistics;
 using ServingBench.Tests.Load;
-using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Tests.Statistics;
 

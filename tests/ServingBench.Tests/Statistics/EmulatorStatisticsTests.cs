@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using ServingBench.Emulators.Hosting;
 using ServingBench.ServerStatistics;
 using ServingBench.Wire.Protos.Kserve;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Statistics;
 

@@ -1,5 +1,4 @@
 using ServingBench.ServerStatistics;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Tests.Statistics;
 

@@ -1,5 +1,3 @@
-using ServingBench.Wire.Tensors;
-
 namespace ServingBench.Tests.Tensors;
 
 /// <summary>

@@ -24,7 +24,7 @@ public class NumberParserTests
     [InlineData("-Infinity,", 9)]
     public void Token_Length_Follows_Json_Grammar(string text, int expectedLength)
     {
-        byte[] utf8 = Encoding.ASCII.GetBytes(text);
+        byte[] utf8 = System.Text.Encoding.ASCII.GetBytes(text);
         Assert.True(NumberParser.TryParseDouble(utf8, out _, out int consumed));
         Assert.Equal(expectedLength, consumed);
         Assert.True(NumberParser.TryParseSingle(utf8, out _, out consumed));
@@ -43,7 +43,7 @@ public class NumberParserTests
     [InlineData("nan")]
     public void Non_Numbers_Are_Refused(string text)
     {
-        byte[] utf8 = Encoding.ASCII.GetBytes(text);
+        byte[] utf8 = System.Text.Encoding.ASCII.GetBytes(text);
         Assert.False(NumberParser.TryParseDouble(utf8, out _, out int consumed));
         Assert.Equal(0, consumed);
         Assert.False(NumberParser.TryParseSingle(utf8, out _, out _));
@@ -152,7 +152,7 @@ public class NumberParserTests
 
     private static void CheckAgainstDotnet(string text)
     {
-        byte[] utf8 = Encoding.ASCII.GetBytes(text);
+        byte[] utf8 = System.Text.Encoding.ASCII.GetBytes(text);
         double expectedDouble = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         float expectedSingle = float.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         Assert.True(NumberParser.TryParseDouble(utf8, out double parsedDouble, out int consumed), text);

@@ -1,4 +1,3 @@
-using System.Text;
 using ServingBench.Wire.Text;
 
 namespace ServingBench.Tests.Text;
@@ -100,12 +99,12 @@ public class NumberStyleGoldenTests
     internal static string WriteDouble(double value, NumberStyle style)
     {
         Span<byte> buffer = stackalloc byte[NumberFormatter.MaxLength];
-        return Encoding.ASCII.GetString(buffer[..NumberFormatter.WriteDouble(value, style, buffer)]);
+        return System.Text.Encoding.ASCII.GetString(buffer[..NumberFormatter.WriteDouble(value, style, buffer)]);
     }
 
     internal static string WriteSingle(float value, NumberStyle style)
     {
         Span<byte> buffer = stackalloc byte[NumberFormatter.MaxLength];
-        return Encoding.ASCII.GetString(buffer[..NumberFormatter.WriteSingle(value, style, buffer)]);
+        return System.Text.Encoding.ASCII.GetString(buffer[..NumberFormatter.WriteSingle(value, style, buffer)]);
     }
 }

@@ -72,7 +72,7 @@ public class SingleParseFastPathTests
 
     private static void AssertLikeFloatParse(string text)
     {
-        byte[] utf8 = Encoding.ASCII.GetBytes(text);
+        byte[] utf8 = System.Text.Encoding.ASCII.GetBytes(text);
         Assert.True(NumberParser.TryParseSingle(utf8, out float value, out int consumed), text);
         string token = text[..consumed];
         Assert.Equal(text.TrimEnd(',', ']'), token);

@@ -68,21 +68,9 @@ public sealed class AppHelpTests
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ServingBench.dll"), .. args])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
         ChildEnvironment.SetServingBenchVariables(start, [("SERVINGBENCH_RESULTS", Path.Combine(Path.GetTempPath(), "servingbench-help-results"))]);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ServingBench {string.Join(' ', args)} did not finish in 60 s");
-        }
-
-        return (process.ExitCode, output, error.Result);
+        return ChildProcess.Run(start, $"ServingBench {string.Join(' ', args)}");
     }
 }

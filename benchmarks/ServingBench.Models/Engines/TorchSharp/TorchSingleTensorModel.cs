@@ -1,4 +1,3 @@
-using ServingBench.Models.Architectures;
 using TorchSharp;
 using static TorchSharp.torch;
 

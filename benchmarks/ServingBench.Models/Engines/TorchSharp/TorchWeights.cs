@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using ServingBench.Models.Onnx;
-using ServingBench.Models.Onnx.Proto;
 using TorchSharp;
 using static TorchSharp.torch;
 

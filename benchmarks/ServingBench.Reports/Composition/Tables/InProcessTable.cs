@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace ServingBench.Reports.Composition.Tables;
 
 /// <summary>The in-process rows: each model on each engine and device, against this host's floor and ONNX Runtime.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace ServingBench.Reports.Composition.Tables;
 
 /// <summary>Every load step of the chosen runs: throughput, percentiles, failures and whether the step was stable.</summary>

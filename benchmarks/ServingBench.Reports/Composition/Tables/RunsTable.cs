@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using ServingBench.Reports.Runs;
-
 namespace ServingBench.Reports.Composition.Tables;
 
 /// <summary>The runs a page is built from: status, commit, machine, job and measured host ceiling of each.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace ServingBench.Reports.Composition.Tables;
 
 /// <summary>One payload's serialization table: wire bytes, then each direction's time and allocations per encoding.</summary>

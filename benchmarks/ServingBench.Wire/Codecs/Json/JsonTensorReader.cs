@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs.Json;
 

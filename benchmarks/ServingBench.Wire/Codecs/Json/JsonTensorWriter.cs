@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using ServingBench.Wire.Tensors;
 using ServingBench.Wire.Text;
 
 namespace ServingBench.Wire.Codecs.Json;

@@ -1,5 +1,3 @@
-using ServingBench.Wire.Tensors;
-
 namespace ServingBench.Wire.Codecs.Json;
 
 /// <summary>Checks a decoded shape against the model's published spec (the formats that carry no shape of their own).</summary>

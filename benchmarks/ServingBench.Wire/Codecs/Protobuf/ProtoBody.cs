@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace ServingBench.Wire.Codecs.Protobuf;
 
 /// <summary>Hands a message of known size one contiguous span of the body, and checks it was filled exactly.</summary>

@@ -1,5 +1,4 @@
 using ServingBench.Wire.Codecs.Protobuf;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs.TfServing;
 

@@ -3,7 +3,6 @@ using Google.Protobuf.WellKnownTypes;
 using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Protos.TensorFlow;
 using ServingBench.Wire.Protos.TfServing;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs.TfServing;
 

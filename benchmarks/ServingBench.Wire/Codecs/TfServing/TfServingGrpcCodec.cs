@@ -1,7 +1,5 @@
-using System.Buffers;
 using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs.TfServing;
 

@@ -1,7 +1,5 @@
-using System.Buffers;
 using ServingBench.Wire.Codecs.Json;
 using ServingBench.Wire.Scenarios;
-using ServingBench.Wire.Tensors;
 using ServingBench.Wire.Text;
 
 namespace ServingBench.Wire.Codecs.TfServing;

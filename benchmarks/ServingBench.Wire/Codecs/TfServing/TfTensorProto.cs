@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using ServingBench.Wire.Codecs.Protobuf;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs.TfServing;
 

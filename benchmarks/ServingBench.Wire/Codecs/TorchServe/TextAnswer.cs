@@ -1,6 +1,4 @@
-using System.Buffers;
 using ServingBench.Wire.Codecs.Json;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs.TorchServe;
 

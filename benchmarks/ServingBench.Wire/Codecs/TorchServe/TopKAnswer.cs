@@ -1,6 +1,4 @@
-using System.Buffers;
 using ServingBench.Wire.Codecs.Json;
-using ServingBench.Wire.Tensors;
 using ServingBench.Wire.Text;
 
 namespace ServingBench.Wire.Codecs.TorchServe;

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Protos.Kserve;
-using ServingBench.Wire.Tensors;
 using ConfigDataType = ServingBench.Wire.Protos.Kserve.DataType;
 using DataType = ServingBench.Wire.Tensors.DataType;
 

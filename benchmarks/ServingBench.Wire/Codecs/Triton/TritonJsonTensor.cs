@@ -1,5 +1,4 @@
 using ServingBench.Wire.Codecs.Json;
-using ServingBench.Wire.Tensors;
 
 namespace ServingBench.Wire.Codecs.Triton;
 
