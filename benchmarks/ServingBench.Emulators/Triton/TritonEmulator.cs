@@ -130,8 +130,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
         {
             case []:
                 RequireGet(get);
-                var model = Resolve(name, version);
-                await HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, w => WriteModelMetadata(w, model), indent: 0).ConfigureAwait(false);
+                await WriteModelJsonAsync(context, Resolve(name, version), WriteModelMetadata).ConfigureAwait(false);
                 return;
             case ["ready"]:
                 RequireGet(get);
@@ -140,8 +139,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
                 return;
             case ["config"]:
                 RequireGet(get);
-                var configured = Resolve(name, version);
-                await HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, w => WriteConfig(w, configured), indent: 0).ConfigureAwait(false);
+                await WriteModelJsonAsync(context, Resolve(name, version), WriteConfig).ConfigureAwait(false);
                 return;
             case ["stats"]:
                 RequireGet(get);
@@ -159,6 +157,10 @@ public sealed class TritonEmulator(EmulatorOptions options)
                 throw new ServerError(ErrorKind.NotFound, "Not Found");
         }
     }
+
+    /// <summary>A model's metadata or configuration as Triton's HTTP server answers it: 200, compact JSON.</summary>
+    private Task WriteModelJsonAsync(HttpContext context, ModelSignature model, Action<Utf8JsonWriter, ModelSignature> write) =>
+        HttpExchange.WriteJsonAsync(context.Response, _buffers, StatusCodes.Status200OK, w => write(w, model), indent: 0);
 
     private async Task InferRestAsync(HttpContext context, ModelSignature model)
     {
