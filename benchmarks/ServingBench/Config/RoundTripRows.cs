@@ -21,7 +21,7 @@ public sealed class RoundTripRows : ManualConfig
 
         // Infer reads the server's statistics around each iteration ([IterationSetup]/[IterationCleanup]). Without an
         // explicit unroll factor BenchmarkDotNet would then run every Infer row one call per iteration; with it, canned
-        // rows keep their tens of calls per 50 ms iteration and model rows (≥ 50 ms a call) still take one.
+        // rows keep their dozens to hundreds of calls per 50 ms iteration and model rows (≥ 50 ms a call) still take one.
         AddJob(Job.Default.WithUnrollFactor(1).WithMinInvokeCount(1).AsMutator());
 
         // The server's figures travel from each benchmark process to the host's columns as a file (ServerTimes).
