@@ -23,7 +23,7 @@ namespace ServingBench.Tests.Batching;
 public sealed class BatchingEmulatorTests
 {
     private const int Seed = 12345; // same seed, repeatable inputs
-    private static readonly TimeSpan Forever = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LongerThanAnyTest = TimeSpan.FromSeconds(30);
     private static readonly ModelSignature Resnet = PayloadFactory.Get(PayloadKind.Resnet50Tensor).Model;
 
     public static TheoryData<string> BatchingScenarios() => ["triton-grpc-raw", "tfserving-grpc-raw", "torchserve-rest-raw"];
@@ -34,7 +34,7 @@ public sealed class BatchingEmulatorTests
     {
         var scenario = ScenarioCatalog.ParseScenario(scenarioName);
         var backend = new RowEchoBackend();
-        var policy = new BatchingPolicy(4, Forever, []);
+        var policy = new BatchingPolicy(4, LongerThanAnyTest, []);
         await using var servers = await EmulatedServers.StartAsync(
             new EmulatorOptions { Backend = backend, Models = [Resnet], TritonMaxBatchSize = 4, TritonDynamicBatching = policy, TfServingBatching = policy, TorchServeBatching = policy },
             [scenario.Framework]);
@@ -57,7 +57,7 @@ public sealed class BatchingEmulatorTests
     {
         var backend = new RowEchoBackend();
         await using var servers = await EmulatedServers.StartAsync(
-            new EmulatorOptions { Backend = backend, Models = [Resnet], TritonMaxBatchSize = 4, TritonDynamicBatching = new BatchingPolicy(4, Forever, []) },
+            new EmulatorOptions { Backend = backend, Models = [Resnet], TritonMaxBatchSize = 4, TritonDynamicBatching = new BatchingPolicy(4, LongerThanAnyTest, []) },
             [Framework.Triton]);
         var scenario = ScenarioCatalog.TritonGrpcRaw;
         using var client = await InferenceClients.ConnectAsync(scenario, Resnet, servers.Address(Framework.Triton, Protocol.Grpc));
@@ -112,7 +112,7 @@ public sealed class BatchingEmulatorTests
         using var onnx = new OnnxBackend(TinyModels.Store, ModelSize.Tiny, workers: 1, intraOpThreads: 1);
         var model = onnx.Signature(ModelCatalog.Resnet50.Name);
         await using var servers = await EmulatedServers.StartAsync(
-            new EmulatorOptions { Backend = onnx, Models = [model], TritonMaxBatchSize = 4, TritonDynamicBatching = new BatchingPolicy(4, Forever, []) },
+            new EmulatorOptions { Backend = onnx, Models = [model], TritonMaxBatchSize = 4, TritonDynamicBatching = new BatchingPolicy(4, LongerThanAnyTest, []) },
             [Framework.Triton]);
         var scenario = ScenarioCatalog.TritonGrpcRaw;
         using var client = await InferenceClients.ConnectAsync(scenario, model, servers.Address(Framework.Triton, Protocol.Grpc));
