@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using csFastFloat;
 
 namespace ServingBench.Wire.Text;
@@ -48,6 +52,69 @@ public static class NumberParser
                 value = 0;
                 return false;
         }
+    }
+
+    /// <summary>Bytes <see cref="TryParseShortFraction"/> reads, whatever the token's length.</summary>
+    public const int ShortFractionReach = 19;
+
+    // The most fraction digits the short form takes: its end must lie inside the 16 bytes one compare looks at.
+    private const int ShortFractionMaxDigits = 13;
+
+    /// <summary>
+    /// The form every writer gives a float32 under ten, which is every element of an image or audio tensor:
+    /// '-'? digit '.' digits (1 to 13 of them) with no exponent, read without the token scan. One 16-byte compare
+    /// finds where the digits end and two eight-digit steps give their value, so no branch depends on the token's
+    /// length; the value is then Clinger's, as in <see cref="TryParseSingle"/>. False, with nothing consumed, for
+    /// any other form (and for a rounding midpoint): the caller then reads it with <see cref="TryParseSingle"/>.
+    /// <paramref name="utf8"/> must hold at least <see cref="ShortFractionReach"/> bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryParseShortFraction(ReadOnlySpan<byte> utf8, out float value, out int consumed)
+    {
+        if (utf8.Length < ShortFractionReach)
+        {
+            throw new ArgumentException($"needs {ShortFractionReach} readable bytes", nameof(utf8));
+        }
+
+        ref byte start = ref MemoryMarshal.GetReference(utf8);
+        uint isDigit = Vector128.LessThan(Vector128.LoadUnsafe(ref start) - Vector128.Create((byte)'0'), Vector128.Create((byte)10))
+            .ExtractMostSignificantBits();
+        int sign = start == '-' ? 1 : 0;
+        int fractionAt = sign + 2;
+
+        // The mask has 16 bits, so the count stops at the compare's end: a token reaching it is not taken.
+        int fractionDigits = BitOperations.TrailingZeroCount(~isDigit >> fractionAt);
+        int end = fractionAt + fractionDigits;
+        if (((isDigit >> sign) & 1) == 0 || Unsafe.Add(ref start, sign + 1) != '.' || fractionDigits == 0
+            || fractionDigits > ShortFractionMaxDigits - sign || (Unsafe.Add(ref start, end) | 0x20) == 'e')
+        {
+            value = 0;
+            consumed = 0;
+            return false;
+        }
+
+        // Up to 8 digits from each half; the digits are moved to the top bytes so the rest shifts out (two shifts,
+        // so that a second half with no digits shifts by 64 in all and gives zero).
+        ulong first = BinaryPrimitives.ReadUInt64LittleEndian(utf8[fractionAt..]) ^ NumberToken.AsciiZeros;
+        ulong second = BinaryPrimitives.ReadUInt64LittleEndian(utf8[(fractionAt + 8)..]) ^ NumberToken.AsciiZeros;
+        int firstCount = Math.Min(fractionDigits, 8);
+        int secondShift = 4 * (8 - (fractionDigits - firstCount));
+        ulong fraction = (NumberToken.EightDigitsValue(first << (8 * (8 - firstCount))) * DigitText.PowerOfTen(fractionDigits - firstCount))
+            + NumberToken.EightDigitsValue((second << secondShift) << secondShift);
+        ulong mantissa = ((uint)(Unsafe.Add(ref start, sign) - '0') * DigitText.PowerOfTen(fractionDigits)) + fraction;
+
+        // At most 14 digits: below 2^53, so the division is Clinger's exact case.
+        double wide = mantissa / DoublePowersOfTen[fractionDigits];
+        if ((BitConverter.DoubleToUInt64Bits(wide) & SingleMidpointMask) == SingleMidpointBits)
+        {
+            value = 0;
+            consumed = 0;
+            return false;
+        }
+
+        value = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)wide) | (sign << 31));
+        consumed = end;
+        return true;
     }
 
     /// <summary>As <see cref="TryParseSingle"/>, rounding to the nearest float64.</summary>

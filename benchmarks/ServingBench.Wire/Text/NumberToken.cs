@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace ServingBench.Wire.Text;
 
@@ -21,7 +22,8 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
 {
     public const int MaxMantissaDigits = 19;
 
-    private const ulong AsciiZeros = 0x3030_3030_3030_3030;
+    /// <summary>'0' in each byte: XOR turns eight ASCII digits into their values.</summary>
+    public const ulong AsciiZeros = 0x3030_3030_3030_3030;
 
     // Decimal exponents beyond this are zero or infinity for any type; clamping keeps long exponents cheap and exact.
     private const long ExponentClamp = 100_000_000;
@@ -151,7 +153,8 @@ internal readonly record struct NumberToken(TokenKind Kind, bool Negative, ulong
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
     // Eight digit values (0–9, first digit in the lowest byte) to their number: pairs, then quads, then the two halves.
-    private static ulong EightDigitsValue(ulong digits)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong EightDigitsValue(ulong digits)
     {
         digits = (digits * 10) + (digits >> 8);
         return (((digits & 0x0000_00FF_0000_00FF) * (100 + (1_000_000UL << 32)))

@@ -6,7 +6,8 @@ namespace ServingBench.Tests.Text;
 
 /// <summary>
 /// The float32 parse fast paths: Clinger in double (then rounded to float) must settle values at or near a midpoint
-/// between two floats exactly as float.Parse does, and the eight-digit fraction step must read every length.
+/// between two floats exactly as float.Parse does, the eight-digit fraction step must read every length, and the
+/// short form (<see cref="NumberParser.TryParseShortFraction"/>) must agree wherever it takes a token.
 /// </summary>
 public class SingleParseFastPathTests
 {
@@ -50,9 +51,10 @@ public class SingleParseFastPathTests
         var random = new Random(Seed);
         for (int i = 0; i < 200_000; i++)
         {
+            bool negative = random.Next(2) == 0;
             int integerDigits = random.Next(0, 4);
             int fractionDigits = random.Next(1, 21);
-            var text = new StringBuilder();
+            var text = new StringBuilder(negative ? "-" : string.Empty);
             text.Append(integerDigits == 0 ? "0" : random.Next(1, (int)Math.Pow(10, integerDigits)).ToString(CultureInfo.InvariantCulture));
             text.Append('.');
             for (int d = 0; d < fractionDigits; d++)
@@ -70,6 +72,40 @@ public class SingleParseFastPathTests
         }
     }
 
+    [Theory]
+    [InlineData("0.80072,")]
+    [InlineData("-0.058728695,")]
+    [InlineData("-0.0058927536]")]
+    [InlineData("7.5]")]
+    [InlineData("-2.1179039,")]
+    [InlineData("0.1234567890123,")] // 13 fraction digits: the most one 16-byte compare can end
+    [InlineData("-0.123456789012,")] // 12 after a sign
+    public void The_Short_Form_Takes_What_Tensor_Writers_Write(string text)
+    {
+        Assert.True(TryShort(text, out float value, out int consumed), text);
+        string token = text[..^1];
+        Assert.Equal(token.Length, consumed);
+        Assert.Equal(float.Parse(token, NumberStyles.Float, CultureInfo.InvariantCulture), value);
+    }
+
+    [Theory]
+    [InlineData("12.5,")]               // two integer digits
+    [InlineData("1,")]                  // an integer
+    [InlineData("1.5e3,")]              // an exponent
+    [InlineData("1.5E-3,")]
+    [InlineData("-.5,")]                // no integer digit
+    [InlineData("05.5,")]               // a leading zero before a digit
+    [InlineData("1.,")]                 // no fraction digit
+    [InlineData("0.12345678901234,")]   // 14 fraction digits: past the compare
+    [InlineData("-0.1234567890123,")]   // 13 after a sign
+    [InlineData("NaN,")]
+    [InlineData("-Infinity,")]
+    public void The_Short_Form_Declines_Every_Other_Form(string text) => Assert.False(TryShort(text, out _, out _), text);
+
+    // The short form needs ShortFractionReach bytes: the text, then digits that must not be read as part of it.
+    private static bool TryShort(string text, out float value, out int consumed) =>
+        NumberParser.TryParseShortFraction(System.Text.Encoding.ASCII.GetBytes(text + new string('9', NumberParser.ShortFractionReach)), out value, out consumed);
+
     private static void AssertLikeFloatParse(string text)
     {
         byte[] utf8 = System.Text.Encoding.ASCII.GetBytes(text);
@@ -78,5 +114,10 @@ public class SingleParseFastPathTests
         Assert.Equal(text.TrimEnd(',', ']'), token);
         float expected = float.Parse(token, NumberStyles.Float, CultureInfo.InvariantCulture);
         Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(value), $"{text}: parsed {value:R}, float.Parse {expected:R}");
+        if (TryShort(token + ",", out float shortValue, out int shortConsumed))
+        {
+            Assert.Equal(consumed, shortConsumed);
+            Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(shortValue), $"{text}: short form {shortValue:R}, float.Parse {expected:R}");
+        }
     }
 }

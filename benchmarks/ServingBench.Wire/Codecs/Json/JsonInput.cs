@@ -249,15 +249,15 @@ internal ref struct JsonInput
         int count = 0;
         while (count < destination.Length && (uint)pos < (uint)json.Length)
         {
-            byte first = json[pos];
-            if ((uint)(first - '0') > 9 && first != '-')
+            float value;
+            int consumed;
+            if (json.Length - pos < NumberParser.ShortFractionReach || !NumberParser.TryParseShortFraction(json[pos..], out value, out consumed))
             {
-                break;
-            }
-
-            if (!NumberParser.TryParseSingle(json[pos..], out float value, out int consumed))
-            {
-                break;
+                byte first = json[pos];
+                if (((uint)(first - '0') > 9 && first != '-') || !NumberParser.TryParseSingle(json[pos..], out value, out consumed))
+                {
+                    break;
+                }
             }
 
             int next = pos + consumed;
