@@ -30,7 +30,8 @@ public sealed record BufferPoolLimits(long RetainedBytes, int LargestKept, long 
 /// nothing that would start one. So the pool itself collects, on an event rather than a timer: when the last large
 /// array rented from it comes back and at least <see cref="BufferPoolLimits.CollectAfterDroppedBytes"/> were
 /// dropped since its last collection. That is the end of a burst of oversized bodies; a benchmark's steady state
-/// drops nothing and never gets here.
+/// drops nothing and never gets here. The collection runs on the thread pool, not on the thread that returned the
+/// array.
 /// </remarks>
 public sealed class BufferPool
 {
@@ -145,10 +146,17 @@ public sealed class BufferPool
 
         if (collect)
         {
-            // Compacting, and aggressive so that the freed regions go back to the system rather than wait for reuse.
-            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            // Queued, not run here: the thread returning the array is serving a request or a benchmark call, and
+            // neither should wait for a full compacting collection to finish.
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => CollectAndGiveBack(), null);
         }
+    }
+
+    // Compacting, and aggressive so that the freed regions go back to the system rather than wait for reuse.
+    private static void CollectAndGiveBack()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private static int ShiftFor(int length) => BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)length));
