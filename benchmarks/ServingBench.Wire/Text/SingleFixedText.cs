@@ -34,8 +34,16 @@ internal static class SingleFixedText
         Span<int> points = stackalloc int[BlockSize];
         Span<ulong> leads = stackalloc ulong[BlockSize];
         Span<ulong> rests = stackalloc ulong[BlockSize];
-        ShortestDigits(values, nines, points);
-        SplitNines(nines[..count], leads, rests);
+        if (Avx2.IsSupported)
+        {
+            ShortestDigitsAndSplitFourAtATime(values, nines, points, leads, rests);
+        }
+        else
+        {
+            ShortestDigits(values, nines, points);
+            SplitNines(nines[..count], leads, rests);
+        }
+
         return WriteText(values, points, leads, rests, separator, separateFirst, destination, general);
     }
 
@@ -109,6 +117,62 @@ internal static class SingleFixedText
     /// <summary>Writes one value in the general layout at the start of the span; returns its length.</summary>
     public delegate int GeneralWriter(float value, Span<byte> destination);
 
+    // Passes 1 and 2 in AVX2's four 64-bit lanes: Schubfach's four-lane step where all four values are ordinary
+    // floats (the scalar step for a group that holds anything else), then padding to nine digits by greedy steps of
+    // 10^8, 10^4, 10^2 and 10 (no table lookup, no digit count per value), then the digit bytes. Nothing leaves the
+    // lanes between the steps.
+    private static void ShortestDigitsAndSplitFourAtATime(ReadOnlySpan<float> values, Span<uint> nines, Span<int> points, Span<ulong> leads, Span<ulong> rests)
+    {
+        ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(values);
+        int i = 0;
+        for (; i + 4 <= values.Length; i += 4)
+        {
+            var magnitudes = Avx2.ConvertToVector256Int64(Vector128.Create(bits[i], bits[i + 1], bits[i + 2], bits[i + 3])).AsUInt64()
+                & Vector256.Create(0x7FFF_FFFFUL);
+            Vector256<ulong> nine;
+            if (Schubfach.TakesFourSingles(magnitudes))
+            {
+                var (significands, exponents) = Schubfach.FourSinglesUntrimmed(magnitudes);
+                nine = PadToNineDigits(significands, out var padding);
+                var point = (Vector256.Create(9UL) - padding + exponents).AsInt64();
+                Vector256.Narrow(point, point).GetLower().CopyTo(points[i..]);
+            }
+            else
+            {
+                ShortestDigits(values.Slice(i, 4), nines.Slice(i, 4), points.Slice(i, 4));
+                nine = Avx2.ConvertToVector256Int64(Vector128.Create(nines[i], nines[i + 1], nines[i + 2], nines[i + 3])).AsUInt64();
+            }
+
+            var (lead, digits) = FourNinesSplit(nine);
+            lead.CopyTo(leads[i..]);
+            digits.CopyTo(rests[i..]);
+        }
+
+        ShortestDigits(values[i..], nines[i..], points[i..]);
+        SplitNines(nines[i..values.Length], leads[i..], rests[i..]);
+    }
+
+    // Significands of 1 to 9 digits times the power of ten that makes them nine digits long, and that power's
+    // exponent (9 minus the digit count). Greedy: each step multiplies where the value is still short by that much.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> PadToNineDigits(Vector256<ulong> significands, out Vector256<ulong> padding)
+    {
+        var value = significands;
+        padding = Vector256<ulong>.Zero;
+        value = PadStep(value, ref padding, 8, 10, 100_000_000);
+        value = PadStep(value, ref padding, 4, 100_000, 10_000);
+        value = PadStep(value, ref padding, 2, 10_000_000, 100);
+        return PadStep(value, ref padding, 1, 100_000_000, 10);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> PadStep(Vector256<ulong> value, ref Vector256<ulong> padding, ulong digits, ulong below, uint factor)
+    {
+        var shorter = Vector256.LessThan(value.AsInt64(), Vector256.Create((long)below)).AsUInt64();
+        padding += shorter & Vector256.Create(digits);
+        return Vector256.ConditionalSelect(shorter, Avx2.Multiply(value.AsUInt32(), Vector256.Create(factor)), value);
+    }
+
     // Each nine-digit number (below 10^9) as its lead digit and its other eight digits, one per byte (first in
     // the lowest): the steps of EightDigits, four numbers per step in 64-bit lanes where AVX2 has them.
     private static void SplitNines(ReadOnlySpan<uint> nines, Span<ulong> leads, Span<ulong> rests)
@@ -116,24 +180,11 @@ internal static class SingleFixedText
         int i = 0;
         if (Avx2.IsSupported)
         {
-            var toLead = Vector256.Create(0x55E6_3B89UL).AsUInt32(); // x / 10^8 = x * this >> 57 below 10^9
-            var hundredMillion = Vector256.Create(100_000_000UL).AsUInt32();
-            var toHigh = Vector256.Create(0xD1B7_1759UL).AsUInt32(); // x / 10^4 = x * this >> 45 below 10^8
-            var tenThousand = Vector256.Create(10_000UL).AsUInt32();
             for (; i + 4 <= nines.Length; i += 4)
             {
-                var nine = Avx2.ConvertToVector256Int64(Vector128.Create(nines[i], nines[i + 1], nines[i + 2], nines[i + 3])).AsUInt64();
-                var lead = Avx2.Multiply(nine.AsUInt32(), toLead) >> 57;
-                var rest = nine - Avx2.Multiply(lead.AsUInt32(), hundredMillion);
-                var high = Avx2.Multiply(rest.AsUInt32(), toHigh) >> 45;
-                var low = rest - Avx2.Multiply(high.AsUInt32(), tenThousand);
-                var merged = (high | (low << 32)).AsUInt32();
-                var hundreds = Avx2.ShiftRightLogical(Avx2.MultiplyLow(merged, Vector256.Create(10_486u)), 20) & Vector256.Create(0x7Fu);
-                var pairs = (hundreds | ((merged - Avx2.MultiplyLow(hundreds, Vector256.Create(100u))) << 16)).AsUInt16();
-                var tens = Avx2.ShiftRightLogical(Avx2.MultiplyLow(pairs, Vector256.Create((ushort)103)), 10) & Vector256.Create((ushort)0xF);
-                var digits = tens | ((pairs - Avx2.MultiplyLow(tens, Vector256.Create((ushort)10))) << 8);
+                var (lead, digits) = FourNinesSplit(Avx2.ConvertToVector256Int64(Vector128.Create(nines[i], nines[i + 1], nines[i + 2], nines[i + 3])).AsUInt64());
                 lead.CopyTo(leads[i..]);
-                digits.AsUInt64().CopyTo(rests[i..]);
+                digits.CopyTo(rests[i..]);
             }
         }
 
@@ -143,6 +194,25 @@ internal static class SingleFixedText
             leads[i] = lead;
             rests[i] = EightDigits(nines[i] - (lead * 100_000_000));
         }
+    }
+
+    // Four nine-digit numbers, one per 64-bit lane: lead digits, and the other eight digits as bytes (EightDigits' steps).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<ulong> Lead, Vector256<ulong> Digits) FourNinesSplit(Vector256<ulong> nine)
+    {
+        var toLead = Vector256.Create(0x55E6_3B89UL).AsUInt32(); // x / 10^8 = x * this >> 57 below 10^9
+        var hundredMillion = Vector256.Create(100_000_000UL).AsUInt32();
+        var toHigh = Vector256.Create(0xD1B7_1759UL).AsUInt32(); // x / 10^4 = x * this >> 45 below 10^8
+        var tenThousand = Vector256.Create(10_000UL).AsUInt32();
+        var lead = Avx2.Multiply(nine.AsUInt32(), toLead) >> 57;
+        var rest = nine - Avx2.Multiply(lead.AsUInt32(), hundredMillion);
+        var high = Avx2.Multiply(rest.AsUInt32(), toHigh) >> 45;
+        var low = rest - Avx2.Multiply(high.AsUInt32(), tenThousand);
+        var merged = (high | (low << 32)).AsUInt32();
+        var hundreds = Avx2.ShiftRightLogical(Avx2.MultiplyLow(merged, Vector256.Create(10_486u)), 20) & Vector256.Create(0x7Fu);
+        var pairs = (hundreds | ((merged - Avx2.MultiplyLow(hundreds, Vector256.Create(100u))) << 16)).AsUInt16();
+        var tens = Avx2.ShiftRightLogical(Avx2.MultiplyLow(pairs, Vector256.Create((ushort)103)), 10) & Vector256.Create((ushort)0xF);
+        return (lead, (tens | ((pairs - Avx2.MultiplyLow(tens, Vector256.Create((ushort)10))) << 8)).AsUInt64());
     }
 
     /// <summary>Bytes per value <see cref="WriteBlock"/> may need: a separator and the longest text of any style.</summary>
