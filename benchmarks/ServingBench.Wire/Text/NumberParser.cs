@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -93,27 +92,58 @@ public static class NumberParser
             return false;
         }
 
+        bool taken = ShortFractionValue(ref start, sign, fractionDigits, out value);
+        consumed = taken ? end : 0;
+        return taken;
+    }
+
+    /// <summary>
+    /// The short form for a token whose end is already known (the windowed reader found its comma):
+    /// <paramref name="length"/> bytes at <paramref name="token"/>, and <paramref name="digitBits"/> with bit i set
+    /// where byte i is a digit. Same forms, same value, same refusals as <see cref="TryParseShortFraction"/>; the
+    /// <see cref="ShortFractionReach"/> bytes from the token's start must be readable.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryParseShortFraction(ref byte token, int length, ulong digitBits, out float value)
+    {
+        int sign = token == '-' ? 1 : 0;
+        int fractionDigits = length - sign - 2;
+        ulong fractionBits = (1UL << fractionDigits) - 1;
+        if ((uint)(fractionDigits - 1) >= (uint)(ShortFractionMaxDigits - sign) || ((digitBits >> sign) & 1) == 0
+            || Unsafe.Add(ref token, sign + 1) != '.' || ((digitBits >> (sign + 2)) & fractionBits) != fractionBits)
+        {
+            value = 0;
+            return false;
+        }
+
+        return ShortFractionValue(ref token, sign, fractionDigits, out value);
+    }
+
+    // The value of '-'? digit '.' digits (fractionDigits of them, 1 to 13) at start: false on a float midpoint.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ShortFractionValue(ref byte start, int sign, int fractionDigits, out float value)
+    {
         // Up to 8 digits from each half; the digits are moved to the top bytes so the rest shifts out (two shifts,
         // so that a second half with no digits shifts by 64 in all and gives zero).
-        ulong first = BinaryPrimitives.ReadUInt64LittleEndian(utf8[fractionAt..]) ^ NumberToken.AsciiZeros;
-        ulong second = BinaryPrimitives.ReadUInt64LittleEndian(utf8[(fractionAt + 8)..]) ^ NumberToken.AsciiZeros;
+        int fractionAt = sign + 2;
+        ulong first = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, fractionAt)) ^ NumberToken.AsciiZeros;
+        ulong second = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, fractionAt + 8)) ^ NumberToken.AsciiZeros;
         int firstCount = Math.Min(fractionDigits, 8);
         int secondShift = 4 * (8 - (fractionDigits - firstCount));
         ulong fraction = (NumberToken.EightDigitsValue(first << (8 * (8 - firstCount))) * DigitText.PowerOfTen(fractionDigits - firstCount))
             + NumberToken.EightDigitsValue((second << secondShift) << secondShift);
         ulong mantissa = ((uint)(Unsafe.Add(ref start, sign) - '0') * DigitText.PowerOfTen(fractionDigits)) + fraction;
 
-        // At most 14 digits: below 2^53, so the division is Clinger's exact case.
-        double wide = mantissa / DoublePowersOfTen[fractionDigits];
+        // At most 14 digits: below 2^53, so the division is Clinger's exact case. Converted as a long, which is one
+        // instruction; a ulong's conversion is a sequence that guards its top bit.
+        double wide = (long)mantissa / DoublePowersOfTen[fractionDigits];
         if ((BitConverter.DoubleToUInt64Bits(wide) & SingleMidpointMask) == SingleMidpointBits)
         {
             value = 0;
-            consumed = 0;
             return false;
         }
 
         value = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)wide) | (sign << 31));
-        consumed = end;
         return true;
     }
 
