@@ -12,6 +12,16 @@ namespace ServingBench.Emulators.Hosting;
 /// </summary>
 public sealed record GrpcCompression(IReadOnlyList<CompressionAlgorithm> Inflates, long MaxInflatedBytes, BodyCompression? Answers = null)
 {
+    /// <summary>
+    /// A gRPC core server's (TF Serving's, Triton's): gzip and deflate inflated up to the options' cap, answers
+    /// compressed as the options ask.
+    /// </summary>
+    public static GrpcCompression GrpcCore(EmulatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new([CompressionAlgorithm.Gzip, CompressionAlgorithm.Deflate], options.MaxInflatedGrpcBytes, options.GrpcAnswerCompression);
+    }
+
     /// <summary>The providers Grpc.AspNetCore inflates requests with, each stopping at <see cref="MaxInflatedBytes"/>.</summary>
     public List<ICompressionProvider> Providers() =>
         [.. Inflates.Select(a => (ICompressionProvider)new CappedProvider(a, MaxInflatedBytes))];

@@ -7,7 +7,6 @@ using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Statistics;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Codecs.TfServing;
-using ServingBench.Wire.Compression;
 
 namespace ServingBench.Emulators.TfServing;
 
@@ -52,7 +51,7 @@ public sealed partial class TfServingEmulator(EmulatorOptions options)
                 .Add(GrpcServices.TfPredictionService, "Predict", Guard(PredictGrpcAsync))
                 .Add(GrpcServices.TfPredictionService, "GetModelMetadata", Guard(MetadataGrpcAsync))
                 .Add(GrpcServices.TfModelService, "GetModelStatus", Guard(StatusGrpcAsync)),
-            GrpcCompression = new GrpcCompression([CompressionAlgorithm.Gzip, CompressionAlgorithm.Deflate], options.MaxInflatedGrpcBytes, options.GrpcAnswerCompression),
+            GrpcCompression = GrpcCompression.GrpcCore(options),
         };
         yield return new ListenerSpec("tfserving", Framework.TfServing, EndpointRole.Rest, DefaultRestPort)
         {

@@ -68,7 +68,7 @@ public sealed class TritonEmulator(EmulatorOptions options)
                 .Add(GrpcServices.TritonService, "ModelConfig", Guard(ModelConfigGrpc))
                 .Add(GrpcServices.TritonService, "ModelStatistics", Guard(ModelStatisticsGrpc))
                 .Add(GrpcServices.TritonService, "ModelInfer", Guard(InferGrpcAsync)),
-            GrpcCompression = new GrpcCompression([CompressionAlgorithm.Gzip, CompressionAlgorithm.Deflate], options.MaxInflatedGrpcBytes, options.GrpcAnswerCompression),
+            GrpcCompression = GrpcCompression.GrpcCore(options),
         };
         yield return new ListenerSpec("triton", Framework.Triton, EndpointRole.Metrics, DefaultMetricsPort)
         {

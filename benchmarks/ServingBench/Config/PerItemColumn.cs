@@ -46,7 +46,6 @@ public sealed class PerItemColumn : CaseColumn<object>
     public static IReadOnlyList<PerItemColumn> All { get; } = [Batch, PerItem, RequestBytesPerItem, ResponseBytesPerItem, TimesSingle];
 
     /// <summary>Only in a summary with a batch row, so tables of batch-1 rows read as before.</summary>
-    /// <summary>Only in a summary with a batch row, so tables of batch-1 rows read as before.</summary>
     public override bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => BatchSizeOf(b) > 1);
 
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => _value(summary, benchmarkCase);

@@ -58,14 +58,14 @@ public sealed class BatchPayloadTests
         var payload = PayloadFactory.Get(ScenarioCatalog.ParsePayload(payloadName));
         var tensor = payload.TensorRequest.Inputs[0];
 
-        var triton = Kserve.ModelInferRequest.Parser.ParseFrom(Encode(w => WireCodecs.Create(ScenarioCatalog.TritonGrpcRaw, payload.Model).EncodeRequest(payload.TensorRequest, w)));
+        var triton = Kserve.ModelInferRequest.Parser.ParseFrom(TensorRequestBytes(ScenarioCatalog.TritonGrpcRaw, payload));
         Assert.Equal(tensor.Shape.ToArray(), triton.Inputs[0].Shape);
         Assert.True(triton.RawInputContents[0].Span.SequenceEqual(tensor.Data.Span));
 
-        var typed = Kserve.ModelInferRequest.Parser.ParseFrom(Encode(w => WireCodecs.Create(ScenarioCatalog.TritonGrpcTyped, payload.Model).EncodeRequest(payload.TensorRequest, w)));
+        var typed = Kserve.ModelInferRequest.Parser.ParseFrom(TensorRequestBytes(ScenarioCatalog.TritonGrpcTyped, payload));
         Assert.Equal(tensor.AsSpan<float>().ToArray(), typed.Inputs[0].Contents.Fp32Contents);
 
-        var tf = TfServing.PredictRequest.Parser.ParseFrom(Encode(w => WireCodecs.Create(ScenarioCatalog.TfServingGrpcRaw, payload.Model).EncodeRequest(payload.TensorRequest, w)));
+        var tf = TfServing.PredictRequest.Parser.ParseFrom(TensorRequestBytes(ScenarioCatalog.TfServingGrpcRaw, payload));
         var proto = tf.Inputs[tensor.Name];
         Assert.Equal(tensor.Shape.ToArray(), proto.TensorShape.Dim.Select(d => d.Size));
         Assert.True(proto.TensorContent.Span.SequenceEqual(tensor.Data.Span));
@@ -84,19 +84,19 @@ public sealed class BatchPayloadTests
         long rowElements = tensor.ElementCount / payload.BatchSize;
 
         // TF Serving's row form: B entries in "instances", each one input's nested rows.
-        using var rows = JsonDocument.Parse(Encode(w => WireCodecs.Create(ScenarioCatalog.TfServingRestJsonRow, payload.Model).EncodeRequest(payload.TensorRequest, w)));
+        using var rows = JsonDocument.Parse(TensorRequestBytes(ScenarioCatalog.TfServingRestJsonRow, payload));
         var instances = rows.RootElement.GetProperty("instances");
         Assert.Equal(payload.BatchSize, instances.GetArrayLength());
         Assert.All(instances.EnumerateArray(), instance => Assert.Equal(rowElements, CountNumbers(instance)));
 
         // TF Serving's columnar form: the input's [B, …] nested arrays under "inputs".
-        using var columns = JsonDocument.Parse(Encode(w => WireCodecs.Create(ScenarioCatalog.TfServingRestJsonCol, payload.Model).EncodeRequest(payload.TensorRequest, w)));
+        using var columns = JsonDocument.Parse(TensorRequestBytes(ScenarioCatalog.TfServingRestJsonCol, payload));
         var inputs = columns.RootElement.GetProperty("inputs");
         var column = inputs.ValueKind == JsonValueKind.Object ? inputs.GetProperty(tensor.Name) : inputs;
         Assert.Equal(payload.BatchSize, column.GetArrayLength());
 
         // Triton's JSON: shape [B, …] and every value in "data".
-        using var triton = JsonDocument.Parse(Encode(w => WireCodecs.Create(ScenarioCatalog.TritonRestJson, payload.Model).EncodeRequest(payload.TensorRequest, w)));
+        using var triton = JsonDocument.Parse(TensorRequestBytes(ScenarioCatalog.TritonRestJson, payload));
         var input = triton.RootElement.GetProperty("inputs")[0];
         Assert.Equal(tensor.Shape.ToArray(), input.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
         Assert.Equal(tensor.ElementCount, CountNumbers(input.GetProperty("data")));
@@ -236,6 +236,10 @@ public sealed class BatchPayloadTests
         JsonValueKind.Number => 1,
         _ => 0,
     };
+
+    /// <summary>The payload's batched tensor request as <paramref name="scenario"/>'s codec writes it.</summary>
+    private static byte[] TensorRequestBytes(Scenario scenario, Payload payload) =>
+        Encode(w => WireCodecs.Create(scenario, payload.Model).EncodeRequest(payload.TensorRequest, w));
 
     private static byte[] Encode(Action<PooledBufferWriter> encode)
     {

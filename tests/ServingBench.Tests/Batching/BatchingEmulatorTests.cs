@@ -55,13 +55,9 @@ public sealed class BatchingEmulatorTests
     [Fact]
     public async Task Triton_Statistics_Count_One_Execution_Per_Batch_Formed()
     {
-        var backend = new RowEchoBackend();
-        await using var servers = await EmulatedServers.StartAsync(
-            new EmulatorOptions { Backend = backend, Models = [Resnet], TritonMaxBatchSize = 4, TritonDynamicBatching = new BatchingPolicy(4, LongerThanAnyTest, []) },
-            [Framework.Triton]);
-        var scenario = ScenarioCatalog.TritonGrpcRaw;
-        using var client = await InferenceClients.ConnectAsync(scenario, Resnet, servers.Address(Framework.Triton, Protocol.Grpc));
-        using var reader = new TritonStatisticsReader(servers.Address(Framework.Triton, Protocol.Rest), Resnet.Name, grpc: false);
+        await using var servers = await StartBatchingTritonAsync(new RowEchoBackend(), Resnet);
+        using var client = await ConnectTritonAsync(servers, Resnet);
+        using var reader = StatisticsReader(servers, Resnet);
         var before = await reader.ReadAsync();
 
         // 1 + 3 rows fill one batch; four single rows the next.
@@ -111,12 +107,9 @@ public sealed class BatchingEmulatorTests
     {
         using var onnx = new OnnxBackend(TinyModels.Store, ModelSize.Tiny, workers: 1, intraOpThreads: 1);
         var model = onnx.Signature(ModelCatalog.Resnet50.Name);
-        await using var servers = await EmulatedServers.StartAsync(
-            new EmulatorOptions { Backend = onnx, Models = [model], TritonMaxBatchSize = 4, TritonDynamicBatching = new BatchingPolicy(4, LongerThanAnyTest, []) },
-            [Framework.Triton]);
-        var scenario = ScenarioCatalog.TritonGrpcRaw;
-        using var client = await InferenceClients.ConnectAsync(scenario, model, servers.Address(Framework.Triton, Protocol.Grpc));
-        using var reader = new TritonStatisticsReader(servers.Address(Framework.Triton, Protocol.Rest), model.Name, grpc: false);
+        await using var servers = await StartBatchingTritonAsync(onnx, model);
+        using var client = await ConnectTritonAsync(servers, model);
+        using var reader = StatisticsReader(servers, model);
         var before = await reader.ReadAsync();
 
         // Each wave fills exactly one batch of 4 rows in whatever order its requests arrive. Requests of mixed sizes sent
@@ -148,6 +141,19 @@ public sealed class BatchingEmulatorTests
             }
         }
     }
+
+    /// <summary>Triton alone, batching up to 4 rows and waiting for a full batch however long it takes.</summary>
+    private static Task<RunningEmulators> StartBatchingTritonAsync(IInferenceBackend backend, ModelSignature model) =>
+        EmulatedServers.StartAsync(
+            new EmulatorOptions { Backend = backend, Models = [model], TritonMaxBatchSize = 4, TritonDynamicBatching = new BatchingPolicy(4, LongerThanAnyTest, []) },
+            [Framework.Triton]);
+
+    private static Task<IInferenceClient> ConnectTritonAsync(RunningEmulators servers, ModelSignature model) =>
+        InferenceClients.ConnectAsync(ScenarioCatalog.TritonGrpcRaw, model, servers.Address(Framework.Triton, Protocol.Grpc));
+
+    /// <summary>Triton's own statistics for <paramref name="model"/>, read over REST.</summary>
+    private static TritonStatisticsReader StatisticsReader(RunningEmulators servers, ModelSignature model) =>
+        new(servers.Address(Framework.Triton, Protocol.Rest), model.Name, grpc: false);
 
     /// <summary>A request of <paramref name="rows"/> seeded rows in the model's input shape.</summary>
     private static InferenceRequest Request(Random random, int rows, ModelSignature? model = null)

@@ -18,7 +18,7 @@ public sealed class HandlerProcessingTests(HandlerProcessingTests.PythonRun run)
     [Fact]
     public void Image_Preprocessing_Equals_The_Suites_Bit_For_Bit_Given_The_Same_Pixels()
     {
-        float[] expected = ImagePreprocessing.FromJpeg(FixtureFiles.ReadAllBytes(FixtureFiles.CatJpeg), FixtureFiles.CatJpeg);
+        float[] expected = SuiteCatTensor();
 
         Assert.Equal(expected, run.Floats("cat_from_rgb.f32"));
     }
@@ -29,7 +29,7 @@ public sealed class HandlerProcessingTests(HandlerProcessingTests.PythonRun run)
         // PIL (libjpeg) and StbImageSharp decode the same file to slightly different pixels; one 8-bit level is
         // 1/(255 · 0.224) ≈ 0.0175 after normalisation. Measured on cat.jpg with Debian 12's PIL 9.4: mean 0.0014,
         // max 0.035 (two levels); the bounds allow a little more, and stay far below a preprocessing mistake.
-        float[] expected = ImagePreprocessing.FromJpeg(FixtureFiles.ReadAllBytes(FixtureFiles.CatJpeg), FixtureFiles.CatJpeg);
+        float[] expected = SuiteCatTensor();
         float[] actual = run.Floats("cat_from_jpeg.f32");
 
         Assert.Equal(expected.Length, actual.Length);
@@ -61,21 +61,27 @@ public sealed class HandlerProcessingTests(HandlerProcessingTests.PythonRun run)
     public void Stock_Answers_Equal_The_Emulators_Byte_For_Byte(string payloadName, string answerFile)
     {
         var payload = PayloadFactory.Get(ScenarioCatalog.ParsePayload(payloadName));
-        using var expected = new PooledBufferWriter(new BufferPool(), 1024);
-        DefaultHandlers.WriteAnswer(payload.Model, payload.Response, expected);
-
-        Assert.Equal(System.Text.Encoding.UTF8.GetString(expected.WrittenSpan), run.Text(answerFile));
+        AssertHandlerAnswers(answerFile, expected => DefaultHandlers.WriteAnswer(payload.Model, payload.Response, expected));
     }
 
     [Fact]
     public void A_Tensor_Answer_Equals_The_Emulators_Custom_Handler_Json()
     {
         var payload = PayloadFactory.Get(PayloadKind.Resnet50Tensor);
-        using var expected = new PooledBufferWriter(new BufferPool(), 1 << 16);
-        TorchServeBodies.WriteResponse(payload.Response, payload.Model, expected);
-
-        Assert.Equal(System.Text.Encoding.UTF8.GetString(expected.WrittenSpan), run.Text("resnet_tensor_answer.json"));
+        AssertHandlerAnswers("resnet_tensor_answer.json", expected => TorchServeBodies.WriteResponse(payload.Response, payload.Model, expected));
     }
+
+    /// <summary>The handler's answer in <paramref name="answerFile"/> is, byte for byte, what <paramref name="writeExpected"/> writes.</summary>
+    private void AssertHandlerAnswers(string answerFile, Action<PooledBufferWriter> writeExpected)
+    {
+        using var expected = new PooledBufferWriter(new BufferPool(), 1 << 16);
+        writeExpected(expected);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(expected.WrittenSpan), run.Text(answerFile));
+    }
+
+    /// <summary>The suite's own preprocessing of cat.jpg, which both image tests hold the handler's tensors against.</summary>
+    private static float[] SuiteCatTensor() =>
+        ImagePreprocessing.FromJpeg(FixtureFiles.ReadAllBytes(FixtureFiles.CatJpeg), FixtureFiles.CatJpeg);
 
     /// <summary>Writes the .NET side's inputs, runs check_processing.py over the shipped Python files once, keeps the folder.</summary>
     public sealed class PythonRun : IDisposable

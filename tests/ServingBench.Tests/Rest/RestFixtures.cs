@@ -22,6 +22,12 @@ internal static class RestFixtures
 
     public static InferenceResponse TinyResponse() => new() { ModelName = "m", ModelVersion = "1", Outputs = [TinyTensor()] };
 
+    /// <summary>An integer-id model: input_ids Int64 in, output_ids Int64 out.</summary>
+    public static readonly ModelSignature Ids = new(
+        "ids",
+        [new TensorSpec("input_ids", DataType.Int64, [-1, -1])],
+        [new TensorSpec("output_ids", DataType.Int64, [-1, -1])]);
+
     public static readonly Scenario[] RestScenarios =
     [
         ScenarioCatalog.TfServingRestJsonRow,

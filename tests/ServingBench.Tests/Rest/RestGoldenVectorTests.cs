@@ -7,6 +7,9 @@ namespace ServingBench.Tests.Rest;
 /// <summary>The exact bytes each REST format carries for the tiny tensor FP32 [2,2] = 1, 2.5, −3, 0.1 named "x" of model "m".</summary>
 public class RestGoldenVectorTests
 {
+    // The tiny tensor's raw bytes: 1, 2.5, −3 and 0.1f as little-endian FP32.
+    private const string TinyTensorHex = "0000803F00002040000040C0CDCCCC3D";
+
     [Fact]
     public void TfServing_Row_Request_Is_Compact_Instances_With_Floats_Written_As_TF_Writes_Them()
     {
@@ -93,10 +96,7 @@ public class RestGoldenVectorTests
         var codec = WireCodecs.Create(ScenarioCatalog.TritonRestBinary, Tiny);
         var (body, content) = Encode(w => codec.EncodeRequest(TinyRequest(), w));
         const string header = """{"inputs":[{"name":"x","shape":[2,2],"datatype":"FP32","parameters":{"binary_data_size":16}}],"parameters":{"binary_data_output":true}}""";
-        Assert.Equal(header.Length, content.InferenceHeaderLength);
-        Assert.Equal("application/octet-stream", content.ContentType);
-        Assert.Equal(header, BodyText(body[..header.Length]));
-        Assert.Equal("0000803F00002040000040C0CDCCCC3D", Convert.ToHexString(body[header.Length..]));
+        AssertHeaderThenTinyTensorBytes(header, body, content);
     }
 
     [Fact]
@@ -105,10 +105,7 @@ public class RestGoldenVectorTests
         var codec = WireCodecs.Create(ScenarioCatalog.TritonRestBinary, Tiny);
         var (body, content) = Encode(w => codec.EncodeResponse(TinyResponse(), w));
         const string header = """{"model_name":"m","model_version":"1","outputs":[{"name":"x","datatype":"FP32","shape":[2,2],"parameters":{"binary_data_size":16}}]}""";
-        Assert.Equal(header.Length, content.InferenceHeaderLength);
-        Assert.Equal("application/octet-stream", content.ContentType);
-        Assert.Equal(header, BodyText(body[..header.Length]));
-        Assert.Equal("0000803F00002040000040C0CDCCCC3D", Convert.ToHexString(body[header.Length..]));
+        AssertHeaderThenTinyTensorBytes(header, body, content);
     }
 
     [Fact]
@@ -142,7 +139,16 @@ public class RestGoldenVectorTests
     {
         var codec = WireCodecs.Create(ScenarioCatalog.TorchServeRestRaw, Tiny);
         var (body, content) = Encode(w => codec.EncodeRequest(TinyRequest(), w));
-        Assert.Equal("0000803F00002040000040C0CDCCCC3D", Convert.ToHexString(body));
+        Assert.Equal(TinyTensorHex, Convert.ToHexString(body));
         Assert.Equal(WireContent.OctetStream, content);
+    }
+
+    /// <summary>Triton's binary extension: the JSON header (its length in the content), then the tiny tensor's 16 raw bytes.</summary>
+    private static void AssertHeaderThenTinyTensorBytes(string header, byte[] body, WireContent content)
+    {
+        Assert.Equal(header.Length, content.InferenceHeaderLength);
+        Assert.Equal("application/octet-stream", content.ContentType);
+        Assert.Equal(header, BodyText(body[..header.Length]));
+        Assert.Equal(TinyTensorHex, Convert.ToHexString(body[header.Length..]));
     }
 }

@@ -8,11 +8,6 @@ namespace ServingBench.Tests.Rest;
 /// <summary>Bad bodies raise <see cref="WireFormatException"/> naming the problem: nothing else escapes, nothing hangs.</summary>
 public class RestMalformedInputTests
 {
-    private static readonly ModelSignature Ids = new(
-        "ids",
-        [new TensorSpec("input_ids", DataType.Int64, [-1, -1])],
-        [new TensorSpec("output_ids", DataType.Int64, [-1, -1])]);
-
     public static TheoryData<string> Scenarios() => ScenarioNames();
 
     [Theory]

@@ -13,11 +13,6 @@ public class RestRoundTripTests
         [new TensorSpec("pixel_values", DataType.FP32, [-1, 3, -1])],
         [new TensorSpec("logits", DataType.FP32, [-1, -1])]);
 
-    private static readonly ModelSignature Ids = new(
-        "ids",
-        [new TensorSpec("input_ids", DataType.Int64, [-1, -1])],
-        [new TensorSpec("output_ids", DataType.Int64, [-1, -1])]);
-
     public static TheoryData<string> Scenarios() => ScenarioNames();
 
     [Theory]

@@ -22,11 +22,7 @@ public class HalfPrecisionTests
     [Fact]
     public void Every_Half_Narrows_Back_To_Itself()
     {
-        var bits = AllPatterns();
-        var widened = new float[bits.Length];
-        var back = new ushort[bits.Length];
-        HalfPrecision.FromHalf(bits, widened);
-        HalfPrecision.ToHalf(widened, back);
+        var (bits, _, back) = AllPatternsThereAndBack(HalfPrecision.FromHalf, HalfPrecision.ToHalf);
         for (int i = 0; i < bits.Length; i++)
         {
             bool nan = Half.IsNaN(BitConverter.UInt16BitsToHalf(bits[i]));
@@ -38,8 +34,7 @@ public class HalfPrecisionTests
     public void Narrowing_To_Half_Matches_The_Bcl_On_Ties_Neighbours_And_Special_Values()
     {
         var values = HalfBoundaries().Concat(SpecialFloats()).ToArray();
-        var narrowed = new ushort[values.Length];
-        HalfPrecision.ToHalf(values, narrowed);
+        var narrowed = Narrowed(values, HalfPrecision.ToHalf);
         for (int i = 0; i < values.Length; i++)
         {
             ushort expected = BitConverter.HalfToUInt16Bits((Half)values[i]);
@@ -60,19 +55,13 @@ public class HalfPrecisionTests
 
         values[17] = 0f;
         values[40] = 1e-7f;
-        var narrowed = new ushort[values.Length];
-        HalfPrecision.ToHalf(values, narrowed);
-        Assert.Equal(values.Select(v => BitConverter.HalfToUInt16Bits((Half)v)), narrowed);
+        Assert.Equal(values.Select(v => BitConverter.HalfToUInt16Bits((Half)v)), Narrowed(values, HalfPrecision.ToHalf));
     }
 
     [Fact]
     public void Every_BFloat16_Widens_Exactly_And_Narrows_Back()
     {
-        var bits = AllPatterns();
-        var widened = new float[bits.Length];
-        var back = new ushort[bits.Length];
-        HalfPrecision.FromBFloat16(bits, widened);
-        HalfPrecision.ToBFloat16(widened, back);
+        var (bits, widened, back) = AllPatternsThereAndBack(HalfPrecision.FromBFloat16, HalfPrecision.ToBFloat16);
         for (int i = 0; i < bits.Length; i++)
         {
             Assert.Equal((uint)bits[i] << 16, BitConverter.SingleToUInt32Bits(widened[i]));
@@ -85,8 +74,7 @@ public class HalfPrecisionTests
     public void Narrowing_To_BFloat16_Rounds_To_Nearest_Even()
     {
         var values = BFloat16Boundaries().Concat(SpecialFloats()).ToArray();
-        var narrowed = new ushort[values.Length];
-        HalfPrecision.ToBFloat16(values, narrowed);
+        var narrowed = Narrowed(values, HalfPrecision.ToBFloat16);
         for (int i = 0; i < values.Length; i++)
         {
             ushort expected = ReferenceBFloat16(values[i]);
@@ -109,7 +97,29 @@ public class HalfPrecisionTests
         Assert.Throws<ArgumentException>(() => HalfPrecision.Narrow(narrow, DataType.FP16));
     }
 
+    private delegate void Widening(ReadOnlySpan<ushort> source, Span<float> destination);
+
+    private delegate void Narrowing(ReadOnlySpan<float> source, Span<ushort> destination);
+
     private static ushort[] AllPatterns() => [.. Enumerable.Range(0, 65536).Select(i => (ushort)i)];
+
+    /// <summary>Every 16-bit pattern, widened to float and narrowed back again.</summary>
+    private static (ushort[] Bits, float[] Widened, ushort[] Back) AllPatternsThereAndBack(Widening widen, Narrowing narrow)
+    {
+        var bits = AllPatterns();
+        var widened = new float[bits.Length];
+        var back = new ushort[bits.Length];
+        widen(bits, widened);
+        narrow(widened, back);
+        return (bits, widened, back);
+    }
+
+    private static ushort[] Narrowed(float[] values, Narrowing narrow)
+    {
+        var narrowed = new ushort[values.Length];
+        narrow(values, narrowed);
+        return narrowed;
+    }
 
     /// <summary>Every finite half as a float, the exact midpoint to the next one (a tie) and the floats either side of it.</summary>
     private static IEnumerable<float> HalfBoundaries()

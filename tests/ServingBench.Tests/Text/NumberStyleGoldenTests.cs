@@ -61,20 +61,14 @@ public class NumberStyleGoldenTests
     [MemberData(nameof(Doubles))]
     public void WriteDouble_Matches_Each_Server(double value, string ecma, string rapidJson, string cPrintf, string python)
     {
-        Assert.Equal(ecma, WriteDouble(value, NumberStyle.Ecma));
-        Assert.Equal(rapidJson, WriteDouble(value, NumberStyle.RapidJson));
-        Assert.Equal(cPrintf, WriteDouble(value, NumberStyle.CPrintfShortest));
-        Assert.Equal(python, WriteDouble(value, NumberStyle.Python));
+        AssertEachServer(style => WriteDouble(value, style), ecma, rapidJson, cPrintf, python);
     }
 
     [Theory]
     [MemberData(nameof(Singles))]
     public void WriteSingle_Matches_Each_Server(float value, string ecma, string rapidJson, string cPrintf, string python)
     {
-        Assert.Equal(ecma, WriteSingle(value, NumberStyle.Ecma));
-        Assert.Equal(rapidJson, WriteSingle(value, NumberStyle.RapidJson));
-        Assert.Equal(cPrintf, WriteSingle(value, NumberStyle.CPrintfShortest));
-        Assert.Equal(python, WriteSingle(value, NumberStyle.Python));
+        AssertEachServer(style => WriteSingle(value, style), ecma, rapidJson, cPrintf, python);
     }
 
     [Fact]
@@ -94,6 +88,15 @@ public class NumberStyleGoldenTests
     public void Short_Destination_Is_Rejected()
     {
         Assert.Throws<ArgumentException>(() => NumberFormatter.WriteDouble(1, NumberStyle.Ecma, new byte[4]));
+    }
+
+    /// <summary>One value written in each server's style, against that server's expected text.</summary>
+    private static void AssertEachServer(Func<NumberStyle, string> write, string ecma, string rapidJson, string cPrintf, string python)
+    {
+        Assert.Equal(ecma, write(NumberStyle.Ecma));
+        Assert.Equal(rapidJson, write(NumberStyle.RapidJson));
+        Assert.Equal(cPrintf, write(NumberStyle.CPrintfShortest));
+        Assert.Equal(python, write(NumberStyle.Python));
     }
 
     internal static string WriteDouble(double value, NumberStyle style)

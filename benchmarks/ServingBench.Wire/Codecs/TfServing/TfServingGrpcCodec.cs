@@ -8,14 +8,10 @@ namespace ServingBench.Wire.Codecs.TfServing;
 /// typed fields (float_val ...) or, when <c>raw</c>, tensor_content; responses are always typed because the real
 /// server answers with AsProtoField. Decoders accept either form and view tensor bytes in the body where they can.
 /// </summary>
-public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model) : IWireCodec
+public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model) : WireCodecBase(scenario, model), IWireCodec
 {
     private const string RequestMessage = "PredictRequest";
     private const string ResponseMessage = "PredictResponse";
-
-    public Scenario Scenario { get; } = scenario;
-
-    public ModelSignature Model { get; } = model;
 
     // Tensors in tensor_content rather than the typed *_val fields.
     private readonly bool _rawContent = scenario.Encoding == Encoding.Raw;

@@ -9,21 +9,14 @@ namespace ServingBench.Wire.Codecs.TfServing;
 /// tensors as nested lists typed by the model's signature. Answers are written as json_tensor.cc writes them
 /// (rapidjson PrettyWriter, rows on one line, floats in printf-shortest style).
 /// </summary>
-public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) : IWireCodec
+public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) : JsonReadingCodecBase(scenario, model), IWireCodec
 {
     // Shortest float32 digits with ".0" on integral values ("3.0", "1e-7"): TF refuses integer literals beyond a
     // float's mantissa, and its rapidjson reader takes this spelling; printf-style rounding would cost twice as much.
     private static readonly JsonElementStyle ClientStyle = new(NumberStyle.RapidJson, WidenSingles: false, JsonBytesForm.Base64Object);
 
-    public Scenario Scenario { get; } = scenario;
-
-    public ModelSignature Model { get; } = model;
-
     // Row format ({"instances"}) rather than columnar ({"inputs"}).
     private readonly bool _rowFormat = scenario.Encoding == Encoding.JsonRow;
-
-    // Scratch for decoding JSON numbers into tensor bytes; owned by the codec, so by the client or server using it.
-    private readonly BufferPool _scratch = new();
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
@@ -377,7 +370,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
         if (!StartsNamedObject(json, inList: true))
         {
             var spec = SingleSpec(specs, key);
-            using var reader = new JsonTensorReader(_scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
+            using var reader = new JsonTensorReader(Scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
             reader.ReadNested(ref json, 0);
             return [Finish(reader, spec, reader.Shape())];
         }
@@ -387,7 +380,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
         {
             for (int i = 0; i < specs.Count; i++)
             {
-                readers[i] = new JsonTensorReader(_scratch, specs[i].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength / specs.Count), rejectLossyIntegers: true);
+                readers[i] = new JsonTensorReader(Scratch, specs[i].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength / specs.Count), rejectLossyIntegers: true);
             }
 
             var seen = new bool[specs.Count];
@@ -451,7 +444,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
         if (!StartsNamedObject(json, inList: false))
         {
             var spec = SingleSpec(specs, key);
-            using var reader = new JsonTensorReader(_scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
+            using var reader = new JsonTensorReader(Scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
             reader.ReadNested(ref json, 0);
             return [Finish(reader, spec, reader.Shape())];
         }
@@ -468,7 +461,7 @@ public sealed class TfServingRestCodec(Scenario scenario, ModelSignature model) 
                     throw json.Error($"'{key}' names '{specs[index].Name}' twice");
                 }
 
-                using var reader = new JsonTensorReader(_scratch, specs[index].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
+                using var reader = new JsonTensorReader(Scratch, specs[index].DataType, allowNonFinite: true, JsonBytesForm.Base64Object, SignatureCheck.CapacityHint(bodyLength), rejectLossyIntegers: true);
                 reader.ReadNested(ref json, 0);
                 tensors[index] = Finish(reader, specs[index], reader.Shape());
             }

@@ -8,20 +8,13 @@ namespace ServingBench.Wire.Codecs.TorchServe;
 /// map carries the one input under key "data" (a file, or raw tensor bytes), and a PredictionResponse whose
 /// prediction holds the handler's answer, the same bytes the REST API returns.
 /// </summary>
-public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model) : IWireCodec
+public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model) : JsonReadingCodecBase(scenario, model), IWireCodec
 {
     /// <summary>The input map key TorchServe's vision, audio and text handlers read.</summary>
     public const string InputKey = "data";
 
     private const string RequestMessage = "PredictionsRequest";
     private const string ResponseMessage = "PredictionResponse";
-
-    public Scenario Scenario { get; } = scenario;
-
-    public ModelSignature Model { get; } = model;
-
-    // Scratch for decoding a JSON answer; owned by the codec, so by the client using it.
-    private readonly BufferPool _scratch = new();
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
@@ -142,7 +135,7 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
             }
         }
 
-        return TorchServeBodies.ReadResponse(prediction, Model, _scratch);
+        return TorchServeBodies.ReadResponse(prediction, Model, Scratch);
     }
 
     /// <summary>What travels under "data": a BYTES [1] tensor's one element (a file), else the tensor's raw bytes.</summary>

@@ -9,22 +9,15 @@ namespace ServingBench.Wire.Codecs.TorchServe;
 /// tensor bytes. Encoding <c>json</c>: a custom handler's <c>{"data": nested list}</c>. Either way the answer is the
 /// handler's json.dumps(..., indent=2) text (<see cref="TorchServeBodies"/>).
 /// </summary>
-public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model) : IWireCodec
+public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model) : JsonReadingCodecBase(scenario, model), IWireCodec
 {
     /// <summary>TorchServe names a non-form body's single handler input "body".</summary>
     public const string BodyInputName = "body";
 
     private static readonly JsonElementStyle ClientStyle = new(NumberStyle.Ecma, WidenSingles: false, JsonBytesForm.Base64String);
 
-    public Scenario Scenario { get; } = scenario;
-
-    public ModelSignature Model { get; } = model;
-
     // A custom handler's JSON body rather than the raw file or tensor bytes.
     private readonly bool _jsonBody = scenario.Encoding == Encoding.Json;
-
-    // Scratch for decoding JSON numbers into tensor bytes; owned by the codec, so by the client or server using it.
-    private readonly BufferPool _scratch = new();
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
@@ -88,7 +81,7 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model)
                         throw input.Error("'data' appears twice");
                     }
 
-                    using var reader = new JsonTensorReader(_scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64String, SignatureCheck.CapacityHint(body.Length));
+                    using var reader = new JsonTensorReader(Scratch, spec.DataType, allowNonFinite: true, JsonBytesForm.Base64String, SignatureCheck.CapacityHint(body.Length));
                     reader.ReadNested(ref input, 0);
                     var shape = reader.Shape();
                     SignatureCheck.Validate(spec, shape);
@@ -116,5 +109,5 @@ public sealed class TorchServeRestCodec(Scenario scenario, ModelSignature model)
         return WireContent.Json;
     }
 
-    public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content) => TorchServeBodies.ReadResponse(body, Model, _scratch);
+    public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content) => TorchServeBodies.ReadResponse(body, Model, Scratch);
 }

@@ -8,14 +8,10 @@ namespace ServingBench.Wire.Codecs.Triton;
 /// Requests carry InferTensorContents (encoding <c>typed</c>) or raw_input_contents (<c>raw</c>); responses always use
 /// raw_output_contents, as Triton does. Decoders accept both forms, never mixed, and view raw bytes in place.
 /// </summary>
-public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model) : IWireCodec
+public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model) : WireCodecBase(scenario, model), IWireCodec
 {
     private const string RequestMessage = "ModelInferRequest";
     private const string ResponseMessage = "ModelInferResponse";
-
-    public Scenario Scenario { get; } = scenario;
-
-    public ModelSignature Model { get; } = model;
 
     // raw_input_contents rather than typed InferTensorContents.
     private readonly bool _rawContents = scenario.Encoding == Encoding.Raw;

@@ -9,20 +9,13 @@ namespace ServingBench.Wire.Codecs.Triton;
 /// raw tensor bytes (encoding <c>binary</c>, the binary tensor data extension; decoded tensors view the body in place).
 /// Answers are written as Triton writes them: compact, FP32 widened to double in rapidjson style.
 /// </summary>
-public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : IWireCodec
+public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : JsonReadingCodecBase(scenario, model), IWireCodec
 {
     private static readonly JsonElementStyle ClientStyle = new(NumberStyle.Ecma, WidenSingles: false, JsonBytesForm.Text, AllowNonFinite: false);
     private static readonly JsonElementStyle ServerStyle = new(NumberStyle.RapidJson, WidenSingles: true, JsonBytesForm.Text, AllowNonFinite: false);
 
-    public Scenario Scenario { get; } = scenario;
-
-    public ModelSignature Model { get; } = model;
-
     // Binary tensor data extension rather than JSON-only tensors.
     private readonly bool _binaryTensors = scenario.Encoding == Encoding.Binary;
-
-    // Scratch for decoding JSON numbers into tensor bytes; owned by the codec, so by the client or server using it.
-    private readonly BufferPool _scratch = new();
 
     public WireContent EncodeRequest(InferenceRequest request, IBufferWriter<byte> body)
     {
@@ -340,7 +333,7 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : I
         {
             do
             {
-                tensors.Add(TritonJsonTensor.Read(ref json, header, what, _scratch));
+                tensors.Add(TritonJsonTensor.Read(ref json, header, what, Scratch));
             }
             while (json.NextElement());
         }
