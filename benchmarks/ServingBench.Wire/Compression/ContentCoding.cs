@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 
 namespace ServingBench.Wire.Compression;
 

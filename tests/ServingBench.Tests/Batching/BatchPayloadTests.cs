@@ -6,7 +6,6 @@ using ServingBench.Models.Architectures;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Serialization;
 using ServingBench.Tests.Models;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using Kserve = ServingBench.Wire.Protos.Kserve;
 using TfServing = ServingBench.Wire.Protos.TfServing;

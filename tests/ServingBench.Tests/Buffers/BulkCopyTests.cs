@@ -1,5 +1,4 @@
 using System.Buffers;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Buffers;
 

@@ -6,7 +6,6 @@ using ServingBench.Emulators;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Triton;
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 
 namespace ServingBench.Tests.Cleanup;

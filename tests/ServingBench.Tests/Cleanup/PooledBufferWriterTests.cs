@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Cleanup;
 

@@ -1,4 +1,3 @@
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs.Protobuf;
 
 namespace ServingBench.Tests.Cleanup;

@@ -1,5 +1,3 @@
-using ServingBench.Wire;
-
 namespace ServingBench.Tests.Cleanup;
 
 public sealed class RepositoryRootTests

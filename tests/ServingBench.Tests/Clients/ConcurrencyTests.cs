@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ServingBench.Tests.Emulators;
-using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using Xunit.Abstractions;
@@ -21,7 +20,6 @@ public sealed class ConcurrencyTests(EmulatorFixture fixture, ITestOutputHelper 
 {
     private const int Clients = 100;
     private const int RequestsPerClient = 20;
-
 
     [Theory]
     [InlineData("tfserving-rest-json-col")]

@@ -1,5 +1,3 @@
-using ServingBench.Wire;
-
 namespace ServingBench.Tests.Config;
 
 /// <summary>Only the app (benchmarks/ServingBench) reads the process environment; the libraries take settings.</summary>

@@ -8,7 +8,6 @@ using ServingBench.Emulators;
 using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Emulators;
 

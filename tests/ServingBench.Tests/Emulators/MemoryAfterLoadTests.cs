@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using ServingBench.Wire;
 using Xunit.Abstractions;
 
 namespace ServingBench.Tests.Emulators;

@@ -7,7 +7,6 @@ using ServingBench.Emulators.Hosting;
 using ServingBench.Emulators.Triton;
 using ServingBench.Payloads.Catalogue;
 using ServingBench.Tests.Clients;
-using ServingBench.Wire;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs;
 using ServingBench.Wire.Compression;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Export;
 

@@ -3,7 +3,6 @@ using ServingBench.Emulators.TorchServe;
 using ServingBench.Export;
 using ServingBench.Payloads.Audio;
 using ServingBench.Payloads.Images;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs.TorchServe;
 
 namespace ServingBench.Tests.Export;

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs.Protobuf;
 using ServingBench.Wire.Codecs.TfServing;
 using ServingBench.Wire.Codecs.Triton;

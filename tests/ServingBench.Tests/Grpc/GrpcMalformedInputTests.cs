@@ -1,4 +1,3 @@
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 using static ServingBench.Tests.Grpc.GrpcTestData;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using ServingBench.Payloads.Audio;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Payloads;
 

@@ -1,5 +1,4 @@
 using ServingBench.Payloads.Images;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Payloads;
 

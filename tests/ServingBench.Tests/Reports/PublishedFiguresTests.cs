@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using ServingBench.Reports.Composition;
 using ServingBench.Verbs;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Reports;
 

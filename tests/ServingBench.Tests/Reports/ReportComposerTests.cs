@@ -1,6 +1,5 @@
 using ServingBench.Reports.Composition;
 using ServingBench.Verbs;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Reports;
 

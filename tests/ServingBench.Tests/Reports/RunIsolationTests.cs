@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ServingBench.Reports.Runs;
 using ServingBench.Tests.Benchmarks;
-using ServingBench.Wire;
 
 namespace ServingBench.Tests.Reports;
 

@@ -1,5 +1,3 @@
-using ServingBench.Wire;
-
 namespace ServingBench.Tests.Reports;
 
 /// <summary>Where the committed run folders the report and compare tests read lie (tests/ServingBench.Tests/Reports).</summary>

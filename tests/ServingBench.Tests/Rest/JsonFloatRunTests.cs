@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using ServingBench.Wire;
 using static ServingBench.Tests.Rest.RestFixtures;
 
 namespace ServingBench.Tests.Rest;

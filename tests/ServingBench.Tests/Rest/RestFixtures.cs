@@ -1,5 +1,4 @@
 using System.Buffers;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs;
 
 namespace ServingBench.Tests.Rest;

@@ -1,5 +1,4 @@
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire;
 using ServingBench.Wire.Codecs.TorchServe;
 using static ServingBench.Tests.Rest.RestFixtures;
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using ServingBench.Wire.Text;
 
 namespace ServingBench.Wire.Codecs.Json;
