@@ -29,5 +29,5 @@ public static class EngineSupport
     private static string? WhyNotOrtCuda() =>
         NativeFiles.Exists(AppContext.BaseDirectory, NativeFiles.LibraryFileName("onnxruntime_providers_cuda"))
             ? NativeFiles.WhyNoCudaDriver()
-            : "ONNX Runtime has no CUDA execution provider in this build, the CPU package being referenced; build with -p:ServingBenchGpu=true and run on a machine with an NVIDIA driver, CUDA 12 and cuDNN 9";
+            : "ONNX Runtime has no CUDA execution provider in this build, the CPU package being referenced; build with -p:ServingBenchGpu=true and run on a machine with an NVIDIA driver, CUDA 13 and cuDNN 9";
 }
