@@ -115,15 +115,10 @@ public sealed class WireBytesColumn : CaseColumn<SerializationCase>
 /// Mean time of this row divided by the mean of a reference row of the same method and payload: the memcpy
 /// control (the physical floor) or the payload's raw encoding (the ratio baseline).
 /// </summary>
-public sealed class RatioToCaseColumn : CaseColumn<SerializationCase>
+/// <param name="isReference">Whether a candidate case is the reference of a row (row, candidate).</param>
+public sealed class RatioToCaseColumn(string name, string legend, int priority, Func<SerializationCase, SerializationCase, bool> isReference)
+    : CaseColumn<SerializationCase>(name, legend, priority)
 {
-    private readonly Func<SerializationCase, SerializationCase, bool> _isReference;
-
-    private RatioToCaseColumn(string name, string legend, int priority, Func<SerializationCase, SerializationCase, bool> isReference)
-        : base(name, legend, priority)
-    {
-        _isReference = isReference;
-    }
 
     public static RatioToCaseColumn Memcpy { get; } = new(
         SuiteColumns.TimesMemcpy, "Mean ÷ mean of copying the same bytes (memcpy row of the same payload and method; a half-precision payload reads against copying its FP32 twin)", 2,
@@ -134,5 +129,5 @@ public sealed class RatioToCaseColumn : CaseColumn<SerializationCase>
         (row, candidate) => candidate.Payload == row.Payload && candidate.IsRatioBaseline);
 
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-        CaseOf(benchmarkCase) is { } row ? RatioToReference(summary, benchmarkCase, candidate => _isReference(row, candidate)) : "-";
+        CaseOf(benchmarkCase) is { } row ? RatioToReference(summary, benchmarkCase, candidate => isReference(row, candidate)) : "-";
 }

@@ -15,16 +15,11 @@ namespace ServingBench.Config;
 /// figures (tiny test models show "-"), and ceiling-based ones only where the device's ceiling could be measured:
 /// a cuda row without ONNX Runtime's CUDA provider or a GPU shows "-" there.
 /// </summary>
-public sealed class InProcessFloorColumn : CaseColumn<InProcessCase>
+/// <param name="needsCeiling">True for the columns that show "-" where the row's device ceiling could not be measured.</param>
+public sealed class InProcessFloorColumn(
+    string name, string legend, int priority, bool numeric, bool needsCeiling, Func<Summary, BenchmarkCase, InProcessCase, string> value)
+    : CaseColumn<InProcessCase>(name, legend, priority, numeric)
 {
-    private readonly Func<Summary, BenchmarkCase, InProcessCase, string> _value;
-    private readonly bool _needsCeiling;
-
-    private InProcessFloorColumn(string name, string legend, int priority, bool numeric, bool needsCeiling, Func<Summary, BenchmarkCase, InProcessCase, string> value)
-        : base(name, legend, priority, numeric)
-    {
-        (_value, _needsCeiling) = (value, needsCeiling);
-    }
 
     public static InProcessFloorColumn Work { get; } = new(
         SuiteColumns.Work, "Arithmetic per call (2 FLOP per multiply-add of every matrix product and convolution) and, for BART's decode steps, decoder weights streamed from memory", 0, false, false,
@@ -51,8 +46,8 @@ public sealed class InProcessFloorColumn : CaseColumn<InProcessCase>
     public static IColumn[] All { get; } = [Work, Ceiling, Floor, TimesFloor, TimesOnnxRuntime];
 
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-        CaseOf(benchmarkCase) is { } row && InProcessBenchmarks.SizeFromEnvironment() == ModelSize.Real && (!_needsCeiling || CeilingOf(row) is not null)
-            ? _value(summary, benchmarkCase, row)
+        CaseOf(benchmarkCase) is { } row && InProcessBenchmarks.SizeFromEnvironment() == ModelSize.Real && (!needsCeiling || CeilingOf(row) is not null)
+            ? value(summary, benchmarkCase, row)
             : "-";
 
     /// <summary>The row's device's ceiling; null for a GPU that could not be measured (no CUDA provider or no GPU here).</summary>

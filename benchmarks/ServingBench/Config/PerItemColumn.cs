@@ -11,15 +11,9 @@ namespace ServingBench.Config;
 /// covers the whole batch (B requests for TorchServe, one [B, …] message elsewhere), so dividing by B is the cost of
 /// one item; batch-1 rows show their own figures, so the column reads down a payload's B = 1, 8, 32.
 /// </summary>
-public sealed class PerItemColumn : CaseColumn<object>
+public sealed class PerItemColumn(string name, string legend, int priority, Func<Summary, BenchmarkCase, string> value)
+    : CaseColumn<object>(name, legend, priority)
 {
-    private readonly Func<Summary, BenchmarkCase, string> _value;
-
-    private PerItemColumn(string name, string legend, int priority, Func<Summary, BenchmarkCase, string> value)
-        : base(name, legend, priority)
-    {
-        _value = value;
-    }
 
     public static PerItemColumn Batch { get; } = new(
         SuiteColumns.Batch, "Items per operation (B): inputs in one [B, …] message or engine call, or TorchServe's B separate requests", 10,
@@ -48,7 +42,7 @@ public sealed class PerItemColumn : CaseColumn<object>
     /// <summary>Only in a summary with a batch row, so tables of batch-1 rows read as before.</summary>
     public override bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => BatchSizeOf(b) > 1);
 
-    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => _value(summary, benchmarkCase);
+    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => value(summary, benchmarkCase);
 
     /// <summary>Items per operation of a Serialization, RoundTrip or InProcess case; null for other classes.</summary>
     public static int? BatchSizeOf(BenchmarkCase benchmarkCase) => CaseOf(benchmarkCase) switch

@@ -9,15 +9,10 @@ namespace ServingBench.Config;
 /// server): its request time per call and that time over the round trip. The rest is the network, the protocol
 /// stacks and the client's codec. '-' where the server published nothing (the benchmark's log says what was tried).
 /// </summary>
-public sealed class ServerShareColumn : CaseColumn<RoundTripCase>
+/// <param name="value">The cell's text from the server's request time per call (µs) and the row's mean (ns).</param>
+public sealed class ServerShareColumn(string name, string legend, int priority, Func<double, double, string> value)
+    : CaseColumn<RoundTripCase>(name, legend, priority)
 {
-    private readonly Func<double, double, string> _value;
-
-    private ServerShareColumn(string name, string legend, int priority, Func<double, double, string> value)
-        : base(name, legend, priority)
-    {
-        _value = value;
-    }
 
     public static ServerShareColumn ServerTime { get; } = new(
         SuiteColumns.ServerTime,
@@ -45,7 +40,7 @@ public sealed class ServerShareColumn : CaseColumn<RoundTripCase>
         return ServerTimes.Of(benchmarkCase, row.ToString()) switch
         {
             null => "?",
-            { PerCall: { } split } => _value(split.RequestUs, measured.Mean),
+            { PerCall: { } split } => value(split.RequestUs, measured.Mean),
             _ => "-",
         };
     }
