@@ -133,32 +133,33 @@ public sealed class CodecSubject : SerializationSubject
 
     public override void EncodeRequest(IBufferWriter<byte> output)
     {
-        // The plain path calls the codec straight into the output, as before compression existed (no delegate, no copy).
-        if (_requestCompression is null)
-        {
-            _codec.EncodeRequest(_request, output);
-            return;
-        }
-
-        _plain!.Clear();
-        _codec.EncodeRequest(_request, _plain);
-        _requestCompression.Compress(_plain.WrittenSpan, output);
+        _codec.EncodeRequest(_request, EncoderTarget(_requestCompression, output));
+        CompressInto(_requestCompression, output);
     }
 
     public override object DecodeRequest() => _codec.DecodeRequest(Inflate(RequestBody, _requestCompression), _requestContent);
 
     public override void EncodeResponse(IBufferWriter<byte> output)
     {
-        if (_answerCompression is null)
+        _codec.EncodeResponse(_response, EncoderTarget(_answerCompression, output));
+        CompressInto(_answerCompression, output);
+    }
+
+    // The plain path hands the codec the output itself, as before compression existed (no delegate, no copy); a
+    // compressed body is encoded into the cleared plain buffer first and compressed from there.
+    private IBufferWriter<byte> EncoderTarget(BodyCompression? compression, IBufferWriter<byte> output)
+    {
+        if (compression is null)
         {
-            _codec.EncodeResponse(_response, output);
-            return;
+            return output;
         }
 
         _plain!.Clear();
-        _codec.EncodeResponse(_response, _plain);
-        _answerCompression.Compress(_plain.WrittenSpan, output);
+        return _plain;
     }
+
+    private void CompressInto(BodyCompression? compression, IBufferWriter<byte> output) =>
+        compression?.Compress(_plain!.WrittenSpan, output);
 
     public override object DecodeResponse() => _codec.DecodeResponse(Inflate(ResponseBody, _answerCompression), _responseContent);
 
