@@ -55,15 +55,19 @@ public sealed class ServeBatchingOptionsTests
     [InlineData("--tfserving-max-enqueued-batches", "0")]
     public void Bad_Values_Are_Refused_Naming_The_Option(string option, string value)
     {
-        var parse = AppVerbs.Create().Parse(["serve", option, value]);
-        var error = Assert.Single(parse.Errors);
-        Assert.StartsWith($"{option} {value} must be at least", error.Message, StringComparison.Ordinal);
+        AssertServeRefuses([option, value], $"{option} {value} must be at least");
     }
 
     [Theory]
     [InlineData(new[] { "--triton-max-batch-size", "4", "--triton-preferred-batch-size", "8" }, "--triton-preferred-batch-size 8 is above --triton-max-batch-size 4")]
     [InlineData(new[] { "--triton-max-batch-size", "0", "--triton-dynamic-batching" }, "--triton-max-batch-size 0 cannot batch")]
     public void Settings_That_Contradict_Each_Other_Are_Refused_In_One_Line(string[] args, string expected)
+    {
+        AssertServeRefuses(args, expected);
+    }
+
+    /// <summary><c>serve</c> with <paramref name="args"/>, parsed as the app parses it, fails with one error that starts with <paramref name="expected"/>.</summary>
+    private static void AssertServeRefuses(string[] args, string expected)
     {
         var parse = AppVerbs.Create().Parse(["serve", .. args]);
         var error = Assert.Single(parse.Errors);

@@ -56,5 +56,5 @@ public class LinkSpeedTableTests
         {
             (SuiteMethods.EncodeRequest, encodeRequest), (SuiteMethods.DecodeRequest, decodeRequest),
             (SuiteMethods.EncodeResponse, encodeResponse), (SuiteMethods.DecodeResponse, decodeResponse),
-        }.Select(d => new BenchmarkRow("run", SuiteClasses.Serialization, d.Method, new Dictionary<string, string> { ["Case"] = @case }, d.Mean, d.Mean / 100, 0, request, response));
+        }.Select(d => HandMadeRows.Serialization(@case, d.Method, d.Mean, request, response));
 }

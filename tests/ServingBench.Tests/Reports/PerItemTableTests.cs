@@ -45,7 +45,7 @@ public class PerItemTableTests
     }
 
     private static BenchmarkRow Encode(string @case, int? batch, double meanNs, long requestBytes) =>
-        new("run", SuiteClasses.Serialization, SuiteMethods.EncodeRequest, new Dictionary<string, string> { ["Case"] = @case }, meanNs, meanNs / 100, 0, requestBytes, requestBytes)
+        HandMadeRows.Serialization(@case, SuiteMethods.EncodeRequest, meanNs, requestBytes, requestBytes) with
         {
             Columns = batch is { } b ? new Dictionary<string, string> { [SuiteColumns.Batch] = b.ToString(System.Globalization.CultureInfo.InvariantCulture) } : new Dictionary<string, string>(),
         };

@@ -14,8 +14,7 @@ public sealed class ReportComposerTests() : TemporaryFolderTest("servingbench-re
     private const string OtherMachine = "20261124T090000Z-zen5";
     private const string Dry = "20261125T000000Z-vm";
 
-    private static readonly string Samples = Path.Combine(
-        RepositoryRoot.Find() ?? throw new InvalidOperationException("the tests run inside a clone"), "tests", "ServingBench.Tests", "Reports", "SampleRuns");
+    private static readonly string Samples = TestRuns.Samples;
 
     [Fact]
     public void Compose_Gives_Serialization_RoundTrip_InProcess_And_Load_Tables()
