@@ -65,14 +65,12 @@ internal static class LinkSpeedTable
             var calls = family.OrderBy(c => c.CpuNs).ToList();
             var cheapest = Links.Select(link => calls.MinBy(c => c.TimeOn(link.BitsPerSecond))!).ToArray();
             page.AppendLine(CultureInfo.InvariantCulture, $"### {family.Key}").AppendLine();
-            page.Append("| encoding | CPU per call | bytes per call |");
-            foreach (var (label, _) in Links)
-            {
-                page.Append(CultureInfo.InvariantCulture, $" {label} |");
-            }
-
-            page.AppendLine(" vs its twin: bytes saved per CPU µs added | pays on links below |");
-            page.Append("|---|---:|---:|").Append(string.Concat(Enumerable.Repeat("---:|", Links.Length))).AppendLine("---:|---:|");
+            MarkdownTable.Header(page,
+            [
+                MarkdownTable.Text("encoding"), MarkdownTable.Figure("CPU per call"), MarkdownTable.Figure("bytes per call"),
+                .. Links.Select(link => MarkdownTable.Figure(link.Label)),
+                MarkdownTable.Figure("vs its twin: bytes saved per CPU µs added"), MarkdownTable.Figure("pays on links below"),
+            ]);
             foreach (var call in calls)
             {
                 page.Append(CultureInfo.InvariantCulture, $"| {call.Label} | {Figures.Time(call.CpuNs)} | {Figures.Bytes(call.Bytes)} |");

@@ -17,9 +17,13 @@ internal static partial class PerItemTable
     public static void Append(StringBuilder page, List<BenchmarkRow> serialization)
     {
         var encodes = serialization.Where(r => r.Method == SuiteMethods.EncodeRequest).ToList();
-        page.AppendLine("| payload | encoding | " + string.Join(" | ", Batches.Select(b => $"encode / item, B = {b}"))
-            + " | B = 32 ÷ B = 1 | " + string.Join(" | ", Batches.Select(b => $"request B / item, B = {b}")) + " |");
-        page.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", (Batches.Count * 2) + 1)));
+        MarkdownTable.Header(page,
+        [
+            MarkdownTable.Text("payload"), MarkdownTable.Text("encoding"),
+            .. Batches.Select(b => MarkdownTable.Figure($"encode / item, B = {b}")),
+            MarkdownTable.Figure("B = 32 ÷ B = 1"),
+            .. Batches.Select(b => MarkdownTable.Figure($"request B / item, B = {b}")),
+        ]);
         var withBatches = encodes.Where(r => BatchOf(r) > 1).Select(Cell).ToHashSet();
         foreach (var cell in encodes.Select(Cell).Distinct().Where(withBatches.Contains))
         {

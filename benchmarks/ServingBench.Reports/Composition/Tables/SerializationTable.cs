@@ -20,14 +20,12 @@ internal static class SerializationTable
     {
         var directions = Present(rows);
         page.AppendLine(CultureInfo.InvariantCulture, $"### {payload}").AppendLine();
-        page.Append("| encoding | request B | response B |");
-        foreach (var (method, label) in directions)
-        {
-            page.Append(CultureInfo.InvariantCulture, $" {label} ({method}) |");
-        }
-
-        page.AppendLine(" allocated (same order) | noisy |");
-        page.Append("|---|---:|---:|").Append(string.Concat(Enumerable.Repeat("---:|", directions.Count))).AppendLine("---:|---|");
+        MarkdownTable.Header(page,
+        [
+            MarkdownTable.Text("encoding"), MarkdownTable.Figure("request B"), MarkdownTable.Figure("response B"),
+            .. directions.Select(d => MarkdownTable.Figure($"{d.Label} ({d.Method})")),
+            MarkdownTable.Figure("allocated (same order)"), MarkdownTable.Text("noisy"),
+        ]);
         foreach (var encoding in rows.GroupBy(r => CaseNames.Part(r, 1)))
         {
             var byMethod = encoding.ToDictionary(r => r.Method);
