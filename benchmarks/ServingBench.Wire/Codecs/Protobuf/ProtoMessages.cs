@@ -25,16 +25,9 @@ internal static class ProtoMessages
     public static string ReadStringField1(ProtoReader message, string fieldName)
     {
         string value = "";
-        while (message.TryReadTag(out int field, out var wireType))
+        while (TryReadToField1(ref message, out var wireType))
         {
-            if (field == 1)
-            {
-                value = message.ReadString(wireType, fieldName);
-            }
-            else
-            {
-                message.Skip(field, wireType);
-            }
+            value = message.ReadString(wireType, fieldName);
         }
 
         return value;
@@ -44,18 +37,27 @@ internal static class ProtoMessages
     public static ulong ReadVarintField1(ProtoReader message, string fieldName)
     {
         ulong value = 0;
-        while (message.TryReadTag(out int field, out var wireType))
+        while (TryReadToField1(ref message, out var wireType))
         {
-            if (field == 1)
-            {
-                value = message.ReadVarint(wireType, fieldName);
-            }
-            else
-            {
-                message.Skip(field, wireType);
-            }
+            value = message.ReadVarint(wireType, fieldName);
         }
 
         return value;
+    }
+
+    /// <summary>Advances to the next field 1, skipping any other field; false at the end of the message.</summary>
+    private static bool TryReadToField1(ref ProtoReader message, out WireType wireType)
+    {
+        while (message.TryReadTag(out int field, out wireType))
+        {
+            if (field == 1)
+            {
+                return true;
+            }
+
+            message.Skip(field, wireType);
+        }
+
+        return false;
     }
 }

@@ -49,49 +49,37 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model) : W
     public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content)
     {
         var reader = new ProtoReader(body, RequestMessage);
-        var ids = default(DecodedIds);
-        var headers = new List<TritonTensorMessage.Header>();
-        var raws = new List<ReadOnlyMemory<byte>>();
+        var infer = DecodedInfer.Request();
         List<RequestedOutput>? outputs = null;
         while (reader.TryReadTag(out int field, out var wireType))
         {
-            switch (field)
+            if (field == 6)
             {
-                case 1 or 2 or 3:
-                    ids.Read(ref reader, field, wireType);
-                    break;
-                case 5:
-                    headers.Add(TritonTensorMessage.ReadHeader(reader.ReadMessage(wireType, "inputs", "InferInputTensor")));
-                    break;
-                case 6:
-                    var output = reader.ReadMessage(wireType, "outputs", "InferRequestedOutputTensor");
-                    (outputs ??= []).Add(new RequestedOutput(ProtoMessages.ReadStringField1(output, "name")));
-                    break;
-                case 7:
-                    raws.Add(reader.ReadBytes(wireType, "raw_input_contents"));
-                    break;
-                default:
-                    reader.Skip(field, wireType);
-                    break;
+                var output = reader.ReadMessage(wireType, "outputs", "InferRequestedOutputTensor");
+                (outputs ??= []).Add(new RequestedOutput(ProtoMessages.ReadStringField1(output, "name")));
+            }
+            else
+            {
+                infer.Read(ref reader, field, wireType);
             }
         }
 
-        if (ids.Name.Length == 0)
+        if (infer.Ids.Name.Length == 0)
         {
             throw new WireFormatException($"{RequestMessage}: model_name is missing");
         }
 
-        if (headers.Count == 0)
+        if (infer.TensorCount == 0)
         {
             throw new WireFormatException($"{RequestMessage}: no inputs");
         }
 
         return new InferenceRequest
         {
-            ModelName = ids.Name,
-            ModelVersion = ids.Version,
-            Id = ids.Id,
-            Inputs = Resolve(headers, raws, RequestMessage, "raw_input_contents"),
+            ModelName = infer.Ids.Name,
+            ModelVersion = infer.Ids.Version,
+            Id = infer.Ids.Id,
+            Inputs = infer.ResolveTensors(),
             Outputs = outputs ?? [],
         };
     }
@@ -114,78 +102,24 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model) : W
     public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content)
     {
         var reader = new ProtoReader(body, ResponseMessage);
-        var ids = default(DecodedIds);
-        var headers = new List<TritonTensorMessage.Header>();
-        var raws = new List<ReadOnlyMemory<byte>>();
+        var infer = DecodedInfer.Response();
         while (reader.TryReadTag(out int field, out var wireType))
         {
-            switch (field)
-            {
-                case 1 or 2 or 3:
-                    ids.Read(ref reader, field, wireType);
-                    break;
-                case 5:
-                    headers.Add(TritonTensorMessage.ReadHeader(reader.ReadMessage(wireType, "outputs", "InferOutputTensor")));
-                    break;
-                case 6:
-                    raws.Add(reader.ReadBytes(wireType, "raw_output_contents"));
-                    break;
-                default:
-                    reader.Skip(field, wireType);
-                    break;
-            }
+            infer.Read(ref reader, field, wireType);
         }
 
-        if (headers.Count == 0)
+        if (infer.TensorCount == 0)
         {
             throw new WireFormatException($"{ResponseMessage}: no outputs");
         }
 
         return new InferenceResponse
         {
-            ModelName = ids.Name.Length > 0 ? ids.Name : Model.Name,
-            ModelVersion = ids.Version,
-            Id = ids.Id,
-            Outputs = Resolve(headers, raws, ResponseMessage, "raw_output_contents"),
+            ModelName = infer.Ids.Name.Length > 0 ? infer.Ids.Name : Model.Name,
+            ModelVersion = infer.Ids.Version,
+            Id = infer.Ids.Id,
+            Outputs = infer.ResolveTensors(),
         };
-    }
-
-    /// <summary>Pairs tensor headers with their data: all from raw entries (one per tensor, in order) or all from contents.</summary>
-    private static List<Tensor> Resolve(List<TritonTensorMessage.Header> headers, List<ReadOnlyMemory<byte>> raws, string message, string rawField)
-    {
-        var tensors = new List<Tensor>(headers.Count);
-        if (raws.Count > 0)
-        {
-            if (raws.Count != headers.Count)
-            {
-                throw new WireFormatException($"{message}: {raws.Count} {rawField} entries for {headers.Count} tensors");
-            }
-
-            for (int i = 0; i < headers.Count; i++)
-            {
-                var header = headers[i];
-                if (header.Contents is not null)
-                {
-                    throw new WireFormatException($"{message}: tensor '{header.Name}' sets contents while {rawField} is used");
-                }
-
-                tensors.Add(new Tensor(header.Name, header.DataType, header.Shape, raws[i]));
-            }
-
-            return tensors;
-        }
-
-        foreach (var header in headers)
-        {
-            if (header.Contents is null && Tensor.CountElements(header.Name, header.Shape) > 0)
-            {
-                throw new WireFormatException($"{message}: tensor '{header.Name}' has neither contents nor {rawField}");
-            }
-
-            tensors.Add(TritonTensorMessage.FromContents(header, message));
-        }
-
-        return tensors;
     }
 
     private static long MeasureTensors(IReadOnlyList<Tensor> tensors, TritonTensorMessage.Plan[] plans, int field, int rawField, bool typed)
@@ -218,6 +152,98 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model) : W
         foreach (var tensor in tensors)
         {
             writer.WriteBytesField(field, tensor.Data.Span);
+        }
+    }
+
+    /// <summary>
+    /// The fields ModelInferRequest and ModelInferResponse share, as decoded: the ids (1–3), the tensor messages (5)
+    /// and the raw contents (raw_input_contents=7 in requests, raw_output_contents=6 in responses).
+    /// </summary>
+    private struct DecodedInfer
+    {
+        private readonly string _message;
+        private readonly string _tensorField;
+        private readonly string _tensorMessage;
+        private readonly int _rawField;
+        private readonly string _rawFieldName;
+        private readonly List<TritonTensorMessage.Header> _headers = [];
+        private readonly List<ReadOnlyMemory<byte>> _raws = [];
+        private DecodedIds _ids;
+
+        private DecodedInfer(string message, string tensorField, string tensorMessage, int rawField, string rawFieldName)
+        {
+            _message = message;
+            _tensorField = tensorField;
+            _tensorMessage = tensorMessage;
+            _rawField = rawField;
+            _rawFieldName = rawFieldName;
+        }
+
+        public readonly DecodedIds Ids => _ids;
+
+        public readonly int TensorCount => _headers.Count;
+
+        public static DecodedInfer Request() => new(RequestMessage, "inputs", "InferInputTensor", 7, "raw_input_contents");
+
+        public static DecodedInfer Response() => new(ResponseMessage, "outputs", "InferOutputTensor", 6, "raw_output_contents");
+
+        /// <summary>Reads one of the shared fields; skips any other.</summary>
+        public void Read(ref ProtoReader reader, int field, WireType wireType)
+        {
+            if (field is 1 or 2 or 3)
+            {
+                _ids.Read(ref reader, field, wireType);
+            }
+            else if (field == 5)
+            {
+                _headers.Add(TritonTensorMessage.ReadHeader(reader.ReadMessage(wireType, _tensorField, _tensorMessage)));
+            }
+            else if (field == _rawField)
+            {
+                _raws.Add(reader.ReadBytes(wireType, _rawFieldName));
+            }
+            else
+            {
+                reader.Skip(field, wireType);
+            }
+        }
+
+        /// <summary>Pairs tensor headers with their data: all from raw entries (one per tensor, in order) or all from contents.</summary>
+        public readonly List<Tensor> ResolveTensors()
+        {
+            var tensors = new List<Tensor>(_headers.Count);
+            if (_raws.Count > 0)
+            {
+                if (_raws.Count != _headers.Count)
+                {
+                    throw new WireFormatException($"{_message}: {_raws.Count} {_rawFieldName} entries for {_headers.Count} tensors");
+                }
+
+                for (int i = 0; i < _headers.Count; i++)
+                {
+                    var header = _headers[i];
+                    if (header.Contents is not null)
+                    {
+                        throw new WireFormatException($"{_message}: tensor '{header.Name}' sets contents while {_rawFieldName} is used");
+                    }
+
+                    tensors.Add(new Tensor(header.Name, header.DataType, header.Shape, _raws[i]));
+                }
+
+                return tensors;
+            }
+
+            foreach (var header in _headers)
+            {
+                if (header.Contents is null && Tensor.CountElements(header.Name, header.Shape) > 0)
+                {
+                    throw new WireFormatException($"{_message}: tensor '{header.Name}' has neither contents nor {_rawFieldName}");
+                }
+
+                tensors.Add(TritonTensorMessage.FromContents(header, _message));
+            }
+
+            return tensors;
         }
     }
 
