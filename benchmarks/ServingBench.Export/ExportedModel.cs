@@ -1,6 +1,5 @@
 using ServingBench.Models.Store;
 using ServingBench.Payloads.Catalogue;
-using ServingBench.Wire.Scenarios;
 
 namespace ServingBench.Export;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Wire.Codecs;
 

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 
 namespace ServingBench.Config;
 

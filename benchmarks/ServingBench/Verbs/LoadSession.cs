@@ -1,7 +1,6 @@
 using Grpc.Core;
 using ServingBench.Emulators;
 using ServingBench.Composition;
-using ServingBench.Emulators.Backends;
 using ServingBench.Emulators.Hosting;
 using ServingBench.Load;
 using ServingBench.ServerStatistics;

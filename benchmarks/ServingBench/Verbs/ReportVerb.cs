@@ -1,6 +1,5 @@
 using System.CommandLine;
 using ServingBench.Reports.Composition;
-using ServingBench.Reports.Runs;
 
 namespace ServingBench.Verbs;
 

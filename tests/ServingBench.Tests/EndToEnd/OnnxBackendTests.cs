@@ -14,7 +14,6 @@ using ServingBench.Payloads.Audio;
 using ServingBench.Payloads.Postprocessing;
 using ServingBench.Tests.Models;
 using ServingBench.Wire.Clients;
-using ServingBench.Wire.Codecs.TorchServe;
 using ServingBench.Wire.Protos.Kserve;
 
 namespace ServingBench.Tests.EndToEnd;

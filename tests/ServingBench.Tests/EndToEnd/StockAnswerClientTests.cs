@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Encoding = System.Text.Encoding;
 using ServingBench.Emulators;
-using ServingBench.Emulators.Hosting;
 using ServingBench.Wire.Clients;
 using ServingBench.Wire.Codecs.TorchServe;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ServingBench.Export.TorchServe;
 using ServingBench.Verbs;
-using ServingBench.Wire.Clients;
 
 namespace ServingBench.Tests.Export;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ServingBench.Export;
 using ServingBench.Export.TfServing;
 using ServingBench.Models.Store;
 using ServingBench.Verbs;

@@ -1,4 +1,3 @@
-using ServingBench.Wire.Codecs;
 using static ServingBench.Tests.Grpc.GrpcTestData;
 
 namespace ServingBench.Tests.Grpc;
