@@ -23,25 +23,10 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         ArgumentNullException.ThrowIfNull(body);
         var output = new JsonOutput(body);
         output.Byte((byte)'{');
-        if (!string.IsNullOrEmpty(request.Id))
-        {
-            output.Raw("\"id\":"u8);
-            output.String(request.Id);
-            output.Byte((byte)',');
-        }
+        WriteIdMember(ref output, request.Id);
 
-        output.Raw("\"inputs\":["u8);
-        for (int i = 0; i < request.Inputs.Count; i++)
-        {
-            if (i > 0)
-            {
-                output.Byte((byte)',');
-            }
-
-            WriteTensor(ref output, request.Inputs[i], ClientStyle, server: false);
-        }
-
-        output.Byte((byte)']');
+        output.Raw("\"inputs\":"u8);
+        WriteTensors(ref output, request.Inputs, ClientStyle, server: false);
         if (request.Outputs.Count > 0)
         {
             output.Raw(",\"outputs\":["u8);
@@ -133,29 +118,15 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         ArgumentNullException.ThrowIfNull(body);
         var output = new JsonOutput(body);
         output.Byte((byte)'{');
-        if (!string.IsNullOrEmpty(response.Id))
-        {
-            output.Raw("\"id\":"u8);
-            output.String(response.Id);
-            output.Byte((byte)',');
-        }
+        WriteIdMember(ref output, response.Id);
 
         output.Raw("\"model_name\":"u8);
         output.String(response.ModelName);
         output.Raw(",\"model_version\":"u8);
         output.String(response.ModelVersion ?? "1");
-        output.Raw(",\"outputs\":["u8);
-        for (int i = 0; i < response.Outputs.Count; i++)
-        {
-            if (i > 0)
-            {
-                output.Byte((byte)',');
-            }
-
-            WriteTensor(ref output, response.Outputs[i], ServerStyle, server: true);
-        }
-
-        output.Raw("]}"u8);
+        output.Raw(",\"outputs\":"u8);
+        WriteTensors(ref output, response.Outputs, ServerStyle, server: true);
+        output.Byte((byte)'}');
         return FinishBody(ref output, response.Outputs);
     }
 
@@ -230,6 +201,34 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         }
 
         return length;
+    }
+
+    // "id" leads both messages, and only when there is one.
+    private static void WriteIdMember(ref JsonOutput output, string? id)
+    {
+        if (!string.IsNullOrEmpty(id))
+        {
+            output.Raw("\"id\":"u8);
+            output.String(id);
+            output.Byte((byte)',');
+        }
+    }
+
+    // The "inputs" or "outputs" list: one tensor object per tensor, comma-separated.
+    private void WriteTensors(ref JsonOutput output, IReadOnlyList<Tensor> tensors, in JsonElementStyle style, bool server)
+    {
+        output.Byte((byte)'[');
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Byte((byte)',');
+            }
+
+            WriteTensor(ref output, tensors[i], style, server);
+        }
+
+        output.Byte((byte)']');
     }
 
     // Clients (tritonclient) write name, shape, datatype; Triton answers with name, datatype, shape.
