@@ -96,17 +96,12 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         }
 
         json.ExpectEnd();
-        if (inputs is null)
-        {
-            throw new WireFormatException("request has no 'inputs'");
-        }
-
-        TritonJsonTensor.BindBinary(inputs, body, headerLength);
+        var inputTensors = BindTensors(inputs, body, headerLength, "request has no 'inputs'");
         return new InferenceRequest
         {
             ModelName = Model.Name,
             Id = id,
-            Inputs = [.. inputs.Select(t => t.Tensor!)],
+            Inputs = inputTensors,
             Outputs = outputs,
             BinaryDataOutput = binaryOutput,
         };
@@ -173,18 +168,13 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         }
 
         json.ExpectEnd();
-        if (outputs is null)
-        {
-            throw new WireFormatException("response has no 'outputs'");
-        }
-
-        TritonJsonTensor.BindBinary(outputs, body, headerLength);
+        var outputTensors = BindTensors(outputs, body, headerLength, "response has no 'outputs'");
         return new InferenceResponse
         {
             ModelName = modelName ?? throw new WireFormatException("response has no 'model_name'"),
             ModelVersion = version,
             Id = id,
-            Outputs = [.. outputs.Select(t => t.Tensor!)],
+            Outputs = outputTensors,
         };
     }
 
@@ -338,6 +328,18 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         }
 
         return tensors;
+    }
+
+    // The decoded "inputs" or "outputs" (missing: an error), with binary tensor data after the header bound to them.
+    private static IReadOnlyList<Tensor> BindTensors(List<TritonJsonTensor>? tensors, ReadOnlyMemory<byte> body, int headerLength, string missing)
+    {
+        if (tensors is null)
+        {
+            throw new WireFormatException(missing);
+        }
+
+        TritonJsonTensor.BindBinary(tensors, body, headerLength);
+        return [.. tensors.Select(t => t.Tensor!)];
     }
 
     private static void ReadRequestedOutputs(ref JsonInput json, List<RequestedOutput> outputs)
