@@ -35,21 +35,13 @@ public static class NumberParser
     public static bool TryParseSingle(ReadOnlySpan<byte> utf8, out float value, out int consumed)
     {
         consumed = NumberToken.Scan(utf8, out NumberToken token);
-        switch (token.Kind)
+        if (token.Kind == TokenKind.Number)
         {
-            case TokenKind.Number:
-                value = ToSingle(token, utf8[..consumed]);
-                return true;
-            case TokenKind.NaN:
-                value = float.NaN;
-                return true;
-            case TokenKind.Infinity:
-                value = token.Negative ? float.NegativeInfinity : float.PositiveInfinity;
-                return true;
-            default:
-                value = 0;
-                return false;
+            value = ToSingle(token, utf8[..consumed]);
+            return true;
         }
+
+        return TryNamedValue(token, out value);
     }
 
     /// <summary>Bytes <see cref="TryParseShortFraction"/> reads, whatever the token's length.</summary>
@@ -150,19 +142,29 @@ public static class NumberParser
     public static bool TryParseDouble(ReadOnlySpan<byte> utf8, out double value, out int consumed)
     {
         consumed = NumberToken.Scan(utf8, out NumberToken token);
+        if (token.Kind == TokenKind.Number)
+        {
+            value = ToDouble(token, utf8[..consumed]);
+            return true;
+        }
+
+        return TryNamedValue(token, out value);
+    }
+
+    // The value of a NaN, Infinity or -Infinity token; false (and zero) when the scan found no number at all.
+    private static bool TryNamedValue<T>(in NumberToken token, out T value)
+        where T : IFloatingPointIeee754<T>
+    {
         switch (token.Kind)
         {
-            case TokenKind.Number:
-                value = ToDouble(token, utf8[..consumed]);
-                return true;
             case TokenKind.NaN:
-                value = double.NaN;
+                value = T.NaN;
                 return true;
             case TokenKind.Infinity:
-                value = token.Negative ? double.NegativeInfinity : double.PositiveInfinity;
+                value = token.Negative ? T.NegativeInfinity : T.PositiveInfinity;
                 return true;
             default:
-                value = 0;
+                value = T.Zero;
                 return false;
         }
     }

@@ -55,18 +55,14 @@ internal static class StyleLayout
         int written;
         switch (style)
         {
+            // The same ECMAScript Number::toString layout; rapidjson adds ".0" to integers and drops the exponent's '+'.
             case NumberStyle.Ecma:
-                written = k <= n && n <= 21 ? WriteInteger(ref d, significand, k, n, withPointZero: false)
-                    : 0 < n && n <= 21 ? WriteWithPoint(ref d, significand, k, n)
-                    : -6 < n && n <= 0 ? WriteLeadingZeros(ref d, significand, k, n)
-                    : WriteExponential(ref d, significand, k, n - 1, plusSign: true, minExponentDigits: 1);
-                break;
-
             case NumberStyle.RapidJson:
-                written = k <= n && n <= 21 ? WriteInteger(ref d, significand, k, n, withPointZero: true)
+                bool ecma = style == NumberStyle.Ecma;
+                written = k <= n && n <= 21 ? WriteInteger(ref d, significand, k, n, withPointZero: !ecma)
                     : 0 < n && n <= 21 ? WriteWithPoint(ref d, significand, k, n)
                     : -6 < n && n <= 0 ? WriteLeadingZeros(ref d, significand, k, n)
-                    : WriteExponential(ref d, significand, k, n - 1, plusSign: false, minExponentDigits: 1);
+                    : WriteExponential(ref d, significand, k, n - 1, plusSign: ecma, minExponentDigits: 1);
                 break;
 
             case NumberStyle.CPrintfShortest:

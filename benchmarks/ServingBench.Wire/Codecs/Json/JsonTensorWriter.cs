@@ -26,17 +26,7 @@ internal static class JsonTensorWriter
         switch (type)
         {
             case DataType.FP32:
-                float f = MemoryMarshal.Read<float>(data[offset..]);
-                CheckFinite(float.IsFinite(f), style);
-                if (style.WidenSingles)
-                {
-                    output.Double(f, style.Numbers);
-                }
-                else
-                {
-                    output.Single(f, style.Numbers);
-                }
-
+                WriteSingle(ref output, MemoryMarshal.Read<float>(data[offset..]), style);
                 offset += 4;
                 return;
             case DataType.FP64:
@@ -269,16 +259,7 @@ internal static class JsonTensorWriter
                 output.Raw(separator);
             }
 
-            float f = values[i];
-            CheckFinite(float.IsFinite(f), style);
-            if (style.WidenSingles)
-            {
-                output.Double(f, style.Numbers);
-            }
-            else
-            {
-                output.Single(f, style.Numbers);
-            }
+            WriteSingle(ref output, values[i], style);
         }
 
         offset += count * 4;
@@ -300,6 +281,20 @@ internal static class JsonTensorWriter
             }
 
             output.Double(f, style);
+        }
+    }
+
+    // One float32 element, widened to double where the dialect prints float32 as its double value.
+    private static void WriteSingle(ref JsonOutput output, float value, in JsonElementStyle style)
+    {
+        CheckFinite(float.IsFinite(value), style);
+        if (style.WidenSingles)
+        {
+            output.Double(value, style.Numbers);
+        }
+        else
+        {
+            output.Single(value, style.Numbers);
         }
     }
 

@@ -19,43 +19,14 @@ internal struct RapidJsonPretty
 
     public bool SingleLineArrays { get; set; }
 
-    public void StartObject(ref JsonOutput output)
-    {
-        Prefix(ref output);
-        output.Byte((byte)'{');
-        Push(isArray: false);
-    }
+    public void StartObject(ref JsonOutput output) => Open(ref output, (byte)'{', isArray: false);
 
-    public void EndObject(ref JsonOutput output)
-    {
-        bool empty = Pop() == 0;
-        if (!empty)
-        {
-            output.Byte((byte)'\n');
-            output.Spaces(_depth * IndentWidth);
-        }
+    public void EndObject(ref JsonOutput output) => Close(ref output, (byte)'}', breakLine: true);
 
-        output.Byte((byte)'}');
-    }
+    public void StartArray(ref JsonOutput output) => Open(ref output, (byte)'[', isArray: true);
 
-    public void StartArray(ref JsonOutput output)
-    {
-        Prefix(ref output);
-        output.Byte((byte)'[');
-        Push(isArray: true);
-    }
-
-    public void EndArray(ref JsonOutput output)
-    {
-        bool empty = Pop() == 0;
-        if (!empty && !SingleLineArrays)
-        {
-            output.Byte((byte)'\n');
-            output.Spaces(_depth * IndentWidth);
-        }
-
-        output.Byte((byte)']');
-    }
+    // In single-line mode a non-empty array closes on the line of its last value.
+    public void EndArray(ref JsonOutput output) => Close(ref output, (byte)']', breakLine: !SingleLineArrays);
 
     public void Key(ref JsonOutput output, string name)
     {
@@ -115,6 +86,26 @@ internal struct RapidJsonPretty
 
             level--;
         }
+    }
+
+    private void Open(ref JsonOutput output, byte bracket, bool isArray)
+    {
+        Prefix(ref output);
+        output.Byte(bracket);
+        Push(isArray);
+    }
+
+    // A non-empty container closes on a new line at its parent's indent (when breakLine); an empty one right away.
+    private void Close(ref JsonOutput output, byte bracket, bool breakLine)
+    {
+        bool empty = Pop() == 0;
+        if (!empty && breakLine)
+        {
+            output.Byte((byte)'\n');
+            output.Spaces(_depth * IndentWidth);
+        }
+
+        output.Byte(bracket);
     }
 
     private void Push(bool isArray)

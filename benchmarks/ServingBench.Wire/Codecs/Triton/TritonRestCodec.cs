@@ -23,25 +23,10 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         ArgumentNullException.ThrowIfNull(body);
         var output = new JsonOutput(body);
         output.Byte((byte)'{');
-        if (!string.IsNullOrEmpty(request.Id))
-        {
-            output.Raw("\"id\":"u8);
-            output.String(request.Id);
-            output.Byte((byte)',');
-        }
+        WriteIdMember(ref output, request.Id);
 
-        output.Raw("\"inputs\":["u8);
-        for (int i = 0; i < request.Inputs.Count; i++)
-        {
-            if (i > 0)
-            {
-                output.Byte((byte)',');
-            }
-
-            WriteTensor(ref output, request.Inputs[i], ClientStyle, server: false);
-        }
-
-        output.Byte((byte)']');
+        output.Raw("\"inputs\":"u8);
+        WriteTensors(ref output, request.Inputs, ClientStyle, server: false);
         if (request.Outputs.Count > 0)
         {
             output.Raw(",\"outputs\":["u8);
@@ -111,17 +96,12 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         }
 
         json.ExpectEnd();
-        if (inputs is null)
-        {
-            throw new WireFormatException("request has no 'inputs'");
-        }
-
-        TritonJsonTensor.BindBinary(inputs, body, headerLength);
+        var inputTensors = BindTensors(inputs, body, headerLength, "request has no 'inputs'");
         return new InferenceRequest
         {
             ModelName = Model.Name,
             Id = id,
-            Inputs = [.. inputs.Select(t => t.Tensor!)],
+            Inputs = inputTensors,
             Outputs = outputs,
             BinaryDataOutput = binaryOutput,
         };
@@ -133,29 +113,15 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         ArgumentNullException.ThrowIfNull(body);
         var output = new JsonOutput(body);
         output.Byte((byte)'{');
-        if (!string.IsNullOrEmpty(response.Id))
-        {
-            output.Raw("\"id\":"u8);
-            output.String(response.Id);
-            output.Byte((byte)',');
-        }
+        WriteIdMember(ref output, response.Id);
 
         output.Raw("\"model_name\":"u8);
         output.String(response.ModelName);
         output.Raw(",\"model_version\":"u8);
         output.String(response.ModelVersion ?? "1");
-        output.Raw(",\"outputs\":["u8);
-        for (int i = 0; i < response.Outputs.Count; i++)
-        {
-            if (i > 0)
-            {
-                output.Byte((byte)',');
-            }
-
-            WriteTensor(ref output, response.Outputs[i], ServerStyle, server: true);
-        }
-
-        output.Raw("]}"u8);
+        output.Raw(",\"outputs\":"u8);
+        WriteTensors(ref output, response.Outputs, ServerStyle, server: true);
+        output.Byte((byte)'}');
         return FinishBody(ref output, response.Outputs);
     }
 
@@ -202,18 +168,13 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         }
 
         json.ExpectEnd();
-        if (outputs is null)
-        {
-            throw new WireFormatException("response has no 'outputs'");
-        }
-
-        TritonJsonTensor.BindBinary(outputs, body, headerLength);
+        var outputTensors = BindTensors(outputs, body, headerLength, "response has no 'outputs'");
         return new InferenceResponse
         {
             ModelName = modelName ?? throw new WireFormatException("response has no 'model_name'"),
             ModelVersion = version,
             Id = id,
-            Outputs = [.. outputs.Select(t => t.Tensor!)],
+            Outputs = outputTensors,
         };
     }
 
@@ -230,6 +191,34 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         }
 
         return length;
+    }
+
+    // "id" leads both messages, and only when there is one.
+    private static void WriteIdMember(ref JsonOutput output, string? id)
+    {
+        if (!string.IsNullOrEmpty(id))
+        {
+            output.Raw("\"id\":"u8);
+            output.String(id);
+            output.Byte((byte)',');
+        }
+    }
+
+    // The "inputs" or "outputs" list: one tensor object per tensor, comma-separated.
+    private void WriteTensors(ref JsonOutput output, IReadOnlyList<Tensor> tensors, in JsonElementStyle style, bool server)
+    {
+        output.Byte((byte)'[');
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Byte((byte)',');
+            }
+
+            WriteTensor(ref output, tensors[i], style, server);
+        }
+
+        output.Byte((byte)']');
     }
 
     // Clients (tritonclient) write name, shape, datatype; Triton answers with name, datatype, shape.
@@ -339,6 +328,18 @@ public sealed class TritonRestCodec(Scenario scenario, ModelSignature model) : J
         }
 
         return tensors;
+    }
+
+    // The decoded "inputs" or "outputs" (missing: an error), with binary tensor data after the header bound to them.
+    private static IReadOnlyList<Tensor> BindTensors(List<TritonJsonTensor>? tensors, ReadOnlyMemory<byte> body, int headerLength, string missing)
+    {
+        if (tensors is null)
+        {
+            throw new WireFormatException(missing);
+        }
+
+        TritonJsonTensor.BindBinary(tensors, body, headerLength);
+        return [.. tensors.Select(t => t.Tensor!)];
     }
 
     private static void ReadRequestedOutputs(ref JsonInput json, List<RequestedOutput> outputs)
