@@ -14,7 +14,11 @@ internal static class ProtoBody
         return body.GetSpan(Math.Max((int)size, 1))[..(int)size];
     }
 
-    public static void Commit(IBufferWriter<byte> body, int written, long size, string message)
+    /// <summary>
+    /// Checks the message filled its span exactly and advances the body past it; returns the content every protobuf
+    /// encoder answers, so an encoder ends with <c>return ProtoBody.Commit(…)</c>.
+    /// </summary>
+    public static WireContent Commit(IBufferWriter<byte> body, int written, long size, string message)
     {
         if (written != size)
         {
@@ -22,5 +26,6 @@ internal static class ProtoBody
         }
 
         body.Advance(written);
+        return WireContent.Protobuf;
     }
 }

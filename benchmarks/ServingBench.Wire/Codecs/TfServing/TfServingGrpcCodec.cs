@@ -35,8 +35,7 @@ public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model) 
             writer.WriteStringField(3, output.Name, ProtoWriter.Utf8Size(output.Name));
         }
 
-        ProtoBody.Commit(body, writer.Position, size, RequestMessage);
-        return WireContent.Protobuf;
+        return ProtoBody.Commit(body, writer.Position, size, RequestMessage);
     }
 
     public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content)
@@ -94,8 +93,7 @@ public sealed class TfServingGrpcCodec(Scenario scenario, ModelSignature model) 
         var writer = new ProtoWriter(ProtoBody.Reserve(body, size, ResponseMessage));
         WriteMap(ref writer, response.Outputs, plans, 1, raw: false);
         spec.Write(ref writer, 2);
-        ProtoBody.Commit(body, writer.Position, size, ResponseMessage);
-        return WireContent.Protobuf;
+        return ProtoBody.Commit(body, writer.Position, size, ResponseMessage);
     }
 
     public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content)

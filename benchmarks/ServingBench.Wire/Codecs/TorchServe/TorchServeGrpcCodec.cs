@@ -42,8 +42,7 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
         writer.WriteLengthPrefix(3, entrySize);
         writer.WriteStringField(1, InputKey, InputKey.Length);
         writer.WriteBytesField(2, data.Span);
-        ProtoBody.Commit(body, writer.Position, size, RequestMessage);
-        return WireContent.Protobuf;
+        return ProtoBody.Commit(body, writer.Position, size, RequestMessage);
     }
 
     public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content)
@@ -111,8 +110,7 @@ public sealed class TorchServeGrpcCodec(Scenario scenario, ModelSignature model)
         long size = ProtoWriter.FieldSize(1, prediction.WrittenCount);
         var writer = new ProtoWriter(ProtoBody.Reserve(body, size, ResponseMessage));
         writer.WriteBytesField(1, prediction.WrittenSpan);
-        ProtoBody.Commit(body, writer.Position, size, ResponseMessage);
-        return WireContent.Protobuf;
+        return ProtoBody.Commit(body, writer.Position, size, ResponseMessage);
     }
 
     public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content)

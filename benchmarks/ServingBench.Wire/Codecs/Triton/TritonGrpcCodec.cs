@@ -42,8 +42,7 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model) : W
             WriteRaw(ref writer, request.Inputs, 7);
         }
 
-        ProtoBody.Commit(body, writer.Position, size, RequestMessage);
-        return WireContent.Protobuf;
+        return ProtoBody.Commit(body, writer.Position, size, RequestMessage);
     }
 
     public InferenceRequest DecodeRequest(ReadOnlyMemory<byte> body, WireContent content)
@@ -95,8 +94,7 @@ public sealed class TritonGrpcCodec(Scenario scenario, ModelSignature model) : W
         header.Write(ref writer);
         WriteTensors(ref writer, response.Outputs, plans, 5, typed: false);
         WriteRaw(ref writer, response.Outputs, 6);
-        ProtoBody.Commit(body, writer.Position, size, ResponseMessage);
-        return WireContent.Protobuf;
+        return ProtoBody.Commit(body, writer.Position, size, ResponseMessage);
     }
 
     public InferenceResponse DecodeResponse(ReadOnlyMemory<byte> body, WireContent content)
