@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using ServingBench.Wire.Text;
 
 namespace ServingBench.Wire.Codecs.Json;
@@ -284,7 +285,9 @@ internal static class JsonTensorWriter
         }
     }
 
-    // One float32 element, widened to double where the dialect prints float32 as its double value.
+    // One float32 element, widened to double where the dialect prints float32 as its double value. Inlined: the
+    // widening run calls it per element.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteSingle(ref JsonOutput output, float value, in JsonElementStyle style)
     {
         CheckFinite(float.IsFinite(value), style);
