@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using csFastFloat;
 
 namespace ServingBench.Wire.Text;
@@ -114,16 +115,9 @@ public static class NumberParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ShortFractionValue(ref byte start, int sign, int fractionDigits, out float value)
     {
-        // Up to 8 digits from each half; the digits are moved to the top bytes so the rest shifts out (two shifts,
-        // so that a second half with no digits shifts by 64 in all and gives zero).
-        int fractionAt = sign + 2;
-        ulong first = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, fractionAt)) ^ NumberToken.AsciiZeros;
-        ulong second = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, fractionAt + 8)) ^ NumberToken.AsciiZeros;
-        int firstCount = Math.Min(fractionDigits, 8);
-        int secondShift = 4 * (8 - (fractionDigits - firstCount));
-        ulong fraction = (NumberToken.EightDigitsValue(first << (8 * (8 - firstCount))) * DigitText.PowerOfTen(fractionDigits - firstCount))
-            + NumberToken.EightDigitsValue((second << secondShift) << secondShift);
-        ulong mantissa = ((uint)(Unsafe.Add(ref start, sign) - '0') * DigitText.PowerOfTen(fractionDigits)) + fraction;
+        ulong mantissa = Ssse3.IsSupported && Sse41.IsSupported
+            ? ShortFractionMantissaSse(ref start, sign, fractionDigits)
+            : ShortFractionMantissa(ref start, sign, fractionDigits);
 
         // At most 14 digits: below 2^53, so the division is Clinger's exact case. Converted as a long, which is one
         // instruction; a ulong's conversion is a sequence that guards its top bit.
@@ -136,6 +130,59 @@ public static class NumberParser
 
         value = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)wide) | (sign << 31));
         return true;
+    }
+
+    // The digits of '-'? digit '.' digits as one integer, eight at a time: each half is moved to the top bytes so the
+    // rest shifts out (two shifts, so that a second half with no digits shifts by 64 in all and gives zero).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ShortFractionMantissa(ref byte start, int sign, int fractionDigits)
+    {
+        int fractionAt = sign + 2;
+        ulong first = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, fractionAt)) ^ NumberToken.AsciiZeros;
+        ulong second = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, fractionAt + 8)) ^ NumberToken.AsciiZeros;
+        int firstCount = Math.Min(fractionDigits, 8);
+        int secondShift = 4 * (8 - (fractionDigits - firstCount));
+        ulong fraction = (NumberToken.EightDigitsValue(first << (8 * (8 - firstCount))) * DigitText.PowerOfTen(fractionDigits - firstCount))
+            + NumberToken.EightDigitsValue((second << secondShift) << secondShift);
+        return ((uint)(Unsafe.Add(ref start, sign) - '0') * DigitText.PowerOfTen(fractionDigits)) + fraction;
+    }
+
+    // The same integer from one 16-byte load: a shuffle drops the sign and the point and right-aligns the digits
+    // (zeros in front), then three multiply-add steps join neighbours into 2-, 4- and 8-digit values. A third of the
+    // scalar version's instructions, and no table of powers.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ShortFractionMantissaSse(ref byte start, int sign, int fractionDigits)
+    {
+        var digitValues = Vector128.LoadUnsafe(ref start) - Vector128.Create((byte)'0');
+        var order = Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(ShortFractionDigitOrder), (nuint)(((sign * 16) + fractionDigits) * 16));
+        var aligned = Ssse3.Shuffle(digitValues, order);
+        var pairs = Ssse3.MultiplyAddAdjacent(aligned, Vector128.Create((ushort)0x010A).AsSByte()); // 10·a + b
+        var fours = Sse2.MultiplyAddAdjacent(pairs, Vector128.Create(0x0001_0064).AsInt16()); // 100·ab + cd
+        var eights = Sse2.MultiplyAddAdjacent(Sse41.PackUnsignedSaturate(fours, fours).AsInt16(), Vector128.Create(0x0001_2710).AsInt16()); // 10⁴·abcd + efgh
+        return ((ulong)(uint)eights.ToScalar() * 100_000_000) + (uint)eights.GetElement(1);
+    }
+
+    // Shuffle orders for ShortFractionMantissaSse, 16 bytes for each sign (0 or 1) and fraction length (1 to 13):
+    // output byte j takes the token's digit that lands there when the digits are right-aligned, 0x80 (zero) before.
+    private static readonly byte[] ShortFractionDigitOrder = BuildShortFractionDigitOrder();
+
+    private static byte[] BuildShortFractionDigitOrder()
+    {
+        var order = new byte[2 * 16 * 16];
+        for (int sign = 0; sign <= 1; sign++)
+        {
+            for (int fractionDigits = 1; fractionDigits <= ShortFractionMaxDigits; fractionDigits++)
+            {
+                int digits = 1 + fractionDigits;
+                for (int j = 0; j < 16; j++)
+                {
+                    int k = j - (16 - digits); // which digit of the token, 0 = the one before the point
+                    order[(((sign * 16) + fractionDigits) * 16) + j] = k < 0 ? (byte)0x80 : (byte)(sign + (k == 0 ? 0 : k + 1));
+                }
+            }
+        }
+
+        return order;
     }
 
     /// <summary>As <see cref="TryParseSingle"/>, rounding to the nearest float64.</summary>
