@@ -342,8 +342,8 @@ internal ref struct JsonInput
         return count;
     }
 
-    // Bit i set where window byte i is a comma (returned) or a digit (digits): one 64-byte compare where the CPU
-    // has them, else two of 32 or four of 16 bytes.
+    // Bit i set where window byte i is a comma (returned) or a digit (digits): one 64-byte compare each where the
+    // CPU has AVX-512, else four of 16 bytes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong WindowCommas(ref byte window, out ulong digits)
     {
